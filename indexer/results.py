@@ -1,0 +1,55 @@
+"""The one result type every front end renders: CLI text, CLI JSON, the search page and the API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Hit:
+    """One ranked clipping. `snippet` is HTML-escaped text with <mark> around matched terms."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+    url: str | None
+    path: str
+    collection: str | None
+    entities: list[str]
+    score: float | None
+    snippet: str
+    title_html: str = ""  # escaped title with matches marked (not part of the JSON contract)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass
+class SearchResults:
+    """A page of hits plus counts over all matches (DESIGN.md, "Search results")."""
+
+    query: str
+    total: int
+    page: int
+    pages: int
+    sort: str
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for hit in data["hits"]:
+            del hit["title_html"]
+        return data
+
+
+@dataclass
+class ClippingDetail:
+    """A whole clipping for its own page: metadata plus the full body with the query's matches marked."""
+
+    hit: Hit
+    body_html: str  # escaped body, paragraphs separated by "\n\n", matches in <mark>
