@@ -1,0 +1,64 @@
+"""From a file on disk to Clipping records: read, decode, pick the parser, tag entities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.clipping import BadFile, Clipping
+from indexer.entities import Gazetteer
+from indexer.parse_html import parse_html
+from indexer.parse_text import parse_text
+from indexer.read import decode, find_files, kind_of, read_clipping_bytes
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class ParseReport:
+    """What `clippings parse` shows: the clippings found and the files skipped, with reasons."""
+
+    clippings: list[Clipping] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "clippings": [c.to_json() for c in self.clippings],
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+        }
+
+
+def parse_bytes(data: bytes, path: Path, rel: str) -> list[Clipping]:
+    """The clippings in one file's bytes; raises BadFile with the reason to skip it."""
+    kind = kind_of(path, data)
+    text = decode(data, html=kind == "html")
+    clippings = parse_html(text, rel) if kind == "html" else parse_text(text, rel)
+    if not clippings:
+        raise BadFile("no clippings found")
+    return clippings
+
+
+def parse_file(path: Path, rel: str, gazetteer: Gazetteer) -> list[Clipping]:
+    """Read and parse one file and tag each clipping's entities."""
+    clippings = parse_bytes(read_clipping_bytes(path), path, rel)
+    return [gazetteer.annotate(clipping) for clipping in clippings]
+
+
+def parse_paths(paths: list[Path], gazetteer: Gazetteer) -> ParseReport:
+    """Parse files and folders as the indexer would, without touching any index."""
+    report = ParseReport()
+    for given in paths:
+        if given.is_dir():
+            targets = [(f, f.relative_to(given).as_posix()) for f in find_files(given)]
+        else:
+            targets = [(given, given.name)]
+        for path, rel in targets:
+            try:
+                report.clippings.extend(parse_file(path, rel, gazetteer))
+            except BadFile as error:
+                report.skipped.append(Skipped(rel, str(error)))
+    return report

@@ -1,0 +1,647 @@
+"""Clippings from one saved HTML page: an article page gives one clipping, a listing one per item.
+
+Titles follow Mozilla Readability (metadata first, then the cleaned `<title>`); bodies come from
+trafilatura with a BeautifulSoup fallback; dates come from page metadata only, never a guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from indexer.clipping import BadFile, Clipping
+from indexer.dates import parse_date
+
+# Never main text: page chrome, code, widgets.
+_DROP_TAGS = frozenset(
+    "nav header footer aside script style noscript form iframe template svg button select "
+    "textarea object embed dialog".split()
+)
+_DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "dialog"})
+# Elements that start a new paragraph in extracted text.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd details div dl dt fieldset figcaption figure h1 h2 "
+    "h3 h4 h5 h6 hr li main ol p pre section summary table tbody td th thead tr ul".split()
+)
+_HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+_READ_MORE = re.compile(
+    r"^\W*(read\s+more|continue\s+reading|read\s+the\s+rest|(read\s+(the\s+)?)?full\s+"
+    r"(story|article))\b",
+    re.IGNORECASE,
+)
+_NOT_AN_ITEM = re.compile(r"comment|reply|related|sidebar|widget|promo|sponsor", re.IGNORECASE)
+_DATE_PROPERTIES = ("article:published_time", "og:published_time", "og:article:published_time")
+_DATE_NAMES = frozenset(
+    "date pubdate publishdate publish-date publish_date publication_date published_date "
+    "datepublished date_published dc.date dc.date.issued dc.date.created dcterms.date "
+    "dcterms.created dcterms.issued sailthru.date parsely-pub-date article.published "
+    "article_date_original original-publish-date citation_publication_date citation_date "
+    "pub_date".split()
+)
+# Readability's list of schema.org Article types (same loose anchoring as Readability.js).
+_ARTICLE_TYPES = re.compile(
+    r"^Article|AdvertiserContentArticle|NewsArticle|AnalysisNewsArticle|AskPublicNewsArticle|"
+    r"BackgroundNewsArticle|OpinionNewsArticle|ReportageNewsArticle|ReviewNewsArticle|Report|"
+    r"SatiricalArticle|ScholarlyArticle|MedicalScholarlyArticle|SocialMediaPosting|BlogPosting|"
+    r"LiveBlogPosting|DiscussionForumPosting|TechArticle|APIReference$"
+)
+_META_PROPERTY = re.compile(
+    r"\s*(article|dc|dcterm|og|twitter)\s*:\s*"
+    r"(author|creator|description|published_time|title|site_name)\s*",
+    re.IGNORECASE,
+)
+_META_NAME = re.compile(
+    r"^\s*(?:(dc|dcterm|og|twitter|parsely|weibo:(article|webpage))\s*[-.:]\s*)?"
+    r"(author|creator|pub-date|description|title|site_name)\s*$",
+    re.IGNORECASE,
+)
+_TITLE_KEYS = (
+    "dc:title dcterm:title og:title weibo:article:title weibo:webpage:title title "
+    "twitter:title parsely-title".split()
+)
+# Readability 0.6 title separators: | - – — \ / > », with white space on both sides.
+_TITLE_SEPARATOR = re.compile(r"\s[\\/|\-–—>»]\s")
+_HIERARCHICAL_SEPARATOR = re.compile(r"\s[\\/>»]\s")
+_LEADING_TITLE_PART = re.compile(r"^[^\\/|\-–—>»]*[\\/|\-–—>»]")
+_SITE_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " : ")
+_ENTITY = re.compile(r"&(quot|amp|apos|lt|gt);|&#(?:x([0-9a-f]+)|([0-9]+));", re.IGNORECASE)
+_ENTITY_CHARS = {"quot": '"', "amp": "&", "apos": "'", "lt": "<", "gt": ">"}
+_TINY_PAGE_CHARS = 10_000  # hand-made pages: trust our own cleaning when trafilatura keeps little
+_LISTING_COVERAGE = 0.5  # a listing's items hold at least this share of the page's main text
+_ARTICLE_DOMINANCE = 3  # one item this many times the median item is the article, the rest teasers
+
+
+@dataclass
+class _Page:
+    """What every clipping of one page shares."""
+
+    title: str
+    source: str | None
+    url: str | None
+    base: str | None  # what relative item links resolve against
+
+
+def parse_html(html: str, path: str) -> list[Clipping]:
+    """Clippings in one decoded HTML file; path is the corpus-relative path (goes into Clipping.path)."""
+    soup = BeautifulSoup(html, "lxml")
+    jsonld = _jsonld_documents(soup)
+    page = _page(soup, jsonld, path)
+    main_text = _main_text(html, soup)
+    items = _listing_items(soup, page, main_text)
+    if items:
+        clippings = [
+            Clipping(
+                path,
+                n,
+                title,
+                body,
+                date,
+                "metadata" if date else None,
+                page.source,
+                url,
+                collection=page.title,
+            )
+            for n, (title, body, url, date) in enumerate(items, start=1)
+        ]
+    else:
+        date = _page_date(soup, jsonld)
+        clippings = [
+            Clipping(
+                path,
+                1,
+                page.title,
+                main_text,
+                date,
+                "metadata" if date else None,
+                page.source,
+                page.url,
+            )
+        ]
+    if not any(clipping.body for clipping in clippings):
+        raise BadFile("no text: the page has no article or listing text")
+    return clippings
+
+
+# --- page facts -------------------------------------------------------------------------------
+
+
+def _page(soup: BeautifulSoup, jsonld: list[object], path: str) -> _Page:
+    """Title, source, canonical URL and link base of a page."""
+    url = _canonical_url(soup)
+    title = _page_title(soup, jsonld) or _first_heading(soup) or PurePosixPath(path).stem
+    return _Page(title, _source(soup, jsonld, url), url, _base_url(soup, url))
+
+
+def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
+    """Readability's view of <meta>: lower-cased `og:title`-style keys to their last content."""
+    values: dict[str, str] = {}
+    for meta in soup.find_all("meta"):
+        content = meta.get("content")
+        if not content:
+            continue
+        match = _META_PROPERTY.search(meta.get("property") or "")
+        if match:
+            values[re.sub(r"\s", "", match.group(0).lower())] = content.strip()
+            continue
+        name = meta.get("name") or ""
+        if _META_NAME.match(name):
+            values[re.sub(r"\s", "", name.lower()).replace(".", ":")] = content.strip()
+    return values
+
+
+def _jsonld_documents(soup: BeautifulSoup) -> list[object]:
+    """The parsed value of every JSON-LD script on the page, in page order."""
+    documents = []
+    for script in soup.find_all("script", type="application/ld+json"):
+        text = re.sub(r"^\s*<!\[CDATA\[|\]\]>\s*$", "", script.get_text())
+        try:
+            documents.append(json.loads(text))
+        except ValueError:
+            continue
+    return documents
+
+
+def _jsonld_objects(documents: list[object]) -> Iterator[dict]:
+    """Every JSON-LD object, flattened out of lists and `@graph`, top level first."""
+    for data in documents:
+        if isinstance(data, list):
+            yield from _jsonld_objects(data)
+        elif isinstance(data, dict):
+            yield data
+            yield from _jsonld_objects([data.get("@graph")])
+
+
+def _jsonld_article(documents: list[object]) -> dict | None:
+    """The schema.org Article object Readability would read: first such script wins."""
+    for data in documents:
+        if isinstance(data, list):
+            data = next((item for item in data if _is_article(item)), None)
+        if not isinstance(data, dict) or not _is_schema_org(data.get("@context")):
+            continue
+        if "@type" not in data and isinstance(data.get("@graph"), list):
+            data = next((item for item in data["@graph"] if _is_article(item)), None)
+        if _is_article(data):
+            return data
+    return None
+
+
+def _is_article(data: object) -> bool:
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("@type"), str)
+        and bool(_ARTICLE_TYPES.search(data["@type"]))
+    )
+
+
+def _is_schema_org(context: object) -> bool:
+    if isinstance(context, dict):
+        context = context.get("@vocab")
+    return isinstance(context, str) and bool(re.match(r"^https?://schema\.org/?$", context))
+
+
+def _canonical_url(soup: BeautifulSoup) -> str | None:
+    """The page's own absolute http(s) address: <link rel=canonical>, else og:url."""
+    link = soup.find("link", rel=lambda rel: rel and "canonical" in rel, href=True)
+    og_url = soup.find("meta", property="og:url", content=True)
+    for candidate in (link and link["href"], og_url and og_url["content"]):
+        if candidate and _is_absolute_http(candidate.strip()):
+            return candidate.strip()
+    return None
+
+
+def _base_url(soup: BeautifulSoup, canonical: str | None) -> str | None:
+    """What relative links resolve against: <base href> (made absolute), else the canonical URL."""
+    base = soup.find("base", href=True)
+    if base:
+        href = urljoin(canonical or "", base["href"].strip())
+        if _is_absolute_http(href):
+            return href
+    return canonical
+
+
+def _is_absolute_http(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _source(soup: BeautifulSoup, jsonld: list[object], url: str | None) -> str | None:
+    """The publication: og:site_name, else the JSON-LD publisher, else the canonical host."""
+    site_name = _meta_values(soup).get("og:site_name")
+    if site_name:
+        return _clean(_unescape(site_name))
+    for obj in _jsonld_objects(jsonld):
+        publisher = obj.get("publisher")
+        publisher = publisher[0] if isinstance(publisher, list) and publisher else publisher
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            return _clean(publisher["name"]) or None
+    if url:
+        host = urlsplit(url).hostname or ""
+        return host.removeprefix("www.") or None
+    return None
+
+
+# --- titles (after Readability's _getArticleMetadata and _getArticleTitle) -------------------
+
+
+def _page_title(soup: BeautifulSoup, jsonld: list[object]) -> str:
+    """The page's headline: metadata first, else the cleaned <title>; minus a site-name suffix."""
+    values = _meta_values(soup)
+    title = _jsonld_title(soup, jsonld) or next(
+        (values[key] for key in _TITLE_KEYS if values.get(key)), ""
+    )
+    title = _clean(_unescape(title)) if title else _document_title_cleaned(soup)
+    return _without_site_name(title, values.get("og:site_name"))
+
+
+def _jsonld_title(soup: BeautifulSoup, jsonld: list[object]) -> str | None:
+    """Readability's JSON-LD title: `name` or `headline`, whichever matches the <title> better."""
+    article = _jsonld_article(jsonld)
+    if not article:
+        return None
+    name, headline = article.get("name"), article.get("headline")
+    if isinstance(name, str) and isinstance(headline, str) and name != headline:
+        title = _document_title_cleaned(soup)
+        name_matches = _text_similarity(name, title) > 0.75
+        headline_matches = _text_similarity(headline, title) > 0.75
+        return headline if headline_matches and not name_matches else name
+    for value in (name, headline):
+        if isinstance(value, str):
+            return value.strip()
+    return None
+
+
+def _text_similarity(text_a: str, text_b: str) -> float:
+    """Share of text_b (by characters of its words) that also occurs in text_a; 1.0 is same."""
+    tokens_a = [t for t in re.split(r"\W+", text_a.lower(), flags=re.ASCII) if t]
+    tokens_b = [t for t in re.split(r"\W+", text_b.lower(), flags=re.ASCII) if t]
+    if not tokens_a or not tokens_b:
+        return 0.0
+    unique_b = [t for t in tokens_b if t not in tokens_a]
+    return 1 - len(" ".join(unique_b)) / len(" ".join(tokens_b))
+
+
+def _document_title(soup: BeautifulSoup) -> str:
+    """What `document.title` gives: the first <title> outside SVG, whitespace collapsed."""
+    for tag in soup.find_all("title"):
+        if not tag.find_parent("svg"):
+            return _clean(tag.get_text())
+    return ""
+
+
+def _document_title_cleaned(soup: BeautifulSoup) -> str:
+    """Readability's _getArticleTitle: the <title> without site-name parts, or an <h1>."""
+    original = _document_title(soup)
+    hierarchical = False
+    if _TITLE_SEPARATOR.search(original):
+        hierarchical = bool(_HIERARCHICAL_SEPARATOR.search(original))
+        title = _title_before_separator(original)
+    elif ": " in original:
+        title = _title_after_colon(soup, original)
+    elif len(original) > 150 or len(original) < 15:
+        h1s = soup.find_all("h1")
+        title = _inner_text(h1s[0]) if len(h1s) == 1 else original
+    else:
+        title = original
+    title = re.sub(r"\s{2,}", " ", title.strip())
+    words = _word_count(title)
+    if words <= 4 and (
+        not hierarchical or words != _word_count(_TITLE_SEPARATOR.sub("", original)) - 1
+    ):
+        return original
+    return title
+
+
+def _title_before_separator(original: str) -> str:
+    """`Headline | Site` -> `Headline`; `Site | Headline` when the first part is too short."""
+    last = list(_TITLE_SEPARATOR.finditer(original))[-1]
+    title = original[: last.start()]
+    if _word_count(title) < 3:
+        title = _LEADING_TITLE_PART.sub("", original)
+    return title
+
+
+def _title_after_colon(soup: BeautifulSoup, original: str) -> str:
+    """`Site: Headline` -> `Headline`, unless a heading holds the whole title."""
+    if any(h.get_text().strip() == original for h in soup.find_all(["h1", "h2"])):
+        return original
+    title = original[original.rfind(":") + 1 :]
+    if _word_count(title) < 3:
+        return original[original.find(":") + 1 :]
+    if _word_count(original[: original.find(":")]) > 5:
+        return original
+    return title
+
+
+def _word_count(text: str) -> int:
+    """Words as Readability counts them (JavaScript `split(/\\s+/)`)."""
+    return len(re.split(r"\s+", text))
+
+
+def _without_site_name(title: str, site_name: str | None) -> str:
+    """Drop a trailing ` | Site name` when it repeats og:site_name."""
+    site = _clean(_unescape(site_name or ""))
+    for separator in _SITE_SUFFIX_SEPARATORS:
+        suffix = separator + site
+        if site and title.lower().endswith(suffix.lower()) and len(title) > len(suffix):
+            return title[: -len(suffix)].strip()
+    return title
+
+
+def _unescape(text: str) -> str:
+    """Readability's unescaping of metadata values, which sites often escape twice."""
+
+    def replace(match: re.Match) -> str:
+        if match.group(1):
+            return _ENTITY_CHARS[match.group(1).lower()]
+        number = int(match.group(2), 16) if match.group(2) else int(match.group(3))
+        return (
+            chr(number) if 0 < number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else "\ufffd"
+        )
+
+    return _ENTITY.sub(replace, text)
+
+
+def _first_heading(soup: BeautifulSoup) -> str:
+    """The first non-empty <h1> or <h2>, for pages without any title."""
+    for heading in soup.find_all(["h1", "h2"]):
+        text = _inner_text(heading)
+        if text:
+            return text
+    return ""
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def _page_date(soup: BeautifulSoup, jsonld: list[object]) -> str | None:
+    """The publication day the page's metadata states, as YYYY-MM-DD; None when it states none."""
+    for candidate in _date_candidates(soup, jsonld):
+        day = parse_date(candidate)
+        if day:
+            return day
+    return None
+
+
+def _date_candidates(soup: BeautifulSoup, jsonld: list[object]) -> Iterator[str]:
+    """Date strings from metadata, most trustworthy first (Readability's JSON-LD choice leads)."""
+    article = _jsonld_article(jsonld) or {}
+    if isinstance(article.get("datePublished"), str):
+        yield article["datePublished"]
+    metas = soup.find_all("meta", content=True)
+    for meta in metas:
+        if (meta.get("property") or meta.get("name") or "").strip().lower() in _DATE_PROPERTIES:
+            yield meta["content"]
+    for obj in _jsonld_objects(jsonld):
+        if isinstance(obj.get("datePublished"), str):
+            yield obj["datePublished"]
+    for tag in soup.find_all(itemprop="datePublished"):
+        yield tag.get("content") or tag.get("datetime") or ""
+    for meta in metas:
+        if (meta.get("name") or meta.get("property") or "").strip().lower() in _DATE_NAMES:
+            yield meta["content"]
+    time = _publication_time(soup)
+    if time:
+        yield time["datetime"]
+
+
+def _publication_time(soup: BeautifulSoup) -> Tag | None:
+    """The <time datetime> that dates the article: marked as such, in the article, or the only one."""
+    times = [t for t in soup.find_all("time", datetime=True) if not _in_page_chrome(t)]
+    marked = [t for t in times if t.has_attr("pubdate") or t.get("itemprop") == "datePublished"]
+    in_article = [t for t in times if t.find_parent(["article", "main"])]
+    for group in (marked, in_article):
+        if group:
+            return group[0]
+    return times[0] if len(times) == 1 else None
+
+
+def _in_page_chrome(tag: Tag) -> bool:
+    """Inside navigation, a sidebar, a footer, or the site-wide header."""
+    for parent in tag.parents:
+        if parent.name in ("nav", "aside", "footer"):
+            return True
+        if parent.name == "header" and not parent.find_parent(["article", "main"]):
+            return True
+    return False
+
+
+# --- main text --------------------------------------------------------------------------------
+
+
+def _main_text(html: str, soup: BeautifulSoup) -> str:
+    """The article's text, paragraphs separated by a blank line."""
+    extracted = _trafilatura_text(html)
+    if extracted and len(html) >= _TINY_PAGE_CHARS:
+        return extracted
+    fallback = _fallback_text(soup)
+    if len(extracted.split()) < len(fallback.split()) / 2:
+        return fallback
+    return extracted
+
+
+def _trafilatura_text(html: str) -> str:
+    """trafilatura's main text (precision-leaning; best F1 on the Zyte benchmark)."""
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=True, favor_precision=True
+    )
+    lines = (_clean(line) for line in (text or "").splitlines())
+    return "\n\n".join(line for line in lines if line)
+
+
+def _fallback_text(soup: BeautifulSoup) -> str:
+    """Visible text of the most article-like container, without page chrome."""
+    articles = soup.find_all("article")
+    root = (
+        max(articles, key=lambda a: len(a.get_text()), default=None)
+        or soup.find(itemprop="articleBody")
+        or soup.find("main")
+        or soup.body
+        or soup
+    )
+    return "\n\n".join(_paragraphs(root, _is_chrome))
+
+
+def _is_chrome(tag: Tag) -> bool:
+    """Elements that are never part of a clipping's text."""
+    return (
+        tag.name in _DROP_TAGS
+        or tag.get("role") in _DROP_ROLES
+        or tag.has_attr("hidden")
+        or tag.get("aria-hidden") == "true"
+    )
+
+
+def _paragraphs(root: Tag, skip: Callable[[Tag], bool]) -> list[str]:
+    """Text under root, one string per block element, skipping elements `skip` rejects."""
+    chunks: list[list[str]] = [[]]
+    _collect_text(root, skip, chunks)
+    paragraphs = (_clean("".join(chunk)) for chunk in chunks)
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def _collect_text(node: Tag, skip: Callable[[Tag], bool], chunks: list[list[str]]) -> None:
+    """Append node's text to chunks, opening a new chunk at every block boundary."""
+    for child in node.children:
+        if isinstance(child, Tag):
+            if skip(child):
+                continue
+            block = child.name in _BLOCK_TAGS
+            if block:
+                chunks.append([])
+            _collect_text(child, skip, chunks)
+            if block:
+                chunks.append([])
+        elif type(child) is NavigableString:
+            chunks[-1].append(str(child))
+
+
+def _inner_text(tag: Tag) -> str:
+    return _clean(tag.get_text())
+
+
+def _clean(text: str) -> str:
+    """Whitespace collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+# --- listings ---------------------------------------------------------------------------------
+
+_Item = tuple[str, str, str | None, str | None]  # title, body, url, date
+
+
+def _listing_items(soup: BeautifulSoup, page: _Page, main_text: str) -> list[_Item]:
+    """The items of a listing page; empty for an article page."""
+    items = _article_items(soup, page) or _read_more_items(soup, page)
+    if len(items) < 2:
+        return []
+    sizes = sorted(len(body.split()) for _, body, _, _ in items)
+    if sizes[-1] >= _ARTICLE_DOMINANCE * statistics.median(sizes):
+        return []  # the article itself is one of the items; the others are teasers
+    if _coverage(main_text, " ".join(body for _, body, _, _ in items)) < _LISTING_COVERAGE:
+        return []  # an article with teasers beside it: its main text is not in the items
+    return items
+
+
+def _coverage(text: str, within: str) -> float:
+    """Share of text's word trigrams that also occur in `within` (1.0 for an empty text)."""
+    trigrams = _trigrams(text)
+    return len(trigrams & _trigrams(within)) / len(trigrams) if trigrams else 1.0
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def _article_items(soup: BeautifulSoup, page: _Page) -> list[_Item]:
+    """One item per innermost <article> that has a heading or link and some text of its own."""
+    items = []
+    for article in soup.find_all("article"):
+        if article.find("article") or _is_teaser_box(article):
+            continue
+        item = _item(article, [article], page)
+        if item:
+            items.append(item)
+    return items
+
+
+def _is_teaser_box(tag: Tag) -> bool:
+    """In a comment thread, a related-stories box or page chrome rather than a listing."""
+    for node in [tag, *tag.parents]:
+        if node.name in ("nav", "aside", "footer"):
+            return True
+        label = " ".join(node.get("class") or []) + " " + (node.get("id") or "")
+        if _NOT_AN_ITEM.search(label):
+            return True
+    return False
+
+
+def _read_more_items(soup: BeautifulSoup, page: _Page) -> list[_Item]:
+    """One item per heading followed by an excerpt and a "Read more" link."""
+    items, seen = [], set()
+    for link in soup.find_all("a", href=True):
+        if len(link.get_text()) > 60 or not _READ_MORE.match(_inner_text(link)):
+            continue
+        heading = link.find_previous(_HEADINGS)
+        if heading is None or id(heading) in seen or _is_teaser_box(link):
+            continue
+        seen.add(id(heading))
+        item = _item(heading, _span(heading, link), page, read_more=link)
+        if item:
+            items.append(item)
+    return items
+
+
+def _span(first: Tag, last: Tag) -> list[Tag]:
+    """The sibling subtrees from the one holding `first` to the one holding `last`."""
+    last_chain = [last, *last.parents]
+    for node in [first, *first.parents]:
+        if node.parent in last_chain:
+            end = last_chain[last_chain.index(node.parent) - 1]
+            span = [node]
+            for sibling in node.next_siblings:
+                if isinstance(sibling, Tag):
+                    span.append(sibling)
+                if sibling is end:
+                    return span
+            return span
+    return [first]
+
+
+def _item(anchor: Tag, span: list[Tag], page: _Page, read_more: Tag | None = None) -> _Item | None:
+    """Title, excerpt, link and date of one listing item, or None when it has no excerpt."""
+    heading = anchor if anchor.name in _HEADINGS else anchor.find(_HEADINGS)
+    first_link = anchor.find("a", href=True)
+    title_tag = heading or first_link
+    if title_tag is None:
+        return None
+    skipped = {id(title_tag), id(read_more)}
+
+    def skip(tag: Tag) -> bool:
+        return _is_chrome(tag) or id(tag) in skipped or tag.name == "time" or _is_read_more(tag)
+
+    body = "\n\n".join(p for root in span for p in _paragraphs_of(root, skip))
+    if not body or not _inner_text(title_tag):
+        return None
+    url = _item_url(title_tag, read_more or first_link, page)
+    return _inner_text(title_tag), body, url, _item_date(span)
+
+
+def _paragraphs_of(root: Tag, skip: Callable[[Tag], bool]) -> list[str]:
+    """Paragraphs of root itself, or nothing when root is skipped."""
+    return [] if skip(root) else _paragraphs(root, skip)
+
+
+def _is_read_more(tag: Tag) -> bool:
+    return (
+        tag.name == "a" and len(tag.get_text()) <= 60 and bool(_READ_MORE.match(_inner_text(tag)))
+    )
+
+
+def _item_url(title_tag: Tag, other_link: Tag | None, page: _Page) -> str | None:
+    """The item's own link (the heading's, else its "Read more"), made absolute when possible."""
+    link = title_tag if title_tag.name == "a" else title_tag.find("a", href=True)
+    link = link or other_link
+    if link is None or not link.get("href"):
+        return None
+    href = link["href"].strip()
+    return urljoin(page.base, href) if page.base else href
+
+
+def _item_date(span: list[Tag]) -> str | None:
+    """The day a <time datetime> inside the item names."""
+    for root in span:
+        times = [root] if root.name == "time" else root.find_all("time", datetime=True)
+        for time in times:
+            day = parse_date(time.get("datetime"))
+            if day:
+                return day
+    return None

@@ -1,0 +1,166 @@
+"""The query language: Whoosh's parser over title and body, plus `entity:` and `date:` fields.
+
+`entity:X` resolves X through the alias table to the canonical name the index stores;
+`date:` takes a year, a month, a day or a range of them. Malformed queries raise QueryError
+with a one-line message that says how to fix them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from whoosh import query
+from whoosh.fields import Schema
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldPlugin, QueryParser
+from whoosh.qparser.plugins import TaggingPlugin
+from whoosh.qparser.syntax import SyntaxNode
+
+from indexer.schema import TITLE_BOOST
+
+# The fields a user may name, and the index field each one searches.
+QUERY_FIELDS = {
+    "title": "title",
+    "body": "body",
+    "entity": "entities",
+    "entities": "entities",
+    "source": "source",
+    "date": "date",
+}
+SYNTAX_HINT = (
+    'words (AND by default), "exact phrase", OR, NOT, (groups), wild*, fuzzy~, '
+    "title: body: entity: source: date:2011 date:2011-04 date:[2011-01-01 to 2011-06-30]"
+)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_FIELD_REF = re.compile(r"(?<![\w:\\])([A-Za-z_]\w*):(?=\S)")
+_OPERATOR = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+class QueryError(ValueError):
+    """A query the user must fix; str(error) is a one-line message."""
+
+
+# An entity resolver maps what the user typed after `entity:` to the canonical indexed name.
+EntityResolver = Callable[[str], str]
+
+
+def parse_query(text: str, schema: Schema, resolve_entity: EntityResolver) -> query.Query | None:
+    """The Whoosh query for the user's text, or None for an empty query (list everything)."""
+    text = text.strip()
+    if not text:
+        return None
+    _check_syntax(text)
+    parser = QueryParser("body", schema, group=AndGroup)
+    parser.remove_plugin_class(MultifieldPlugin)
+    parser.add_plugin(MultifieldPlugin(["title", "body"], fieldboosts={"title": TITLE_BOOST}))
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(_SpecialFieldPlugin(resolve_entity))
+    return parser.parse(text)
+
+
+def _check_syntax(text: str) -> None:
+    outside_quotes = re.sub(r'"[^"]*"', '""', text)
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quotes: close the phrase with another " or remove it')
+    depth = 0
+    for char in outside_quotes:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise QueryError("unbalanced parentheses: a ) has no matching (")
+    if depth:
+        raise QueryError("unbalanced parentheses: a ( is never closed")
+    for match in _FIELD_REF.finditer(outside_quotes):
+        if match.group(1).lower() not in QUERY_FIELDS:
+            raise QueryError(
+                f"unknown field {match.group(1)}: — use title: body: entity: source: date:, "
+                "or put the words in quotes to search for them as text"
+            )
+    if re.search(r"(?<![\w:\\])\w+:(\s|$|\))", outside_quotes):
+        field = re.search(r"(?<![\w:\\])(\w+):(\s|$|\))", outside_quotes).group(1)
+        raise QueryError(f"{field}: needs a value right after the colon, e.g. {field}:word")
+    words = re.sub(r"[()]", " ", outside_quotes).split()
+    if words and (words[-1] in _OPERATOR or words[0] in _OPERATOR - {"NOT"}):
+        raise QueryError(
+            f"{words[-1] if words[-1] in _OPERATOR else words[0]} needs a term on both sides"
+        )
+    for left, right in zip(words, words[1:], strict=False):
+        if left in _OPERATOR and right in _OPERATOR - {"NOT"}:
+            raise QueryError(f"{left} {right}: two operators in a row need a term between them")
+
+
+def date_query(value: str) -> query.Query:
+    """`date:` values: 2011, 2011-04, 2011-04-08, or a range [from to until] with open ends."""
+    value = value.strip()
+    if value[:1] in "[{":
+        return _date_range(value)
+    day = _date_prefix(value)
+    return query.Term("date", day) if len(day) == 10 else query.Prefix("date", day)
+
+
+def _date_range(value: str) -> query.Query:
+    inner = value[1:-1] if value[-1:] in "]}" else None
+    if inner is None:
+        raise QueryError(f"date range {value} is not closed with ]")
+    parts = re.split(r"\s+to\s+|^to\s+|\s+to$|^to$", inner.strip(), flags=re.IGNORECASE)
+    if len(parts) != 2:
+        raise QueryError(
+            f"date range {value}: write date:[2011-01-01 to 2011-06-30] (either end may be left out)"
+        )
+    start, end = (_date_prefix(p) if p.strip() else None for p in parts)
+    if start is None and end is None:
+        raise QueryError("a date range needs at least one end, e.g. date:[2011-04 to]")
+    # A partial upper bound covers the whole month or year it names.
+    end_key = end if end is None or len(end) == 10 else end + "-99"
+    if start and end_key and start > end_key:
+        raise QueryError(f"date range {value} ends before it starts")
+    return query.TermRange("date", start, end_key, startexcl=False, endexcl=False)
+
+
+def _date_prefix(value: str) -> str:
+    match = _DATE.match(value.strip().strip('"'))
+    if not match:
+        raise QueryError(f"bad date {value!r}: use 2011, 2011-04 or 2011-04-08")
+    year, month, day = match.groups()
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise QueryError(f"bad date {value!r}: no such month or day") from None
+    parts = [year] + [f"{int(p):02d}" for p in (month, day) if p]
+    return "-".join(parts)
+
+
+class _SpecialFieldPlugin(TaggingPlugin):
+    """Parses `entity:` and `date:` values whole, before Whoosh's own field handling."""
+
+    priority = -2
+    expr = (
+        r"(?<![\w:])(?P<field>entity|entities|date):"
+        r'(?P<value>"[^"]*"|\[[^\]]*\]?|\{[^}]*\}?|[^\s()"]+)'
+    )
+
+    def __init__(self, resolve_entity: EntityResolver):
+        super().__init__(self.expr)
+        self.resolve_entity = resolve_entity
+
+    def create(self, parser, match):
+        field = match.group("field").lower()
+        value = match.group("value")
+        if field == "date":
+            return _QueryNode(date_query(value), match.group(0))
+        name = value[1:-1] if value.startswith('"') else value
+        return _QueryNode(query.Term("entities", self.resolve_entity(name)), match.group(0))
+
+
+class _QueryNode(SyntaxNode):
+    """A syntax node whose query was built when it was tagged."""
+
+    def __init__(self, built: query.Query, original: str):
+        self.built = built
+        self.original = original
+
+    def r(self):
+        return repr(self.built)
+
+    def query(self, parser):
+        return self.built

@@ -1,0 +1,345 @@
+"""Find clipping files in a corpus folder and turn their bytes into text, or say why not.
+
+The indexer reads each file in four steps, each raising `BadFile` with the reason shown to
+the user:
+
+    data = read_clipping_bytes(path)             # "unreadable: permission denied", "too large …"
+    kind = kind_of(path, data)                   # "html" | "text"; "unsupported file type .pdf"
+    text = decode(data, html=(kind == "html"))   # "empty file", "binary file (looks like PDF)"
+
+`find_files` lists every non-hidden file, not only the ones with a clipping suffix, so that a
+PDF dropped into the corpus is reported as skipped rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import charset_normalizer
+
+from indexer.clipping import BadFile
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+CLIPPING_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES
+
+# Files that live in a corpus folder but are not clippings.
+IGNORED_NAMES = frozenset({"entities.toml"})
+
+MAX_BYTES = 20 * 1024 * 1024  # "20 MB"; a news page saved with its inline images stays far below
+_MB = 1024 * 1024
+
+# Leading bytes of the binary formats people drop into a press archive by mistake.
+_MAGIC = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "ZIP"),  # also .docx, .odt, .epub
+    (b"PK\x05\x06", "ZIP"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office"),  # .doc, .xls before 2007
+)
+
+# Longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_SUFFIX = re.compile(r"^\.[a-z][a-z0-9]{0,7}$")
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
+_SNIFF_BYTES = 1024
+_DECLARATION_BYTES = 8192
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_:.\-]+)", re.I)
+_XML_ENCODING = re.compile(rb"<\?xml\b[^>]*?encoding\s*=\s*[\"']([a-z0-9_.\-]+)", re.I)
+
+# Declared names that browsers read as a superset (WHATWG Encoding Standard), so do we.
+_DECLARED_ALIASES = {
+    "ascii": "cp1252",
+    "latin_1": "cp1252",
+    "iso8859_9": "cp1254",
+    "iso8859_11": "cp874",
+    "tis_620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+}
+
+# Below this charset-normalizer coherence the language was not recognised: the guess is weak.
+_MIN_COHERENCE = 0.2
+_WINDOWS_CODE_PAGES = [f"cp{n}" for n in range(1250, 1259)]
+# Languages written in Windows-1252; charset-normalizer often names them for English text.
+_CP1252_LANGUAGES = frozenset(
+    {
+        "Unknown",
+        "English",
+        "French",
+        "German",
+        "Spanish",
+        "Portuguese",
+        "Italian",
+        "Dutch",
+        "Swedish",
+        "Danish",
+        "Norwegian",
+        "Finnish",
+        "Indonesian",
+    }
+)
+_NON_ASCII_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_a-zA-Z]{3,}(?![^\W\d_])")
+_WORD_INNER_SYMBOL = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f](?=[A-Za-z])")
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_STRAY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_MAX_CONTROL_SHARE = 0.02
+# Control bytes that no text file holds; ESC and Ctrl-Z (DOS end of file) do turn up.
+_CONTROL_BYTES = bytes(sorted(set(range(0x20)) - set(b"\t\n\v\f\r\x1a\x1b"))) + b"\x7f"
+# C1 controls in decoded text are Windows-1252 punctuation that went through Latin-1.
+_C1_AS_CP1252 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+
+
+def find_files(corpus: Path) -> list[Path]:
+    """Every file under `corpus` the indexer should look at, sorted; hidden files and folders
+    (".git", ".DS_Store") and `entities.toml` are left out.
+
+    Files with any suffix are returned so that `kind_of` can report the unsupported ones.
+    Raises NotADirectoryError when `corpus` is not a folder.
+    """
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise NotADirectoryError(f"corpus folder not found: {corpus}")
+    found = []
+    for folder, dirnames, filenames in os.walk(corpus):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        here = Path(folder)
+        for name in filenames:
+            if name.startswith(".") or name in IGNORED_NAMES:
+                continue
+            found.append(here / name)
+    return sorted(found)
+
+
+def read_clipping_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of one file, refusing unreadable files and files over `limit` bytes."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+            if len(data) > limit:
+                size = os.fstat(handle.fileno()).st_size
+                raise BadFile(f"too large ({_megabytes(size)} MB; limit {_megabytes(limit)} MB)")
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise BadFile(f"unreadable: {reason[:1].lower()}{reason[1:]}") from error
+    return data
+
+
+def _megabytes(size: int) -> int:
+    return math.ceil(size / _MB)
+
+
+def kind_of(path: Path, data: bytes) -> str:
+    """Whether a file is "html" or "text": by suffix, else by sniffing its first KB.
+
+    A .txt or .md file that starts like an HTML document is HTML (a page saved under the wrong
+    name). A file without a suffix ("Statement 08.04.2011" has none) is HTML when it looks like
+    it, else text; a file with another suffix is HTML when it looks like it ("story.php"),
+    else BadFile("unsupported file type .pdf"). Known binary content is refused whatever the
+    name: BadFile("binary file (looks like PNG)").
+    """
+    suffix = _suffix(path)
+    magic = _magic_kind(data)
+    head = data[:_SNIFF_BYTES].replace(b"\x00", b"").lower()
+    if suffix and suffix not in CLIPPING_SUFFIXES:
+        if magic is None and any(marker in head for marker in _HTML_MARKERS):
+            return "html"
+        raise BadFile(f"unsupported file type {suffix}")
+    if magic:
+        raise BadFile(f"binary file (looks like {magic})")
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        start = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+        return "html" if start.startswith((b"<!doctype html", b"<html")) else "text"
+    return "html" if any(marker in head for marker in _HTML_MARKERS) else "text"
+
+
+def _suffix(path: Path) -> str:
+    """The lowercase suffix, or "" when the part after the last dot is no file type."""
+    suffix = Path(path).suffix.lower()
+    return suffix if _SUFFIX.match(suffix) else ""
+
+
+def decode(data: bytes, *, html: bool = False) -> str:
+    """The text of a clipping file, with "\\n" newlines and no BOM.
+
+    Order of evidence: a BOM; UTF-16 without a BOM (NUL bytes on alternate positions); strict
+    UTF-8; for HTML, a declared `<meta charset>` that decodes cleanly; else detection with
+    charset-normalizer, preferring Windows-1252 for Western text it cannot place.
+
+    >>> decode("“Quoted” …".encode("cp1252"))
+    '“Quoted” …'
+    """
+    if not data:
+        raise BadFile("empty file")
+    magic = _magic_kind(data)
+    if magic:
+        raise BadFile(f"binary file (looks like {magic})")
+    text = _decode_unicode(data)
+    if text is None:
+        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+        if b"\x00" in data or controls > _MAX_CONTROL_SHARE * len(data):
+            raise BadFile("binary file")
+        text = _decode_legacy(data, html=html)
+    return _clean(text)
+
+
+def _magic_kind(data: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def _decode_unicode(data: bytes) -> str | None:
+    """Text from a BOM or from BOM-less UTF-16; None when the bytes carry neither."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            # A BOM is the strongest evidence there is: decode by it even if a byte is damaged.
+            return data[len(bom) :].decode(encoding, errors="replace")
+    encoding = _utf16_without_bom(data)
+    if encoding:
+        return data[: len(data) // 2 * 2].decode(encoding)
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The UTF-16 codec when the NUL bytes sit on alternate positions, as the high bytes of
+    ASCII characters do; else None."""
+    if len(data) < 4:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    nuls, pairs = even + odd, len(data) // 2
+    if not nuls or max(even, odd) < 0.95 * nuls or max(even, odd) < 0.05 * pairs:
+        return None
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data[: pairs * 2].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding if not _mostly_controls(text) else None
+
+
+def _decode_legacy(data: bytes, *, html: bool) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if html:
+        declared = _declared_encoding(data)
+        if declared:
+            text = _try_decode(data, declared)
+            if text is not None:
+                return text
+    return _detect(data)
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The Python codec for a page's `<meta charset>`, http-equiv or XML declaration."""
+    head = data[:_DECLARATION_BYTES]
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name.replace("-", "_")
+    except LookupError:
+        return None
+    if name.startswith(("utf_16", "utf_32")):
+        return None  # the bytes are ASCII-compatible or the declaration could not be read
+    return _DECLARED_ALIASES.get(name, name)
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _detect(data: bytes) -> str:
+    """Decode bytes that are neither Unicode nor declared, by charset detection.
+
+    charset-normalizer names some neighbour of Windows-1252 (Windows-1250, CP850) for short
+    English text, and often recognises no language at all in a few lines. Western-looking
+    Windows-1252 therefore wins unless the detector recognised another language; a weak guess
+    is checked against the Windows code pages, which is what legacy clippings use.
+    """
+    best = charset_normalizer.from_bytes(data).best()
+    western = _try_decode(data, "cp1252")
+    if western is not None and _looks_western(western) and _cp1252_plausible(best):
+        return western
+    guesses = [best]
+    if best is None or best.coherence < _MIN_COHERENCE:
+        windows = charset_normalizer.from_bytes(data, cp_isolation=_WINDOWS_CODE_PAGES)
+        guesses.insert(0, windows.best())
+    for guess in guesses:
+        text = _try_decode(data, guess.encoding) if guess is not None else None
+        if text is not None:
+            return text
+    raise BadFile("cannot detect the text encoding")
+
+
+def _cp1252_plausible(best: charset_normalizer.CharsetMatch | None) -> bool:
+    if best is None or best.coherence < _MIN_COHERENCE:
+        return True
+    return "cp1252" in best.could_be_from_charset or best.language in _CP1252_LANGUAGES
+
+
+def _looks_western(text: str) -> bool:
+    """Whether Windows-1252 text reads as a Western language rather than the mojibake of
+    another code page: few non-ASCII letters, no word spelt with them alone (Arabic read as
+    Windows-1252: "ãÌÇåÏí") and no symbols inside words (Polish read as Windows-1252: "Rz¹d")."""
+    letters = [char for char in text if char.isalpha()]
+    foreign = sum(1 for char in letters if not char.isascii())
+    if not letters or foreign > 0.3 * len(letters):
+        return False
+    if _NON_ASCII_WORD.search(text):
+        return False
+    for match in _WORD_INNER_SYMBOL.finditer(text):
+        char = match.group()
+        if char in "¿¡" or (not char.isalpha() and unicodedata.category(char)[0] in "SN"):
+            return False
+    return True
+
+
+def _mostly_controls(text: str) -> bool:
+    controls = sum(
+        1
+        for char in text
+        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs", "Cn")
+    )
+    return controls > _MAX_CONTROL_SHARE * len(text)
+
+
+def _clean(text: str) -> str:
+    """Strip a BOM, unify newlines, refuse empty or binary text, drop stray control bytes."""
+    text = text.removeprefix("\ufeff").translate(_C1_AS_CP1252)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
+    if not text.strip():
+        raise BadFile("empty file")
+    if _mostly_controls(text):
+        raise BadFile("binary file")
+    return _STRAY_CONTROLS.sub("", text)

@@ -1,0 +1,51 @@
+"""The Whoosh schema and the text analysis shared by indexing and querying."""
+
+from __future__ import annotations
+
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.analyzers import Analyzer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.lang.porter2 import stem
+from whoosh.support.charset import accent_map
+
+# English stop words plus the "s" and "t" left over when a tokenizer splits "group's" or "don't".
+STOP_WORDS = frozenset(
+    """a an and are as at be by for from has have if in into is it its of on or such that the
+    their then there these they this to was will with s t""".split()
+)
+
+# Field weights for free words: a word in the title counts this much more than one in the body.
+TITLE_BOOST = 2.5
+
+
+def text_analyzer() -> Analyzer:
+    """Tokenise, lowercase, drop stop words, fold accents, stem (Snowball English) at index and query time."""
+    return (
+        RegexTokenizer(r"\w+(?:\.\w+)*")
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | CharsetFilter(accent_map)
+        | StemFilter(stemfn=stem, cachesize=100_000)
+    )
+
+
+def clipping_schema() -> Schema:
+    """Fields of DESIGN.md plus the few derived fields that make sorting and faceting cheap."""
+    analyzer = text_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=ID(stored=True),
+        title=TEXT(analyzer=analyzer, stored=True, chars=True, spelling=False),
+        body=TEXT(analyzer=analyzer, stored=True, chars=True),
+        date=ID(stored=True, sortable=True),
+        # "1" for undated clippings so that date sorts put them last in both directions.
+        undated=ID(sortable=True),
+        year=ID(stored=False, sortable=True),
+        date_source=STORED,
+        entities=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        source=TEXT(analyzer=analyzer, stored=True),
+        source_exact=ID(sortable=True),
+        url=STORED,
+        collection=ID(stored=True),
+        fingerprint=STORED,
+    )

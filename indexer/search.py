@@ -1,0 +1,206 @@
+"""Searching: one long-lived Whoosh searcher, refreshed after commits, turning queries into results.
+
+Every front end (CLI, search page, JSON API) calls `SearchEngine.search` and renders the
+`SearchResults` it returns; none of them builds its own query or snippet.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import threading
+import time
+from pathlib import Path
+
+from whoosh import highlight, query, sorting
+from whoosh.searching import Searcher
+
+from indexer import store
+from indexer.entities import name_key
+from indexer.query import parse_query
+from indexer.results import ClippingDetail, FacetValue, Hit, SearchResults
+
+SORTS = ("relevance", "newest", "oldest")
+PAGE_SIZE = 10
+FACET_LIMIT = 12
+SNIPPET_CHARS = 240
+
+
+class MarkFormatter(highlight.Formatter):
+    """Escaped clipping text with <mark> around matched words; fragments joined by an ellipsis."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+
+    def format_fragment(self, fragment, replace=False):
+        inner = super().format_fragment(fragment, replace)
+        before = "… " if fragment.startchar > 0 else ""
+        after = " …" if fragment.endchar < len(fragment.text) else ""
+        return before + inner.strip() + after
+
+
+_SNIPPETS = highlight.Highlighter(
+    fragmenter=highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90, autotrim=True),
+    formatter=MarkFormatter(),
+)
+_WHOLE = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(), formatter=MarkFormatter())
+
+
+class SearchEngine:
+    """Answers queries over one index directory; safe to share between threads."""
+
+    def __init__(self, index_dir: Path, refresh_seconds: float = 0.5):
+        self.index_dir = Path(index_dir)
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.RLock()
+        self._ix = store.open_index(self.index_dir)
+        self._searcher: Searcher = self._ix.searcher()
+        self._checked = time.monotonic()
+        self._aliases = store.read_aliases(self.index_dir)
+        self._entity_keys = self._indexed_entity_keys()
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+
+    def search(
+        self, text: str, page: int = 1, sort: str = "relevance", pagelen: int = PAGE_SIZE
+    ) -> SearchResults:
+        """One page of results for `text` plus totals and facets over all matches.
+
+        Raises QueryError for a malformed query; an empty query lists the newest clippings.
+        """
+        if sort not in SORTS:
+            sort = "relevance"
+        page = max(1, page)
+        with self._lock:
+            searcher = self._fresh_searcher()
+            parsed = parse_query(text, searcher.schema, self.resolve_entity)
+            if parsed is None:
+                parsed, sort = query.Every(), ("relevance" if False else sort)
+                if sort == "relevance":
+                    sort = "newest"
+            facets = sorting.Facets()
+            facets.add_field("entities", allow_overlap=True)
+            facets.add_field("source_exact")
+            facets.add_field("year")
+            results = searcher.search(
+                parsed,
+                limit=page * pagelen,
+                sortedby=_sort_facet(sort),
+                groupedby=facets,
+                maptype=sorting.Count,
+                terms=True,
+            )
+            results.highlighter = _SNIPPETS
+            total = len(results)
+            hits = [self._hit(hit) for hit in results[(page - 1) * pagelen : page * pagelen]]
+            return SearchResults(
+                query=text,
+                total=total,
+                page=page,
+                pages=max(1, math.ceil(total / pagelen)),
+                sort=sort,
+                hits=hits,
+                facets={
+                    "entities": _facet(results.groups("entities")),
+                    "sources": _facet(results.groups("source_exact")),
+                    "years": _facet(results.groups("year"), by_value=True),
+                },
+            )
+
+    def clipping(self, clipping_id: str, text: str = "") -> ClippingDetail | None:
+        """A whole clipping with the query's matches marked in its title and body, or None."""
+        with self._lock:
+            searcher = self._fresh_searcher()
+            parsed = (
+                parse_query(text, searcher.schema, self.resolve_entity) if text.strip() else None
+            )
+            target = query.Term("id", clipping_id)
+            if parsed is not None:
+                results = searcher.search(query.And([target, parsed]), terms=True, limit=1)
+                if results.is_empty():
+                    results = searcher.search(target, limit=1)
+            else:
+                results = searcher.search(target, limit=1)
+            if results.is_empty():
+                return None
+            results.highlighter = _WHOLE
+            hit = results[0]
+            detail = self._hit(hit)
+            body = hit.highlights("body", top=1, minscore=0) if results.has_matched_terms() else ""
+            return ClippingDetail(
+                hit=detail, body_html=body or html.escape(hit.get("body", ""), quote=False)
+            )
+
+    def resolve_entity(self, name: str) -> str:
+        """The canonical indexed name for an entity name or alias typed by the user."""
+        key = name_key(name)
+        return self._aliases.get(key) or self._entity_keys.get(key) or name
+
+    def _fresh_searcher(self) -> Searcher:
+        now = time.monotonic()
+        if now - self._checked >= self.refresh_seconds:
+            self._checked = now
+            if not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+                self._aliases = store.read_aliases(self.index_dir)
+                self._entity_keys = self._indexed_entity_keys()
+        return self._searcher
+
+    def _indexed_entity_keys(self) -> dict[str, str]:
+        names = self._searcher.reader().field_terms("entities")
+        return {name_key(name): name for name in names}
+
+    def _hit(self, hit) -> Hit:
+        fields = hit.fields()
+        body = fields.get("body", "")
+        snippet = hit.highlights("body", top=2) if hit.results.has_matched_terms() else ""
+        title_html = (
+            _WHOLE.highlight_hit(hit, "title", top=1, minscore=0)
+            if hit.results.has_matched_terms()
+            else ""
+        )
+        return Hit(
+            id=fields["id"],
+            title=fields.get("title", ""),
+            date=fields.get("date"),
+            source=fields.get("source"),
+            url=fields.get("url"),
+            path=fields["path"],
+            collection=fields.get("collection"),
+            entities=[e for e in fields.get("entities", "").split(",") if e],
+            score=round(hit.score, 4) if isinstance(hit.score, float) else None,
+            snippet=snippet or _lead(body),
+            title_html=title_html or html.escape(fields.get("title", ""), quote=False),
+        )
+
+
+def _sort_facet(sort: str):
+    if sort == "relevance":
+        return None
+    return sorting.MultiFacet(
+        [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=sort == "newest")]
+    )
+
+
+def _facet(groups: dict, by_value: bool = False) -> list[FacetValue]:
+    values = [
+        FacetValue(str(value), count) for value, count in groups.items() if value not in (None, "")
+    ]
+    if by_value:
+        return sorted(values, key=lambda v: v.value)
+    return sorted(values, key=lambda v: (-v.count, v.value))[:FACET_LIMIT]
+
+
+def _lead(body: str) -> str:
+    """The start of the body, escaped, cut at a word boundary, for hits with no body match."""
+    if len(body) <= SNIPPET_CHARS:
+        return html.escape(body, quote=False)
+    cut = body[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return html.escape(cut, quote=False) + " …"

@@ -1,0 +1,100 @@
+"""The main flow in a real browser: Playwright driving Debian's Chromium against `clippings serve`.
+
+Skipped when /usr/bin/chromium is missing, unless CLIPPINGS_REQUIRE_BROWSER is set (as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("CLIPPINGS_CHROMIUM", "/usr/bin/chromium"))
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("CLIPPINGS_REQUIRE_BROWSER"):
+        raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(search_index):
+    """`clippings serve` in a subprocess, exactly as a user starts it."""
+    port = free_port()
+    script = Path(sys.executable).with_name("clippings")
+    process = subprocess.Popen(
+        [script, "serve", "--index", str(search_index), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urlopen(url + "/api/search?q=", timeout=1).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(process.stdout.read().decode()) from None
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+def test_typing_a_query_shows_highlighted_results(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.get_by_label("Query").fill("refugees")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".bar .count")).to_contain_text("2 clippings match refugees")
+    first = page.locator(".hit").first
+    expect(first.locator("h3")).to_have_text("Refugees leave the camp")
+    expect(first.locator("h3 mark")).to_have_text("Refugees")
+    expect(page.locator(".hit").nth(1).locator(".snippet mark").first).to_have_text("refugees")
+    expect(page.get_by_label("Query")).to_have_value("refugees")
+    page.close()
+
+
+def test_entity_search_and_clipping_page(server, browser):
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server + "/?q=entity:PMOI")
+    expect(page.locator(".hit")).to_have_count(3)
+    page.goto(server + "/?q=markup")
+    page.locator(".hit h3 a").first.click()
+    expect(page.locator("article.clipping h1")).to_contain_text('<script>alert("title")</script>')
+    expect(page.locator(".body")).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(page.locator(".body mark").first).to_have_text("markup")
+    assert dialogs == []  # nothing in the clipping ran
+    page.close()

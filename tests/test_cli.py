@@ -1,0 +1,147 @@
+"""The `clippings` command line: outputs, JSON contracts and exit codes."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import store
+from tests.conftest import FIXTURES, REPO
+from webui.cli import main
+
+MEK = "People's Mojahedin Organization of Iran"
+SEED_TITLES = [
+    "What to do about Camp Ashraf",
+    "Mojahedin Khalq and Camp Ashraf",
+    "MKO Ringleaders Readying to Open Fight with Iraqi Forces",
+    "Iranian dissidents in Iraq want refuge in 3rd country",
+    "Four more hostages have escaped from Camp Ashraf",
+    "Camp Ashraf and the Mojahedin Khalq",
+    "Iraq, Iran, ICRI joint committee to facilitate the dismantlement of Camp Ashraf",
+    "MKO against members’ families",
+    "MKO Violence against members’ families",
+    "US seeks to keep Mojahedin Khalq in Iraq",
+]
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    return shutil.copytree(FIXTURES / "search_corpus", tmp_path / "corpus")
+
+
+def test_index_prints_a_summary(corpus, tmp_path):
+    result = run("index", "--corpus", corpus, "--index", tmp_path / "index")
+    assert result.exit_code == 0
+    assert "5 files seen: 5 added, 0 updated, 0 unchanged, 0 removed, 0 skipped" in result.output
+    assert "6 clippings indexed; 6 in the index" in result.output
+
+
+def test_index_lists_skipped_files_with_reasons(corpus, tmp_path):
+    (corpus / "empty.txt").write_bytes(b"")
+    result = run("index", "--corpus", corpus, "--index", tmp_path / "index")
+    assert result.exit_code == 0
+    assert "1 skipped" in result.output
+    assert "skipped empty.txt: empty file" in result.output
+
+
+def test_index_reads_folders_from_the_environment(corpus, tmp_path):
+    env = {"CLIPPINGS_CORPUS": str(corpus), "CLIPPINGS_INDEX": str(tmp_path / "env-index")}
+    assert run("index", env=env).exit_code == 0
+    assert store.exists(tmp_path / "env-index")
+
+
+def test_busy_index_exits_1(corpus, tmp_path):
+    with store.writer_lock(tmp_path / "index"):
+        result = run("index", "--corpus", corpus, "--index", tmp_path / "index")
+    assert result.exit_code == 1
+    assert "busy" in result.output
+
+
+def test_sample_corpus_entity_search_finds_every_name_of_the_group(sample_index):
+    result = run("search", "--json", "--index", sample_index, "--limit", 50, "entity:PMOI")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    seed_hits = {h["title"] for h in data["hits"] if h["path"] == "mek-camp-ashraf.txt"}
+    assert seed_hits == set(SEED_TITLES) - {"What to do about Camp Ashraf"}
+    assert all(MEK in h["entities"] for h in data["hits"])
+    assert {h["path"] for h in data["hits"]} >= {
+        "pages/ashraf-raid-2011-04-08.html",
+        "pages/ashraf-press-roundup.html",
+    }
+
+
+def test_search_text_output(search_index):
+    result = run("search", "--index", search_index, "refugees")
+    assert result.exit_code == 0
+    assert result.output.startswith("2 clippings match 'refugees' (page 1 of 1)")
+    assert "1. Refugees leave the camp" in result.output
+    assert "2011-04-08 · Example Wire" in result.output
+
+
+def test_search_pages_and_sort(search_index):
+    data = json.loads(run("search", "--json", "--index", search_index, "--sort", "oldest", "--limit", 2, "--page", 2, "").output)
+    assert (data["page"], data["pages"], data["sort"]) == (2, 3, "oldest")
+    assert [h["date"] for h in data["hits"]] == ["2011-06-30", "2012-02-01"]
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "author:x", "date:2011-13", "(a"])
+def test_malformed_query_exits_2_with_one_line(search_index, query):
+    result = CliRunner().invoke(main, ["search", "--index", str(search_index), query])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("Error: ")
+    assert "Traceback" not in result.output
+
+
+def test_search_without_index_exits_1(tmp_path):
+    result = run("search", "--index", tmp_path / "none", "x")
+    assert result.exit_code == 1
+    assert "run `clippings index` first" in result.output
+
+
+def test_stats(search_index):
+    data = json.loads(run("stats", "--json", "--index", search_index).output)
+    assert data["clippings"] == 6
+    assert data["files"] == 5
+    assert data["dates"] == {"first": "2010-12-01", "last": "2012-02-01"}
+    assert data["undated"] == 2
+    assert data["entities"] == 3
+    assert data["size_bytes"] > 0
+    text = run("stats", "--index", search_index).output
+    assert "6 clippings from 5 files" in text
+
+
+def test_parse_json_contract_on_the_seed():
+    result = run("parse", "--json", "--corpus", REPO / "corpus", REPO / "corpus" / "mek-camp-ashraf.txt")
+    data = json.loads(result.output)
+    assert [c["title"] for c in data["clippings"]] == SEED_TITLES
+    assert {c["collection"] for c in data["clippings"]} == {"MEK Camp Ashraf"}
+    assert data["clippings"][2]["id"] == "mek-camp-ashraf.txt#3"
+    mek = next(e for e in data["clippings"][2]["entities"] if e["name"] == MEK)
+    assert mek["type"] == "org"
+    assert set(mek["mentions"]) >= {"MKO", "MEK", "PMOI", "Mojahedin-e Khalq Organization"}
+    assert data["skipped"] == []
+
+
+def test_parse_reports_skipped_files_and_touches_no_index(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"")
+    (tmp_path / "good.txt").write_text("Title\n\nSome body text.\n")
+    data = json.loads(run("parse", "--json", tmp_path).output)
+    assert [c["title"] for c in data["clippings"]] == ["Title"]
+    assert data["skipped"] == [{"path": "bad.txt", "reason": "empty file"}]
+    assert not (tmp_path / "index").exists()
+
+
+def test_console_script_is_installed(search_index):
+    script = Path(sys.executable).with_name("clippings")
+    done = subprocess.run([script, "search", "--index", search_index, "date:[x"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -1,0 +1,160 @@
+"""Searching the fixture index: ranking, highlighting, fields, dates, sorting, facets, escaping."""
+
+import pytest
+
+from indexer.query import QueryError
+
+
+def titles(results):
+    return [hit.title for hit in results.hits]
+
+
+def test_title_match_ranks_above_body_match(engine):
+    results = engine.search("refugees")
+    assert titles(results)[:2] == ["Refugees leave the camp", "Border crossing reopens"]
+    assert results.total == 2
+
+
+def test_stemmed_matches_are_marked(engine):
+    hit = engine.search("refugee").hits[1]
+    assert "<mark>refugees</mark> could cross" in hit.snippet
+    assert hit.snippet.count("<mark>") == 2
+
+
+def test_phrase_words_are_marked(engine):
+    hit = engine.search('"camp near Baghdad"').hits[0]
+    assert hit.title == "Border crossing reopens"
+    assert "<mark>camp</mark> <mark>near</mark> <mark>Baghdad</mark>" in hit.snippet
+
+
+def test_title_is_marked_for_the_page(engine):
+    hit = engine.search("refugees").hits[0]
+    assert hit.title_html == "<mark>Refugees</mark> leave the camp"
+
+
+@pytest.mark.parametrize("alias", ["PMOI", "MKO", "MEK", '"mojahedin khalq"', '"People\'s Mujahedeen of Iran"'])
+def test_entity_query_finds_every_alias(engine, alias):
+    results = engine.search(f"entity:{alias}")
+    assert sorted(titles(results)) == [
+        "A note without a date",
+        "MKO members protest in Paris",
+        "PMOI statement on Ashraf",
+    ]
+    assert all("People's Mojahedin Organization of Iran" in hit.entities for hit in results.hits)
+
+
+def test_unknown_entity_finds_nothing(engine):
+    assert engine.search("entity:Hezbollah").total == 0
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("date:2011", ["Border crossing reopens", "Refugees leave the camp"]),
+        ("date:2011-04", ["Refugees leave the camp"]),
+        ("date:2011-04-08", ["Refugees leave the camp"]),
+        ("date:[2011-01-01 to 2011-06-30]", ["Border crossing reopens", "Refugees leave the camp"]),
+        ("date:[2011-05 to]", ["Border crossing reopens", "MKO members protest in Paris"]),
+        ("date:[to 2011-04]", ["Camp <script>alert(\"title\")</script> report", "Refugees leave the camp"]),
+        ("date:2009", []),
+    ],
+)
+def test_date_queries(engine, query, expected):
+    assert sorted(titles(engine.search(query, pagelen=50))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("title:refugees", ["Refugees leave the camp"]),
+        ("body:refugees", ["Border crossing reopens"]),
+        ("source:wire", ["Refugees leave the camp", "A note without a date"]),
+        ("refugees OR paris", ["Refugees leave the camp", "Border crossing reopens", "MKO members protest in Paris"]),
+        ("camp NOT baghdad", ["Refugees leave the camp", "Camp <script>alert(\"title\")</script> report"]),
+        ("(paris OR baghdad) refugees", ["Border crossing reopens"]),
+        ("refug*", ["Refugees leave the camp", "Border crossing reopens"]),
+        ("baghdat~", ["Border crossing reopens"]),
+    ],
+)
+def test_query_forms_find_the_right_clippings(engine, query, expected):
+    assert sorted(titles(engine.search(query, pagelen=50))) == sorted(expected)
+
+
+def test_newest_and_oldest_put_undated_last(engine):
+    newest = engine.search("", sort="newest", pagelen=50)
+    assert [h.date for h in newest.hits] == [
+        "2012-02-01", "2011-06-30", "2011-04-08", "2010-12-01", None, None,
+    ]  # fmt: skip
+    oldest = engine.search("", sort="oldest", pagelen=50)
+    assert [h.date for h in oldest.hits] == [
+        "2010-12-01", "2011-04-08", "2011-06-30", "2012-02-01", None, None,
+    ]  # fmt: skip
+
+
+def test_empty_query_lists_newest_first(engine):
+    results = engine.search("")
+    assert results.sort == "newest"
+    assert results.total == 6
+    assert results.hits[0].title == "MKO members protest in Paris"
+
+
+def test_pages(engine):
+    first = engine.search("", pagelen=4)
+    second = engine.search("", page=2, pagelen=4)
+    assert (first.total, first.pages, second.page) == (6, 2, 2)
+    assert len(first.hits) == 4 and len(second.hits) == 2
+    assert not set(titles(first)) & set(titles(second))
+    assert engine.search("", page=9, pagelen=4).hits == []
+
+
+def test_facets_count_all_matches_not_just_the_page(engine):
+    results = engine.search("", pagelen=1)
+    entities = {f.value: f.count for f in results.facets["entities"]}
+    assert entities["People's Mojahedin Organization of Iran"] == 3
+    assert entities["Camp Ashraf"] == 1
+    assert {f.value: f.count for f in results.facets["sources"]}["Example Wire"] == 2
+    assert [(f.value, f.count) for f in results.facets["years"]] == [
+        ("2010", 1), ("2011", 2), ("2012", 1),
+    ]  # fmt: skip
+
+
+def test_clipping_text_is_escaped_everywhere(engine):
+    hit = engine.search("markup onerror").hits[0]
+    assert hit.title == 'Camp <script>alert("title")</script> report'
+    assert "<script>" not in hit.title_html and "&lt;script&gt;" in hit.title_html
+    assert "&lt;img src=x <mark>onerror</mark>=alert(1)&gt;" in hit.snippet
+    assert "<img" not in hit.snippet and "<b>" not in hit.snippet
+    assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_hit_fields(engine):
+    hit = engine.search("markup").hits[0]
+    assert hit.id == "markup.html#1"
+    assert (hit.date, hit.source, hit.url, hit.path) == (
+        "2010-12-01", "Example & Sons", "https://example.org/markup-report", "markup.html",
+    )  # fmt: skip
+    digest = engine.search("title:paris").hits[0]
+    assert digest.id == "mek-digest.txt#1"
+    assert digest.collection == "Exile press digest"
+
+
+def test_json_shape(engine):
+    data = engine.search("refugees").to_json()
+    assert set(data) == {"query", "total", "page", "pages", "sort", "hits", "facets"}
+    assert set(data["hits"][0]) == {
+        "id", "title", "date", "source", "url", "path", "collection", "entities", "score", "snippet",
+    }  # fmt: skip
+    assert set(data["facets"]) == {"entities", "sources", "years"}
+
+
+def test_clipping_detail_marks_all_matches(engine):
+    detail = engine.clipping("refugees-body.txt#1", "refugees")
+    assert detail.body_html.count("<mark>refugees</mark>") == 2
+    assert detail.hit.title == "Border crossing reopens"
+    assert engine.clipping("refugees-body.txt#1").body_html.startswith("Officials said")
+    assert engine.clipping("nope.txt#1") is None
+
+
+def test_malformed_query_raises(engine):
+    with pytest.raises(QueryError):
+        engine.search('"unclosed')

@@ -1,0 +1,145 @@
+"""Incremental indexing: add, change, delete, unchanged, rebuild, bad files, the busy lock."""
+
+import os
+import shutil
+
+import pytest
+
+from indexer import store
+from indexer.search import SearchEngine
+from indexer.update import update_index
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "search_corpus", corpus)
+    return corpus
+
+
+def titles(index_dir, query=""):
+    engine = SearchEngine(index_dir)
+    try:
+        return sorted(h.title for h in engine.search(query, pagelen=100).hits)
+    finally:
+        engine.close()
+
+
+def test_first_run_adds_every_file(corpus, tmp_path):
+    report = update_index(corpus, tmp_path / "index")
+    assert (report.files_seen, report.added, report.updated, report.removed) == (5, 5, 0, 0)
+    assert report.clippings_indexed == report.clippings_total == 6
+    assert report.skipped == []
+
+
+def test_second_run_skips_unchanged_files(corpus, tmp_path):
+    update_index(corpus, tmp_path / "index")
+    report = update_index(corpus, tmp_path / "index")
+    assert (report.added, report.updated, report.unchanged, report.clippings_indexed) == (0, 0, 5, 0)
+    assert report.clippings_total == 6
+
+
+def test_touched_but_identical_file_is_not_reindexed(corpus, tmp_path):
+    update_index(corpus, tmp_path / "index")
+    os.utime(corpus / "refugees-title.txt", ns=(1, 1))
+    report = update_index(corpus, tmp_path / "index")
+    assert (report.updated, report.unchanged, report.clippings_indexed) == (0, 5, 0)
+
+
+def test_changed_file_replaces_its_clippings(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    (corpus / "mek-digest.txt").write_text("Only one item now\n\nAbout the Paris march.\n")
+    report = update_index(corpus, index)
+    assert (report.updated, report.clippings_indexed, report.clippings_total) == (1, 1, 5)
+    assert "MKO members protest in Paris" not in titles(index)
+    assert "Only one item now" in titles(index)
+
+
+def test_new_and_deleted_files(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    (corpus / "refugees-title.txt").unlink()
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "new.txt").write_text("A brand new clipping\n\nWith a body about dromedaries.\n")
+    report = update_index(corpus, index)
+    assert (report.added, report.removed) == (1, 1)
+    assert titles(index, "dromedaries") == ["A brand new clipping"]
+    assert titles(index, "title:refugees") == []
+    assert SearchEngine(index).search("dromedaries").hits[0].id == "sub/new.txt#1"
+
+
+def test_rebuild_starts_over(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    report = update_index(corpus, index, rebuild=True)
+    assert (report.added, report.unchanged, report.clippings_total) == (5, 0, 6)
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"   \n\n  ", "empty file"),
+        ("image.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "unsupported file type .png"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary file (looks like PNG)"),
+        ("nul.txt", b"abc\x00\x01\x02\x00def\x00" * 50, "binary"),
+        ("empty-page.html", b"<html><body><nav>Home</nav></body></html>", "no text"),
+    ],
+)
+def test_bad_files_are_skipped_with_a_reason(corpus, tmp_path, name, content, reason):
+    (corpus / name).write_bytes(content)
+    report = update_index(corpus, tmp_path / "index")
+    assert [s.path for s in report.skipped] == [name]
+    assert reason in report.skipped[0].reason
+    assert report.clippings_total == 6
+
+
+def test_a_file_that_turns_bad_keeps_its_old_clippings(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    (corpus / "refugees-title.txt").write_bytes(b"")
+    report = update_index(corpus, index)
+    assert "kept its 1 clippings" in report.skipped[0].reason
+    assert titles(index, "title:refugees") == ["Refugees leave the camp"]
+
+
+def test_gazetteer_change_retags_clippings(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    assert titles(index, "entity:Paris") == []
+    with open(corpus / "entities.toml", "a") as handle:
+        handle.write('\n[[entity]]\nname = "Paris"\ntype = "place"\n')
+    update_index(corpus, index)
+    assert titles(index, "entity:paris") == ["MKO members protest in Paris"]
+
+
+def test_second_writer_is_told_the_index_is_busy(corpus, tmp_path):
+    index = tmp_path / "index"
+    with store.writer_lock(index), pytest.raises(store.IndexBusy, match="busy"):
+        update_index(corpus, index)
+
+
+def test_failed_run_leaves_the_index_as_it_was(corpus, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    (corpus / "new.txt").write_text("New clipping\n\nText.\n")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("indexer.update.document_fields", explode)
+    with pytest.raises(RuntimeError):
+        update_index(corpus, index)
+    monkeypatch.undo()
+    assert len(titles(index)) == 6
+    assert update_index(corpus, index).added == 1
+
+
+def test_parsing_in_a_process_pool_gives_the_same_index(corpus, tmp_path, monkeypatch):
+    for n in range(20):
+        (corpus / f"extra-{n:02d}.txt").write_text(f"Extra clipping {n}\n\nNumber {n} of the pool test.\n")
+    monkeypatch.setattr("indexer.update.POOL_THRESHOLD", 1)
+    report = update_index(corpus, tmp_path / "index", procs=2)
+    assert (report.added, report.clippings_total) == (25, 26)

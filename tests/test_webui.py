@@ -1,0 +1,107 @@
+"""The search page, the clipping page and the JSON API through Flask's test client."""
+
+import pytest
+
+
+def test_search_page_lists_ranked_highlighted_results(client):
+    page = client.get("/?q=refugees").get_data(as_text=True)
+    assert "2 clippings match <strong>refugees</strong>" in page
+    assert page.index("<mark>Refugees</mark> leave the camp") < page.index("Border crossing reopens")
+    assert 'value="refugees"' in page
+    assert "<mark>refugees</mark> could cross" in page
+
+
+def test_empty_query_lists_newest(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "6 clippings, newest first" in page
+    assert page.index("MKO members protest in Paris") < page.index("Refugees leave the camp")
+    assert page.count('class="date">undated<') == 2
+
+
+def test_zero_results_says_so_and_shows_help(client):
+    page = client.get("/?q=zanzibar").get_data(as_text=True)
+    assert "No clippings match <strong>zanzibar</strong>" in page
+    assert "Query syntax" in page
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "author:x", "date:2011-13"])
+def test_malformed_query_gets_a_message_not_a_500(client, query):
+    response = client.get("/", query_string={"q": query})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Could not read that query" in page
+    assert "Query syntax" in page
+
+
+def test_pagination_links(app, client):
+    app.config["PAGE_SIZE"] = 4
+    page = client.get("/?q=&sort=oldest").get_data(as_text=True)
+    assert 'href="/?q=&amp;sort=oldest&amp;page=2"' in page
+    second = client.get("/?q=&sort=oldest&page=2").get_data(as_text=True)
+    assert '<strong aria-current="page">2</strong>' in second
+    assert "A note without a date" in second and "MKO members protest in Paris" not in second
+
+
+def test_sort_links_keep_the_query(client):
+    page = client.get("/?q=camp").get_data(as_text=True)
+    assert 'href="/?q=camp&amp;sort=newest"' in page
+
+
+def test_facets_link_to_narrowed_searches(client):
+    page = client.get("/?q=").get_data(as_text=True)
+    assert "People&#39;s Mojahedin Organization of Iran</a> <span class=\"count\">3</span>" in page
+    assert "/?q=entity%3A%22Camp+Ashraf%22" in page
+
+
+def test_markup_in_clippings_is_shown_as_text(client):
+    page = client.get("/?q=markup").get_data(as_text=True)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;" in page or "&lt;script&gt;alert(\"title\")&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+    detail = client.get("/clipping/markup.html%231?q=markup").get_data(as_text=True)
+    assert "<script>alert" not in detail and "<img src=x" not in detail
+    assert "&lt;img src=x onerror=alert(1)&gt;" in detail
+
+
+def test_clipping_page_shows_text_metadata_and_original_link(client):
+    response = client.get("/clipping/refugees-body.txt%231?q=refugees")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count("<mark>refugees</mark>") == 2
+    assert "Other Paper" in page and "2011-06-30" in page
+    markup = client.get("/clipping/markup.html%231").get_data(as_text=True)
+    assert 'href="https://example.org/markup-report"' in markup
+
+
+def test_missing_clipping_is_404(client):
+    response = client.get("/clipping/nope.txt%231")
+    assert response.status_code == 404
+    assert "Clipping nope.txt#1 doesn&#39;t exist." in response.get_data(as_text=True)
+
+
+def test_api_search(client):
+    data = client.get("/api/search?q=entity:MKO&sort=newest").get_json()
+    assert data["total"] == 3 and data["sort"] == "newest"
+    assert data["hits"][0]["title"] == "MKO members protest in Paris"
+    assert data["hits"][0]["snippet"]
+    assert data["facets"]["entities"][0]["value"] == "People's Mojahedin Organization of Iran"
+
+
+def test_api_malformed_query_is_400_json(client):
+    response = client.get("/api/search", query_string={"q": "(camp"})
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "unbalanced parentheses: a ( is never closed"}
+
+
+def test_api_bad_page_number_falls_back_to_page_1(client):
+    assert client.get("/api/search?q=camp&page=zero").get_json()["page"] == 1
+
+
+def test_missing_index_is_a_clear_503(tmp_path):
+    from webui.app import create_app
+
+    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "run `clippings index` first" in response.get_data(as_text=True)
+    assert client.get("/api/search?q=x").get_json()["error"].startswith("no index")

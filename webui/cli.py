@@ -1,0 +1,202 @@
+"""The `clippings` command: thin wrappers over the engine in `indexer/` and the app in `webui/`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from indexer import store
+from indexer.clipping import BadFile
+from indexer.entities import GAZETTEER_NAME, Gazetteer
+from indexer.parse import parse_paths
+from indexer.query import SYNTAX_HINT, QueryError
+from indexer.search import SORTS, SearchEngine
+from indexer.stats import index_stats
+from indexer.update import UpdateReport, update_index
+
+corpus_option = click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="corpus",
+    envvar="CLIPPINGS_CORPUS",
+    show_default=True,
+    help="Folder of clippings (env CLIPPINGS_CORPUS).",
+)
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="index",
+    envvar="CLIPPINGS_INDEX",
+    show_default=True,
+    help="Index folder (env CLIPPINGS_INDEX).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+class UsageError(click.ClickException):
+    """Bad usage or a malformed query: one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Search a folder of news clippings: index it, query it, serve a search page."""
+
+
+@main.command("index")
+@corpus_option
+@index_option
+@click.option("--rebuild", is_flag=True, help="Re-read every file and replace the whole index.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def index_command(corpus: Path, index_dir: Path, rebuild: bool, quiet: bool) -> None:
+    """Build or update the index (incremental: only new, changed and deleted files)."""
+    if not corpus.is_dir():
+        raise UsageError(f"corpus folder {corpus} does not exist")
+    try:
+        report = update_index(corpus, index_dir, rebuild=rebuild, progress=None if quiet else _progress)
+    except (store.IndexBusy, BadFile) as error:
+        _fail(str(error))
+    click.echo(_summary(report))
+
+
+def _progress(total: int):
+    """A progress bar on a terminal; click draws nothing when output is not a terminal."""
+    bar = click.progressbar(length=total, label="Parsing", file=sys.stderr)
+    bar.__enter__()
+
+    def tick(n: int) -> None:
+        bar.update(n)
+        if bar.finished:
+            bar.__exit__(None, None, None)
+
+    return tick
+
+
+def _summary(report: UpdateReport) -> str:
+    lines = [
+        f"{report.files_seen} files seen: {report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.removed} removed, {len(report.skipped)} skipped",
+        f"{report.clippings_indexed} clippings indexed; {report.clippings_total} in the index; "
+        f"{report.seconds:.2f} s",
+    ]
+    lines += [f"  skipped {s.path}: {s.reason}" for s in report.skipped]
+    return "\n".join(lines)
+
+
+@main.command("search")
+@click.argument("query")
+@index_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Hits per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@json_option
+def search_command(query: str, index_dir: Path, limit: int, page: int, sort: str, as_json: bool) -> None:
+    """Search the index; QUERY uses the syntax of the search page."""
+    engine = _engine(index_dir)
+    try:
+        results = engine.search(query, page=page, sort=sort, pagelen=limit)
+    except QueryError as error:
+        raise UsageError(f"{error}. Syntax: {SYNTAX_HINT}") from None
+    finally:
+        engine.close()
+    if as_json:
+        click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{results.total} clippings match {query!r} (page {results.page} of {results.pages})")
+    first = (results.page - 1) * limit
+    for number, hit in enumerate(results.hits, start=first + 1):
+        meta = " · ".join(filter(None, [hit.date or "undated", hit.source, hit.id]))
+        click.echo(f"\n{number}. {hit.title}\n   {meta}\n   {_plain(hit.snippet)}")
+
+
+def _plain(snippet: str) -> str:
+    """A snippet for the terminal: matches in bold when colours are on, entities unescaped."""
+    import html
+
+    marked = snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
+    return click.unstyle(html.unescape(marked)) if not sys.stdout.isatty() else html.unescape(marked)
+
+
+@main.command("serve")
+@corpus_option
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve_command(corpus: Path, index_dir: Path, host: str, port: int) -> None:
+    """Serve the search page (builds the index first if there is none)."""
+    import waitress
+
+    from webui.app import create_app
+
+    if not store.exists(index_dir):
+        if not corpus.is_dir():
+            raise UsageError(f"no index in {index_dir} and no corpus folder {corpus} to build it from")
+        click.echo(f"No index in {index_dir}: building it from {corpus} …")
+        index_command.callback(corpus, index_dir, False, True)
+    app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)})
+    click.echo(f"Serving clippings search on http://{host}:{port}/ (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=8, ident="clippings")
+
+
+@main.command("stats")
+@index_option
+@json_option
+def stats_command(index_dir: Path, as_json: bool) -> None:
+    """Clippings, files, entities, date span and size of the index."""
+    try:
+        stats = index_stats(index_dir)
+    except store.IndexMissing as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    span = stats["dates"]
+    click.echo(
+        f"{stats['clippings']} clippings from {stats['files']} files "
+        f"({stats['skipped_files']} skipped)\n"
+        f"{stats['entities']} entities\n"
+        f"dates: {span['first'] or '-'} to {span['last'] or '-'} ({stats['undated']} undated)\n"
+        f"index size: {stats['size_bytes'] / 1e6:.1f} MB in {stats['index']}"
+    )
+
+
+@main.command("parse")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@corpus_option
+@json_option
+def parse_command(paths: tuple[Path, ...], corpus: Path, as_json: bool) -> None:
+    """Show what the indexer sees in files or folders; indexes nothing."""
+    try:
+        gazetteer = Gazetteer.load(corpus / GAZETTEER_NAME)
+    except BadFile as error:
+        _fail(str(error))
+    report = parse_paths(list(paths), gazetteer)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    for clipping in report.clippings:
+        click.echo(f"{clipping.id}\n  title: {clipping.title}")
+        for label in ("date", "source", "url", "collection"):
+            click.echo(f"  {label}: {getattr(clipping, label) or '-'}")
+        names = ", ".join(f"{e.name} ({e.type})" for e in clipping.entities) or "-"
+        click.echo(f"  entities: {names}\n  body: {len(clipping.body.split())} words\n")
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped.path}: {skipped.reason}")
+    click.echo(f"{len(report.clippings)} clippings, {len(report.skipped)} files skipped")
+
+
+def _engine(index_dir: Path) -> SearchEngine:
+    try:
+        return SearchEngine(index_dir)
+    except store.IndexMissing as error:
+        _fail(str(error))
