@@ -598,7 +598,7 @@ def _span(first: Tag, last: Tag) -> list[Tag]:
 
 def _item(anchor: Tag, span: list[Tag], page: _Page, read_more: Tag | None = None) -> _Item | None:
     """Title, excerpt, link and date of one listing item, or None when it has no excerpt."""
-    heading = anchor if anchor.name in _HEADINGS else anchor.find(_HEADINGS)
+    heading = anchor if anchor.name in _HEADINGS else _headline(anchor)
     first_link = anchor.find("a", href=True)
     title_tag = heading or first_link
     if title_tag is None:
@@ -606,13 +606,25 @@ def _item(anchor: Tag, span: list[Tag], page: _Page, read_more: Tag | None = Non
     skipped = {id(title_tag), id(read_more)}
 
     def skip(tag: Tag) -> bool:
-        return _is_chrome(tag) or id(tag) in skipped or tag.name == "time" or _is_read_more(tag)
+        return (
+            _is_chrome(tag)
+            or id(tag) in skipped
+            or tag.name in ("time", "figure", "figcaption")
+            or _is_read_more(tag)
+        )
 
     body = "\n\n".join(p for root in span for p in _paragraphs_of(root, skip))
     if not body or not _inner_text(title_tag):
         return None
     url = _item_url(title_tag, read_more or first_link, page)
     return _inner_text(title_tag), body, url, _item_date(span)
+
+
+def _headline(item: Tag) -> Tag | None:
+    """The item's headline: the first heading that links somewhere, else its first heading."""
+    headings = item.find_all(_HEADINGS)
+    linked = (h for h in headings if h.find("a", href=True) or h.find_parent("a", href=True))
+    return next(linked, headings[0] if headings else None)
 
 
 def _paragraphs_of(root: Tag, skip: Callable[[Tag], bool]) -> list[str]:

@@ -79,24 +79,18 @@ _DECLARED_ALIASES = {
 # Below this charset-normalizer coherence the language was not recognised: the guess is weak.
 _MIN_COHERENCE = 0.2
 _WINDOWS_CODE_PAGES = [f"cp{n}" for n in range(1250, 1259)]
-# Languages written in Windows-1252; charset-normalizer often names them for English text.
-_CP1252_LANGUAGES = frozenset(
-    {
-        "Unknown",
-        "English",
-        "French",
-        "German",
-        "Spanish",
-        "Portuguese",
-        "Italian",
-        "Dutch",
-        "Swedish",
-        "Danish",
-        "Norwegian",
-        "Finnish",
-        "Indonesian",
-    }
+# Latin-script code pages other than Windows-1252, and the languages they are used for.
+_CENTRAL_EUROPEAN = frozenset(
+    {"Croatian", "Czech", "Hungarian", "Polish", "Romanian", "Serbian", "Slovak", "Slovene"}
 )
+_LATIN_CODE_PAGE_LANGUAGES = {
+    **dict.fromkeys(
+        ["cp1250", "iso8859_2", "iso8859_16", "mac_latin2", "cp852"], _CENTRAL_EUROPEAN
+    ),
+    **dict.fromkeys(["cp1254", "iso8859_9", "cp857"], frozenset({"Turkish"})),
+    **dict.fromkeys(["cp1257", "iso8859_13", "iso8859_4", "cp775"], {"Estonian", "Lithuanian"}),
+    "cp1258": frozenset({"Vietnamese"}),
+}
 _NON_ASCII_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_a-zA-Z]{3,}(?![^\W\d_])")
 _WORD_INNER_SYMBOL = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f](?=[A-Za-z])")
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
@@ -282,30 +276,40 @@ def _try_decode(data: bytes, encoding: str) -> str | None:
 def _detect(data: bytes) -> str:
     """Decode bytes that are neither Unicode nor declared, by charset detection.
 
-    charset-normalizer names some neighbour of Windows-1252 (Windows-1250, CP850) for short
-    English text, and often recognises no language at all in a few lines. Western-looking
-    Windows-1252 therefore wins unless the detector recognised another language; a weak guess
-    is checked against the Windows code pages, which is what legacy clippings use.
+    charset-normalizer names some neighbour of Windows-1252 (Windows-1250, ISO-8859-10) for
+    short Western text and often recognises no language in a few lines, so Western-looking
+    Windows-1252 wins unless the detector found a language of another Latin code page (Czech
+    in Windows-1250). A weak guess is checked against the Windows code pages, which legacy
+    clippings use; text that does not look Western is never read as Windows-1252.
     """
-    best = charset_normalizer.from_bytes(data).best()
+    matches = list(charset_normalizer.from_bytes(data))
     western = _try_decode(data, "cp1252")
-    if western is not None and _looks_western(western) and _cp1252_plausible(best):
-        return western
-    guesses = [best]
-    if best is None or best.coherence < _MIN_COHERENCE:
-        windows = charset_normalizer.from_bytes(data, cp_isolation=_WINDOWS_CODE_PAGES)
-        guesses.insert(0, windows.best())
+    if western is not None and _looks_western(western):
+        if not matches or not _other_latin_language(matches[0]):
+            return western
+        guesses = matches
+    else:
+        if not matches or matches[0].coherence < _MIN_COHERENCE:
+            windows = charset_normalizer.from_bytes(data, cp_isolation=_WINDOWS_CODE_PAGES)
+            matches = [*windows, *matches]
+        guesses = [match for match in matches if "cp1252" not in match.could_be_from_charset]
     for guess in guesses:
-        text = _try_decode(data, guess.encoding) if guess is not None else None
+        text = _try_decode(data, guess.encoding)
         if text is not None:
             return text
+    if western is not None:
+        return western
     raise BadFile("cannot detect the text encoding")
 
 
-def _cp1252_plausible(best: charset_normalizer.CharsetMatch | None) -> bool:
-    if best is None or best.coherence < _MIN_COHERENCE:
-        return True
-    return "cp1252" in best.could_be_from_charset or best.language in _CP1252_LANGUAGES
+def _other_latin_language(match: charset_normalizer.CharsetMatch) -> bool:
+    """Whether the detector read a language of another Latin code page, such as Czech."""
+    languages = _LATIN_CODE_PAGE_LANGUAGES.get(match.encoding, ())
+    return (
+        match.language in languages
+        and match.coherence >= _MIN_COHERENCE
+        and "cp1252" not in match.could_be_from_charset
+    )
 
 
 def _looks_western(text: str) -> bool:

@@ -57,6 +57,7 @@ def server(search_index):
     yield url
     process.terminate()
     process.wait(timeout=10)
+    process.stdout.close()
 
 
 @pytest.fixture(scope="module")

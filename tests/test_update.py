@@ -143,3 +143,14 @@ def test_parsing_in_a_process_pool_gives_the_same_index(corpus, tmp_path, monkey
     monkeypatch.setattr("indexer.update.POOL_THRESHOLD", 1)
     report = update_index(corpus, tmp_path / "index", procs=2)
     assert (report.added, report.clippings_total) == (25, 26)
+
+
+def test_open_searcher_sees_new_clippings_after_commit(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    engine = SearchEngine(index, refresh_seconds=0)
+    assert engine.search("dromedaries").total == 0
+    (corpus / "new.txt").write_text("Camels and dromedaries\n\nA clipping added while serving.\n")
+    update_index(corpus, index)
+    assert [h.title for h in engine.search("dromedaries").hits] == ["Camels and dromedaries"]
+    engine.close()
