@@ -1,4 +1,4 @@
-"""Extraction quality of `parse_html`: article bodies (Zyte benchmark) and titles (Readability pages).
+"""Extraction quality of `parse_html`: article bodies (Zyte benchmark), titles (Readability pages).
 
 Run: .venv/bin/python bench/extraction.py [--limit N] [--json out.json]
 
@@ -123,13 +123,18 @@ def timed(extract: Callable[[str], str], html: str) -> tuple[str, float]:
     return result, (time.perf_counter() - start) * 1000
 
 
+def gunzip(path: Path) -> bytes:
+    with gzip.open(path) as file:
+        return file.read()
+
+
 def body_pages(limit: int | None) -> list[tuple[str, str, str]]:
     """(id, html, gold body) of the Zyte benchmark pages."""
     root = shared_dir() / "corpora" / "article-extraction-benchmark"
     gold = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
     for doc_id in sorted(gold)[:limit]:
-        html = gzip.open(root / "html" / f"{doc_id}.html.gz").read().decode("utf-8")
+        html = gunzip(root / "html" / f"{doc_id}.html.gz").decode("utf-8")
         pages.append((doc_id, html, gold[doc_id]["articleBody"]))
     return pages
 
@@ -139,7 +144,7 @@ def title_pages(limit: int | None) -> list[tuple[str, str, str]]:
     root = shared_dir() / "corpora" / "readability-test-pages" / "pages"
     pages = []
     for folder in sorted(root.iterdir()):
-        raw = gzip.open(folder / "source.html.gz").read()
+        raw = gunzip(folder / "source.html.gz")
         if len(raw) < MIN_REAL_PAGE_BYTES:
             continue
         meta = json.loads((folder / "expected-metadata.json").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Named entities from the user's gazetteer (`corpus/entities.toml`): find them in clippings, resolve aliases.
+"""Named entities from the user's gazetteer (`corpus/entities.toml`): find them, resolve aliases.
 
 Each entry has a canonical name, a type (person, org, place) and aliases. Matching is
 case-insensitive on word boundaries, except for aliases written in capitals of up to five
@@ -34,7 +34,7 @@ class Entity:
 
 
 def name_key(name: str) -> str:
-    """A spelling-insensitive key: no accents, case, apostrophes, or hyphen-versus-space differences."""
+    """A spelling-insensitive key: ignores accents, case, apostrophes, hyphen-versus-space."""
     folded = unicodedata.normalize("NFKD", name)
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = re.sub(f"[{_APOSTROPHES}]", "", folded.lower())
@@ -74,7 +74,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls, path: Path) -> Gazetteer:
-        """Read a gazetteer file; a missing file is an empty gazetteer, a malformed one a BadFile."""
+        """Read a gazetteer; a missing file is an empty gazetteer, a malformed one a BadFile."""
         if not path.exists():
             return cls([])
         try:
@@ -105,7 +105,7 @@ class Gazetteer:
         return self._by_key.get(name_key(name))
 
     def alias_table(self) -> dict[str, str]:
-        """Every known name's key mapped to its canonical name, saved beside the index for queries."""
+        """Every known name's key mapped to its canonical name (saved beside the index)."""
         return {key: entity.name for key, entity in self._by_key.items()}
 
     def mentions(self, text: str) -> list[EntityMention]:

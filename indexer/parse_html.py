@@ -9,27 +9,81 @@ from __future__ import annotations
 import json
 import re
 import statistics
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from bs4 import BeautifulSoup, NavigableString, Tag
+from dateutil.parser import UnknownTimezoneWarning
 
 from indexer.clipping import BadFile, Clipping
 from indexer.dates import parse_date
 
 # Never main text: page chrome, code, widgets.
 _DROP_TAGS = frozenset(
-    "nav header footer aside script style noscript form iframe template svg button select "
-    "textarea object embed dialog".split()
+    [
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "script",
+        "style",
+        "noscript",
+        "form",
+        "iframe",
+        "template",
+        "svg",
+        "button",
+        "select",
+        "textarea",
+        "object",
+        "embed",
+        "dialog",
+    ]
 )
 _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "dialog"})
 # Elements that start a new paragraph in extracted text.
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd details div dl dt fieldset figcaption figure h1 h2 "
-    "h3 h4 h5 h6 hr li main ol p pre section summary table tbody td th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 _READ_MORE = re.compile(
@@ -40,11 +94,31 @@ _READ_MORE = re.compile(
 _NOT_AN_ITEM = re.compile(r"comment|reply|related|sidebar|widget|promo|sponsor", re.IGNORECASE)
 _DATE_PROPERTIES = ("article:published_time", "og:published_time", "og:article:published_time")
 _DATE_NAMES = frozenset(
-    "date pubdate publishdate publish-date publish_date publication_date published_date "
-    "datepublished date_published dc.date dc.date.issued dc.date.created dcterms.date "
-    "dcterms.created dcterms.issued sailthru.date parsely-pub-date article.published "
-    "article_date_original original-publish-date citation_publication_date citation_date "
-    "pub_date".split()
+    [
+        "date",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "publish_date",
+        "publication_date",
+        "published_date",
+        "datepublished",
+        "date_published",
+        "dc.date",
+        "dc.date.issued",
+        "dc.date.created",
+        "dcterms.date",
+        "dcterms.created",
+        "dcterms.issued",
+        "sailthru.date",
+        "parsely-pub-date",
+        "article.published",
+        "article_date_original",
+        "original-publish-date",
+        "citation_publication_date",
+        "citation_date",
+        "pub_date",
+    ]
 )
 # Readability's list of schema.org Article types (same loose anchoring as Readability.js).
 _ARTICLE_TYPES = re.compile(
@@ -63,10 +137,16 @@ _META_NAME = re.compile(
     r"(author|creator|pub-date|description|title|site_name)\s*$",
     re.IGNORECASE,
 )
-_TITLE_KEYS = (
-    "dc:title dcterm:title og:title weibo:article:title weibo:webpage:title title "
-    "twitter:title parsely-title".split()
-)
+_TITLE_KEYS = [
+    "dc:title",
+    "dcterm:title",
+    "og:title",
+    "weibo:article:title",
+    "weibo:webpage:title",
+    "title",
+    "twitter:title",
+    "parsely-title",
+]
 # Readability 0.6 title separators: | - – — \ / > », with white space on both sides.
 _TITLE_SEPARATOR = re.compile(r"\s[\\/|\-–—>»]\s")
 _HIERARCHICAL_SEPARATOR = re.compile(r"\s[\\/>»]\s")
@@ -76,6 +156,8 @@ _ENTITY = re.compile(r"&(quot|amp|apos|lt|gt);|&#(?:x([0-9a-f]+)|([0-9]+));", re
 _ENTITY_CHARS = {"quot": '"', "amp": "&", "apos": "'", "lt": "<", "gt": ">"}
 _TINY_PAGE_CHARS = 10_000  # hand-made pages: trust our own cleaning when trafilatura keeps little
 _LISTING_COVERAGE = 0.5  # a listing's items hold at least this share of the page's main text
+_TEASER_SHARE = 1 / 3  # a teaser is shorter than this share of the main text
+_TEASER_WORDS = 80  # ... and than this many words
 _ARTICLE_DOMINANCE = 3  # one item this many times the median item is the article, the rest teasers
 
 
@@ -89,45 +171,52 @@ class _Page:
     base: str | None  # what relative item links resolve against
 
 
+class _Item(NamedTuple):
+    """One item of a listing page (or a teaser beside an article)."""
+
+    title: str
+    body: str
+    url: str | None
+    date: str | None
+
+
 def parse_html(html: str, path: str) -> list[Clipping]:
-    """Clippings in one decoded HTML file; path is the corpus-relative path (goes into Clipping.path)."""
+    """Clippings in one decoded HTML file; path is the corpus-relative path (goes into Clipping.path)."""  # noqa: E501
     soup = BeautifulSoup(html, "lxml")
     jsonld = _jsonld_documents(soup)
     page = _page(soup, jsonld, path)
     main_text = _main_text(html, soup)
-    items = _listing_items(soup, page, main_text)
-    if items:
-        clippings = [
-            Clipping(
-                path,
-                n,
-                title,
-                body,
-                date,
-                "metadata" if date else None,
-                page.source,
-                url,
-                collection=page.title,
-            )
-            for n, (title, body, url, date) in enumerate(items, start=1)
-        ]
+    items = _items(soup, page)
+    if _is_listing(items, main_text):
+        clippings = [_item_clipping(item, n, page, path) for n, item in enumerate(items, 1)]
     else:
+        body = _article_body(main_text, page.title, _teasers(items, main_text))
         date = _page_date(soup, jsonld)
         clippings = [
-            Clipping(
-                path,
-                1,
-                page.title,
-                main_text,
-                date,
-                "metadata" if date else None,
-                page.source,
-                page.url,
-            )
+            Clipping(path, 1, page.title, body, date, _date_source(date), page.source, page.url)
         ]
     if not any(clipping.body for clipping in clippings):
-        raise BadFile("no text: the page has no article or listing text")
+        raise BadFile("no text: the page holds no article or listing text")
     return clippings
+
+
+def _item_clipping(item: _Item, number: int, page: _Page, path: str) -> Clipping:
+    """One listing item as a clipping of the listing's collection."""
+    return Clipping(
+        path,
+        number,
+        item.title,
+        item.body,
+        item.date,
+        _date_source(item.date),
+        page.source,
+        item.url,
+        collection=page.title,
+    )
+
+
+def _date_source(date: str | None) -> str | None:
+    return "metadata" if date else None
 
 
 # --- page facts -------------------------------------------------------------------------------
@@ -234,18 +323,16 @@ def _is_absolute_http(url: str) -> bool:
 
 def _source(soup: BeautifulSoup, jsonld: list[object], url: str | None) -> str | None:
     """The publication: og:site_name, else the JSON-LD publisher, else the canonical host."""
-    site_name = _meta_values(soup).get("og:site_name")
-    if site_name:
-        return _clean(_unescape(site_name))
+    site_name = _clean(_unescape(_meta_values(soup).get("og:site_name") or ""))
+    if site_name and not _is_absolute_http(site_name):
+        return site_name
     for obj in _jsonld_objects(jsonld):
         publisher = obj.get("publisher")
         publisher = publisher[0] if isinstance(publisher, list) and publisher else publisher
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             return _clean(publisher["name"]) or None
-    if url:
-        host = urlsplit(url).hostname or ""
-        return host.removeprefix("www.") or None
-    return None
+    host = urlsplit(url or site_name).hostname or ""
+    return host.removeprefix("www.") or None
 
 
 # --- titles (after Readability's _getArticleMetadata and _getArticleTitle) -------------------
@@ -384,10 +471,17 @@ def _first_heading(soup: BeautifulSoup) -> str:
 def _page_date(soup: BeautifulSoup, jsonld: list[object]) -> str | None:
     """The publication day the page's metadata states, as YYYY-MM-DD; None when it states none."""
     for candidate in _date_candidates(soup, jsonld):
-        day = parse_date(candidate)
+        day = _day(candidate)
         if day:
             return day
     return None
+
+
+def _day(text: str | None) -> str | None:
+    """parse_date, without dateutil's warning about zone names it cannot place (we keep the day)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnknownTimezoneWarning)
+        return parse_date(text)
 
 
 def _date_candidates(soup: BeautifulSoup, jsonld: list[object]) -> Iterator[str]:
@@ -413,7 +507,7 @@ def _date_candidates(soup: BeautifulSoup, jsonld: list[object]) -> Iterator[str]
 
 
 def _publication_time(soup: BeautifulSoup) -> Tag | None:
-    """The <time datetime> that dates the article: marked as such, in the article, or the only one."""
+    """The <time datetime> dating the article: marked as such, in the article, or the only one."""
     times = [t for t in soup.find_all("time", datetime=True) if not _in_page_chrome(t)]
     marked = [t for t in times if t.has_attr("pubdate") or t.get("itemprop") == "datePublished"]
     in_article = [t for t in times if t.find_parent(["article", "main"])]
@@ -437,18 +531,18 @@ def _in_page_chrome(tag: Tag) -> bool:
 
 
 def _main_text(html: str, soup: BeautifulSoup) -> str:
-    """The article's text, paragraphs separated by a blank line."""
+    """The page's main text, paragraphs separated by a blank line."""
     extracted = _trafilatura_text(html)
-    if extracted and len(html) >= _TINY_PAGE_CHARS:
-        return extracted
+    if len(html) >= _TINY_PAGE_CHARS:
+        return extracted or _fallback_text(soup)
     fallback = _fallback_text(soup)
-    if len(extracted.split()) < len(fallback.split()) / 2:
-        return fallback
+    if not fallback or len(extracted.split()) < len(fallback.split()) / 2:
+        return fallback  # a small hand-made page: trafilatura keeps too little, or only chrome
     return extracted
 
 
 def _trafilatura_text(html: str) -> str:
-    """trafilatura's main text (precision-leaning; best F1 on the Zyte benchmark)."""
+    """trafilatura's main text (precision-leaning: the best F1 on the Zyte benchmark)."""
     text = trafilatura.extract(
         html, include_comments=False, include_tables=True, favor_precision=True
     )
@@ -458,15 +552,16 @@ def _trafilatura_text(html: str) -> str:
 
 def _fallback_text(soup: BeautifulSoup) -> str:
     """Visible text of the most article-like container, without page chrome."""
-    articles = soup.find_all("article")
-    root = (
-        max(articles, key=lambda a: len(a.get_text()), default=None)
-        or soup.find(itemprop="articleBody")
-        or soup.find("main")
-        or soup.body
-        or soup
-    )
-    return "\n\n".join(_paragraphs(root, _is_chrome))
+    body = soup.body or soup
+    page_text = _paragraphs(body, _is_chrome)
+    candidates = [*soup.find_all(itemprop="articleBody"), *soup.find_all(["article", "main"])]
+    texts = [_paragraphs(candidate, _is_chrome) for candidate in candidates]
+    best = max(texts, key=_length, default=[])
+    return "\n\n".join(best if _length(best) >= _length(page_text) / 2 else page_text)
+
+
+def _length(paragraphs: list[str]) -> int:
+    return sum(len(paragraph) for paragraph in paragraphs)
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -514,20 +609,50 @@ def _clean(text: str) -> str:
 
 # --- listings ---------------------------------------------------------------------------------
 
-_Item = tuple[str, str, str | None, str | None]  # title, body, url, date
+
+def _items(soup: BeautifulSoup, page: _Page) -> list[_Item]:
+    """Repeated item blocks: <article> teasers, else heading + excerpt + "Read more" items."""
+    return _article_items(soup, page) or _read_more_items(soup, page)
 
 
-def _listing_items(soup: BeautifulSoup, page: _Page, main_text: str) -> list[_Item]:
-    """The items of a listing page; empty for an article page."""
-    items = _article_items(soup, page) or _read_more_items(soup, page)
-    if len(items) < 2:
-        return []
-    sizes = sorted(len(body.split()) for _, body, _, _ in items)
-    if sizes[-1] >= _ARTICLE_DOMINANCE * statistics.median(sizes):
-        return []  # the article itself is one of the items; the others are teasers
-    if _coverage(main_text, " ".join(body for _, body, _, _ in items)) < _LISTING_COVERAGE:
-        return []  # an article with teasers beside it: its main text is not in the items
-    return items
+def _is_listing(items: list[_Item], main_text: str) -> bool:
+    """Whether the items are the page's content rather than teasers beside one article."""
+    if len(items) < 2 or _dominant(items):
+        return False  # a lone item, or the article itself among short teasers
+    teaser_text = " ".join(item.body for item in items)
+    return _coverage(main_text, teaser_text) >= _LISTING_COVERAGE
+
+
+def _dominant(items: list[_Item]) -> _Item | None:
+    """The item far longer than the typical one: the article, when the rest are its teasers."""
+    if not items:
+        return None
+    longest = max(items, key=lambda item: len(item.body.split()))
+    median = statistics.median(len(item.body.split()) for item in items)
+    return longest if len(longest.body.split()) >= _ARTICLE_DOMINANCE * median else None
+
+
+def _teasers(items: list[_Item], main_text: str) -> list[_Item]:
+    """The items that are short next to the page's main text: teasers, not the article itself."""
+    limit = min(len(main_text.split()) * _TEASER_SHARE, _TEASER_WORDS)
+    return [item for item in items if len(item.body.split()) < limit]
+
+
+def _article_body(main_text: str, title: str, teasers: list[_Item]) -> str:
+    """The main text without a leading repeat of the title and without teaser lines."""
+    unwanted = {_fold(part) for item in teasers for part in (item.title, *_split(item.body))}
+    paragraphs = [p for p in _split(main_text) if _fold(p) not in unwanted]
+    if paragraphs and _fold(paragraphs[0]) == _fold(title):
+        paragraphs = paragraphs[1:]
+    return "\n\n".join(paragraphs)
+
+
+def _split(text: str) -> list[str]:
+    return [paragraph for paragraph in text.split("\n\n") if paragraph]
+
+
+def _fold(text: str) -> str:
+    return _clean(text).casefold()
 
 
 def _coverage(text: str, within: str) -> float:
@@ -617,7 +742,7 @@ def _item(anchor: Tag, span: list[Tag], page: _Page, read_more: Tag | None = Non
     if not body or not _inner_text(title_tag):
         return None
     url = _item_url(title_tag, read_more or first_link, page)
-    return _inner_text(title_tag), body, url, _item_date(span)
+    return _Item(_inner_text(title_tag), body, url, _item_date(span))
 
 
 def _headline(item: Tag) -> Tag | None:
@@ -653,7 +778,7 @@ def _item_date(span: list[Tag]) -> str | None:
     for root in span:
         times = [root] if root.name == "time" else root.find_all("time", datetime=True)
         for time in times:
-            day = parse_date(time.get("datetime"))
+            day = _day(time.get("datetime"))
             if day:
                 return day
     return None

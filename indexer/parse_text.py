@@ -17,12 +17,17 @@ collection when it stands alone above the first item, e.g. `seeds/mek-camp-ashra
     Mojahedin Khalq and Camp Ashraf      <- title of clipping 2
     ...
 
+Only a file that holds two or more items can have a collection line; in a one-item file the
+first line is always the title. The body keeps its paragraphs (blank-line separated) and joins
+the hard-wrapped lines of each with spaces. A "Read more: <url>" line gives its item the URL.
+
 Decisions: a title with no text under it is not a clipping (a single-line file raises
-"no text after the title"; in a digest, headline-only items such as a footer are dropped).
-A "title" longer than 200 characters is a paragraph: the title becomes its first words and the
-paragraph stays in the body. In .md files a rule directly under a line is a heading underline,
-not a separator, and a YAML front-matter block supplies the header lines. A scene break
-("* * *") inside one long article does split it: the format cannot tell the two apart.
+"no text after the title"; in a digest, headline-only items such as a footer are dropped and
+the others numbered 1, 2, 3 ...). A "title" longer than 200 characters is a paragraph: the
+title becomes its first words and the paragraph stays in the body. "# " heading marks are
+dropped from titles. In .md files a rule directly under a line is a heading underline, not a
+separator, and a YAML front-matter block supplies the header lines. A scene break ("* * *")
+inside one long article does split it: the format cannot tell the two apart.
 """
 
 from __future__ import annotations
@@ -63,6 +68,8 @@ class _Draft:
 
     title: str = ""
     title_alone: bool = False  # a blank line (or header lines) between title and body
+    title_first: bool = False  # the title line comes before any header line
+    after_title: list[str] = field(default_factory=list)  # the lines under the title line
     body: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     url: str | None = None  # from a "Read more: <url>" line
@@ -119,6 +126,8 @@ def _front_matter(lines: list[str]) -> list[str]:
         if match:
             value = match.group(2).strip("\"'")
             headers.append(f"{match.group(1)}: {value}")
+    if not headers:
+        return lines  # "---" then "Talks: a new round" is a rule and an item, not front matter
     return [*headers, "", *lines[end + 1 :]]
 
 
@@ -164,6 +173,8 @@ def _draft(chunk: tuple[list[str], str | None]) -> _Draft:
         draft.title_alone = True
     elif i < len(lines):
         draft.title = lines[i].strip()
+        draft.title_first = not draft.headers
+        draft.after_title = lines[i + 1 :]
         after = _take_headers(lines, i + 1, draft.headers)
         draft.title_alone = after > i + 1
         i = after
@@ -203,9 +214,10 @@ def _collection(items: list[_Draft]) -> tuple[str | None, _Draft | None]:
     the item still has a title-like line and a body without it, laid out like the other items.
     """
     first = items[0]
-    if first.headers or not first.title_alone or len(first.title) > _COLLECTION_LENGTH:
+    standalone = first.after_title and not first.after_title[0].strip()
+    if not first.title_first or not standalone or len(first.title) > _COLLECTION_LENGTH:
         return None, None
-    rest = _draft((first.body, first.url))
+    rest = _draft((first.after_title, first.url))
     if not rest.body or not _title_like(rest.title):
         return None, None
     others_alone = sum(item.title_alone for item in items[1:]) * 2 >= len(items) - 1

@@ -105,7 +105,8 @@ def _date_range(value: str) -> query.Query:
     parts = re.split(r"\s+to\s+|^to\s+|\s+to$|^to$", inner.strip(), flags=re.IGNORECASE)
     if len(parts) != 2:
         raise QueryError(
-            f"date range {value}: write date:[2011-01-01 to 2011-06-30] (either end may be left out)"
+            f"date range {value}: write date:[2011-01-01 to 2011-06-30] "
+            "(either end may be left out)"
         )
     start, end = (_date_prefix(p) if p.strip() else None for p in parts)
     if start is None and end is None:

@@ -1,6 +1,6 @@
 """Find clipping files in a corpus folder and turn their bytes into text, or say why not.
 
-The indexer reads each file in four steps, each raising `BadFile` with the reason shown to
+The indexer reads each file in three steps, each raising `BadFile` with the reason shown to
 the user:
 
     data = read_clipping_bytes(path)             # "unreadable: permission denied", "too large …"
@@ -18,6 +18,7 @@ import math
 import os
 import re
 import unicodedata
+from functools import partial
 from pathlib import Path
 
 import charset_normalizer
@@ -66,7 +67,7 @@ _XML_ENCODING = re.compile(rb"<\?xml\b[^>]*?encoding\s*=\s*[\"']([a-z0-9_.\-]+)"
 # Declared names that browsers read as a superset (WHATWG Encoding Standard), so do we.
 _DECLARED_ALIASES = {
     "ascii": "cp1252",
-    "latin_1": "cp1252",
+    "iso8859_1": "cp1252",
     "iso8859_9": "cp1254",
     "iso8859_11": "cp874",
     "tis_620": "cp874",
@@ -79,28 +80,39 @@ _DECLARED_ALIASES = {
 # Below this charset-normalizer coherence the language was not recognised: the guess is weak.
 _MIN_COHERENCE = 0.2
 _WINDOWS_CODE_PAGES = [f"cp{n}" for n in range(1250, 1259)]
-# Latin-script code pages other than Windows-1252, and the languages they are used for.
-_CENTRAL_EUROPEAN = frozenset(
-    {"Croatian", "Czech", "Hungarian", "Polish", "Romanian", "Serbian", "Slovak", "Slovene"}
-)
-_LATIN_CODE_PAGE_LANGUAGES = {
+# The Windows code page of each language charset-normalizer names that is not written in
+# Windows-1252; the Latin-script ones are the languages Windows-1252 text can be mistaken for.
+_LANGUAGE_CODE_PAGES = {
     **dict.fromkeys(
-        ["cp1250", "iso8859_2", "iso8859_16", "mac_latin2", "cp852"], _CENTRAL_EUROPEAN
+        ["Croatian", "Czech", "Hungarian", "Polish", "Romanian", "Slovak", "Slovene"], "cp1250"
     ),
-    **dict.fromkeys(["cp1254", "iso8859_9", "cp857"], frozenset({"Turkish"})),
-    **dict.fromkeys(["cp1257", "iso8859_13", "iso8859_4", "cp775"], {"Estonian", "Lithuanian"}),
-    "cp1258": frozenset({"Vietnamese"}),
+    **dict.fromkeys(["Bulgarian", "Kazakh", "Russian", "Serbian", "Ukrainian"], "cp1251"),
+    "Greek": "cp1253",
+    "Turkish": "cp1254",
+    "Hebrew": "cp1255",
+    "Arabic": "cp1256",
+    "Farsi": "cp1256",
+    "Estonian": "cp1257",
+    "Lithuanian": "cp1257",
+    "Vietnamese": "cp1258",
 }
+_LATIN_LANGUAGES = frozenset(
+    language
+    for language, page in _LANGUAGE_CODE_PAGES.items()
+    if page in ("cp1250", "cp1254", "cp1257", "cp1258")
+)
 _NON_ASCII_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_a-zA-Z]{3,}(?![^\W\d_])")
 _WORD_INNER_SYMBOL = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f](?=[A-Za-z])")
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+# Control characters text files do hold: ESC and Ctrl-Z (DOS end of file) turn up in old ones.
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a\x1b")
 _STRAY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.02
-# Control bytes that no text file holds; ESC and Ctrl-Z (DOS end of file) do turn up.
-_CONTROL_BYTES = bytes(sorted(set(range(0x20)) - set(b"\t\n\v\f\r\x1a\x1b"))) + b"\x7f"
+_SAMPLE_CHARS = 65536  # per-character checks look at the start of a long file only
+_CONTROL_BYTES = bytes(sorted(set(range(0x20)) - set(map(ord, _ALLOWED_CONTROLS)))) + b"\x7f"
 # C1 controls in decoded text are Windows-1252 punctuation that went through Latin-1.
+_C1 = re.compile("[\x80-\x9f]")
 _C1_AS_CP1252 = {
-    code: bytes([code]).decode("cp1252")
+    chr(code): bytes([code]).decode("cp1252")
     for code in range(0x80, 0xA0)
     if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
@@ -276,71 +288,69 @@ def _try_decode(data: bytes, encoding: str) -> str | None:
 def _detect(data: bytes) -> str:
     """Decode bytes that are neither Unicode nor declared, by charset detection.
 
-    charset-normalizer names some neighbour of Windows-1252 (Windows-1250, ISO-8859-10) for
-    short Western text and often recognises no language in a few lines, so Western-looking
-    Windows-1252 wins unless the detector found a language of another Latin code page (Czech
-    in Windows-1250). A weak guess is checked against the Windows code pages, which legacy
-    clippings use; text that does not look Western is never read as Windows-1252.
+    charset-normalizer recognises the language of a text better than its code page: it names
+    Windows-1250 for English and often finds no language in a few lines. So Western-looking
+    Windows-1252 wins unless the language found is written in another Latin code page
+    (Turkish, Czech), and then the code page of that language goes first; a weak guess is
+    checked against the Windows code pages, which legacy clippings use; and a decoding with
+    symbols inside words ("Rz¹d") is the last resort.
     """
     matches = list(charset_normalizer.from_bytes(data))
+    language = matches[0].language if matches and matches[0].coherence >= _MIN_COHERENCE else None
     western = _try_decode(data, "cp1252")
-    if western is not None and _looks_western(western):
-        if not matches or not _other_latin_language(matches[0]):
-            return western
-        guesses = matches
-    else:
-        if not matches or matches[0].coherence < _MIN_COHERENCE:
-            windows = charset_normalizer.from_bytes(data, cp_isolation=_WINDOWS_CODE_PAGES)
-            matches = [*windows, *matches]
-        guesses = [match for match in matches if "cp1252" not in match.could_be_from_charset]
-    for guess in guesses:
-        text = _try_decode(data, guess.encoding)
-        if text is not None:
+    if western is not None and _looks_western(western) and language not in _LATIN_LANGUAGES:
+        return western
+    if language is None:
+        windows = charset_normalizer.from_bytes(data, cp_isolation=_WINDOWS_CODE_PAGES)
+        matches = [*windows, *matches]
+    encodings = [match.encoding for match in matches if "cp1252" not in match.could_be_from_charset]
+    if language in _LATIN_LANGUAGES:  # the language is right more often than the code page
+        encodings.insert(0, _LANGUAGE_CODE_PAGES[language])
+    texts = [text for text in map(partial(_try_decode, data), encodings) if text is not None]
+    for text in texts:
+        if not _symbol_in_word(text):
             return text
+    if texts:
+        return texts[0]
     if western is not None:
         return western
     raise BadFile("cannot detect the text encoding")
-
-
-def _other_latin_language(match: charset_normalizer.CharsetMatch) -> bool:
-    """Whether the detector read a language of another Latin code page, such as Czech."""
-    languages = _LATIN_CODE_PAGE_LANGUAGES.get(match.encoding, ())
-    return (
-        match.language in languages
-        and match.coherence >= _MIN_COHERENCE
-        and "cp1252" not in match.could_be_from_charset
-    )
 
 
 def _looks_western(text: str) -> bool:
     """Whether Windows-1252 text reads as a Western language rather than the mojibake of
     another code page: few non-ASCII letters, no word spelt with them alone (Arabic read as
     Windows-1252: "ãÌÇåÏí") and no symbols inside words (Polish read as Windows-1252: "Rz¹d")."""
-    letters = [char for char in text if char.isalpha()]
+    letters = [char for char in text[:_SAMPLE_CHARS] if char.isalpha()]
     foreign = sum(1 for char in letters if not char.isascii())
     if not letters or foreign > 0.3 * len(letters):
         return False
-    if _NON_ASCII_WORD.search(text):
-        return False
+    return not _NON_ASCII_WORD.search(text) and not _symbol_in_word(text)
+
+
+def _symbol_in_word(text: str) -> bool:
+    """Whether a symbol or digit sits inside a word, as in Polish read as Windows-1252."""
     for match in _WORD_INNER_SYMBOL.finditer(text):
         char = match.group()
         if char in "¿¡" or (not char.isalpha() and unicodedata.category(char)[0] in "SN"):
-            return False
-    return True
+            return True
+    return False
 
 
 def _mostly_controls(text: str) -> bool:
+    """Whether control or unassigned characters betray binary data (judged on the start)."""
+    sample = text[:_SAMPLE_CHARS]
     controls = sum(
         1
-        for char in text
+        for char in sample
         if char not in _ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs", "Cn")
     )
-    return controls > _MAX_CONTROL_SHARE * len(text)
+    return controls > _MAX_CONTROL_SHARE * len(sample)
 
 
 def _clean(text: str) -> str:
     """Strip a BOM, unify newlines, refuse empty or binary text, drop stray control bytes."""
-    text = text.removeprefix("\ufeff").translate(_C1_AS_CP1252)
+    text = _C1.sub(lambda match: _C1_AS_CP1252.get(match[0], ""), text.removeprefix("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
     if not text.strip():
         raise BadFile("empty file")

@@ -49,7 +49,7 @@ class SearchResults:
 
 @dataclass
 class ClippingDetail:
-    """A whole clipping for its own page: metadata plus the full body with the query's matches marked."""
+    """A whole clipping for its own page: metadata, and the full body with matches marked."""
 
     hit: Hit
     body_html: str  # escaped body, paragraphs separated by "\n\n", matches in <mark>

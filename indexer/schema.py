@@ -19,7 +19,10 @@ TITLE_BOOST = 2.5
 
 
 def text_analyzer() -> Analyzer:
-    """Tokenise, lowercase, drop stop words, fold accents, stem (Snowball English) at index and query time."""
+    """Tokenise, lowercase, drop stop words, fold accents, stem (Snowball English).
+
+    The same analyzer runs at index and at query time.
+    """
     return (
         RegexTokenizer(r"\w+(?:\.\w+)*")
         | LowercaseFilter()

@@ -64,7 +64,10 @@ def update_index(
     progress: Callable[[int], Progress] | None = None,
     procs: int | None = None,
 ) -> UpdateReport:
-    """Bring the index in line with the corpus folder. Raises IndexBusy, or BadFile for a bad gazetteer."""
+    """Bring the index in line with the corpus folder.
+
+    Raises IndexBusy when another run holds the index, BadFile for a malformed gazetteer.
+    """
     started = time.perf_counter()
     with store.writer_lock(index_dir):
         gazetteer = Gazetteer.load(corpus / GAZETTEER_NAME)

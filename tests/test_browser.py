@@ -21,7 +21,9 @@ pytestmark = pytest.mark.browser
 
 if not CHROMIUM.exists():
     if os.environ.get("CLIPPINGS_REQUIRE_BROWSER"):
-        raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+        raise RuntimeError(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+        )
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402

@@ -87,7 +87,21 @@ def test_search_text_output(search_index):
 
 
 def test_search_pages_and_sort(search_index):
-    data = json.loads(run("search", "--json", "--index", search_index, "--sort", "oldest", "--limit", 2, "--page", 2, "").output)
+    data = json.loads(
+        run(
+            "search",
+            "--json",
+            "--index",
+            search_index,
+            "--sort",
+            "oldest",
+            "--limit",
+            2,
+            "--page",
+            2,
+            "",
+        ).output
+    )
     assert (data["page"], data["pages"], data["sort"]) == (2, 3, "oldest")
     assert [h["date"] for h in data["hits"]] == ["2011-06-30", "2012-02-01"]
 
@@ -120,7 +134,9 @@ def test_stats(search_index):
 
 
 def test_parse_json_contract_on_the_seed():
-    result = run("parse", "--json", "--corpus", REPO / "corpus", REPO / "corpus" / "mek-camp-ashraf.txt")
+    result = run(
+        "parse", "--json", "--corpus", REPO / "corpus", REPO / "corpus" / "mek-camp-ashraf.txt"
+    )
     data = json.loads(result.output)
     assert [c["title"] for c in data["clippings"]] == SEED_TITLES
     assert {c["collection"] for c in data["clippings"]} == {"MEK Camp Ashraf"}
@@ -142,6 +158,8 @@ def test_parse_reports_skipped_files_and_touches_no_index(tmp_path):
 
 def test_console_script_is_installed(search_index):
     script = Path(sys.executable).with_name("clippings")
-    done = subprocess.run([script, "search", "--index", search_index, "date:[x"], capture_output=True, text=True)
+    done = subprocess.run(
+        [script, "search", "--index", search_index, "date:[x"], capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1

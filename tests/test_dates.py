@@ -26,7 +26,8 @@ def test_days_are_normalised(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["", None, "April 2011", "2011", "2011-02-30", "1899-12-31", "2027-01-01", "soon", "x" * 100]
+    "text",
+    ["", None, "April 2011", "2011", "2011-02-30", "1899-12-31", "2027-01-01", "soon", "x" * 100],
 )
 def test_no_single_plausible_day_gives_none(text):
     assert parse_date(text, today=TODAY) is None

@@ -37,7 +37,9 @@ def test_query_forms(text, expected):
 
 
 def test_words_are_anded_and_operators_work():
-    assert parsed("iraq iran") == "((title:iraq^2.5 OR body:iraq) AND (title:iran^2.5 OR body:iran))"
+    assert (
+        parsed("iraq iran") == "((title:iraq^2.5 OR body:iraq) AND (title:iran^2.5 OR body:iran))"
+    )
     assert " OR " in parsed("iraq OR iran")
     assert "NOT" in parsed("iraq NOT iran")
     assert parsed("(iraq OR iran) camp").startswith("((")

@@ -32,7 +32,9 @@ def test_title_is_marked_for_the_page(engine):
     assert hit.title_html == "<mark>Refugees</mark> leave the camp"
 
 
-@pytest.mark.parametrize("alias", ["PMOI", "MKO", "MEK", '"mojahedin khalq"', '"People\'s Mujahedeen of Iran"'])
+@pytest.mark.parametrize(
+    "alias", ["PMOI", "MKO", "MEK", '"mojahedin khalq"', '"People\'s Mujahedeen of Iran"']
+)
 def test_entity_query_finds_every_alias(engine, alias):
     results = engine.search(f"entity:{alias}")
     assert sorted(titles(results)) == [
@@ -55,7 +57,10 @@ def test_unknown_entity_finds_nothing(engine):
         ("date:2011-04-08", ["Refugees leave the camp"]),
         ("date:[2011-01-01 to 2011-06-30]", ["Border crossing reopens", "Refugees leave the camp"]),
         ("date:[2011-05 to]", ["Border crossing reopens", "MKO members protest in Paris"]),
-        ("date:[to 2011-04]", ["Camp <script>alert(\"title\")</script> report", "Refugees leave the camp"]),
+        (
+            "date:[to 2011-04]",
+            ['Camp <script>alert("title")</script> report', "Refugees leave the camp"],
+        ),
         ("date:2009", []),
     ],
 )
@@ -69,8 +74,14 @@ def test_date_queries(engine, query, expected):
         ("title:refugees", ["Refugees leave the camp"]),
         ("body:refugees", ["Border crossing reopens"]),
         ("source:wire", ["Refugees leave the camp", "A note without a date"]),
-        ("refugees OR paris", ["Refugees leave the camp", "Border crossing reopens", "MKO members protest in Paris"]),
-        ("camp NOT baghdad", ["Refugees leave the camp", "Camp <script>alert(\"title\")</script> report"]),
+        (
+            "refugees OR paris",
+            ["Refugees leave the camp", "Border crossing reopens", "MKO members protest in Paris"],
+        ),
+        (
+            "camp NOT baghdad",
+            ["Refugees leave the camp", 'Camp <script>alert("title")</script> report'],
+        ),
         ("(paris OR baghdad) refugees", ["Border crossing reopens"]),
         ("refug*", ["Refugees leave the camp", "Border crossing reopens"]),
         ("baghdat~", ["Border crossing reopens"]),
@@ -142,7 +153,8 @@ def test_json_shape(engine):
     data = engine.search("refugees").to_json()
     assert set(data) == {"query", "total", "page", "pages", "sort", "hits", "facets"}
     assert set(data["hits"][0]) == {
-        "id", "title", "date", "source", "url", "path", "collection", "entities", "score", "snippet",
+        "id", "title", "date", "source", "url", "path",
+        "collection", "entities", "score", "snippet",
     }  # fmt: skip
     assert set(data["facets"]) == {"entities", "sources", "years"}
 

@@ -36,7 +36,12 @@ def test_first_run_adds_every_file(corpus, tmp_path):
 def test_second_run_skips_unchanged_files(corpus, tmp_path):
     update_index(corpus, tmp_path / "index")
     report = update_index(corpus, tmp_path / "index")
-    assert (report.added, report.updated, report.unchanged, report.clippings_indexed) == (0, 0, 5, 0)
+    assert (report.added, report.updated, report.unchanged, report.clippings_indexed) == (
+        0,
+        0,
+        5,
+        0,
+    )
     assert report.clippings_total == 6
 
 
@@ -62,7 +67,9 @@ def test_new_and_deleted_files(corpus, tmp_path):
     update_index(corpus, index)
     (corpus / "refugees-title.txt").unlink()
     (corpus / "sub").mkdir()
-    (corpus / "sub" / "new.txt").write_text("A brand new clipping\n\nWith a body about dromedaries.\n")
+    (corpus / "sub" / "new.txt").write_text(
+        "A brand new clipping\n\nWith a body about dromedaries.\n"
+    )
     report = update_index(corpus, index)
     assert (report.added, report.removed) == (1, 1)
     assert titles(index, "dromedaries") == ["A brand new clipping"]
@@ -139,7 +146,9 @@ def test_failed_run_leaves_the_index_as_it_was(corpus, tmp_path, monkeypatch):
 
 def test_parsing_in_a_process_pool_gives_the_same_index(corpus, tmp_path, monkeypatch):
     for n in range(20):
-        (corpus / f"extra-{n:02d}.txt").write_text(f"Extra clipping {n}\n\nNumber {n} of the pool test.\n")
+        (corpus / f"extra-{n:02d}.txt").write_text(
+            f"Extra clipping {n}\n\nNumber {n} of the pool test.\n"
+        )
     monkeypatch.setattr("indexer.update.POOL_THRESHOLD", 1)
     report = update_index(corpus, tmp_path / "index", procs=2)
     assert (report.added, report.clippings_total) == (25, 26)

@@ -6,7 +6,9 @@ import pytest
 def test_search_page_lists_ranked_highlighted_results(client):
     page = client.get("/?q=refugees").get_data(as_text=True)
     assert "2 clippings match <strong>refugees</strong>" in page
-    assert page.index("<mark>Refugees</mark> leave the camp") < page.index("Border crossing reopens")
+    assert page.index("<mark>Refugees</mark> leave the camp") < page.index(
+        "Border crossing reopens"
+    )
     assert 'value="refugees"' in page
     assert "<mark>refugees</mark> could cross" in page
 
@@ -49,14 +51,17 @@ def test_sort_links_keep_the_query(client):
 
 def test_facets_link_to_narrowed_searches(client):
     page = client.get("/?q=").get_data(as_text=True)
-    assert "People&#39;s Mojahedin Organization of Iran</a> <span class=\"count\">3</span>" in page
+    assert 'People&#39;s Mojahedin Organization of Iran</a> <span class="count">3</span>' in page
     assert "/?q=entity%3A%22Camp+Ashraf%22" in page
 
 
 def test_markup_in_clippings_is_shown_as_text(client):
     page = client.get("/?q=markup").get_data(as_text=True)
     assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;" in page or "&lt;script&gt;alert(\"title\")&lt;/script&gt;" in page
+    assert (
+        "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;" in page
+        or '&lt;script&gt;alert("title")&lt;/script&gt;' in page
+    )
     assert "<img src=x" not in page
     detail = client.get("/clipping/markup.html%231?q=markup").get_data(as_text=True)
     assert "<script>alert" not in detail and "<img src=x" not in detail

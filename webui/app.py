@@ -44,5 +44,3 @@ def _error_page(error: HTTPException):
         return {"error": error.description}, error.code
     g.error = error
     return render_template("error.html", error=error), error.code
-
-

@@ -63,7 +63,9 @@ def index_command(corpus: Path, index_dir: Path, rebuild: bool, quiet: bool) -> 
     if not corpus.is_dir():
         raise UsageError(f"corpus folder {corpus} does not exist")
     try:
-        report = update_index(corpus, index_dir, rebuild=rebuild, progress=None if quiet else _progress)
+        report = update_index(
+            corpus, index_dir, rebuild=rebuild, progress=None if quiet else _progress
+        )
     except (store.IndexBusy, BadFile) as error:
         _fail(str(error))
     click.echo(_summary(report))
@@ -96,11 +98,15 @@ def _summary(report: UpdateReport) -> str:
 @main.command("search")
 @click.argument("query")
 @index_option
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Hits per page.")
+@click.option(
+    "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Hits per page."
+)
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @json_option
-def search_command(query: str, index_dir: Path, limit: int, page: int, sort: str, as_json: bool) -> None:
+def search_command(
+    query: str, index_dir: Path, limit: int, page: int, sort: str, as_json: bool
+) -> None:
     """Search the index; QUERY uses the syntax of the search page."""
     engine = _engine(index_dir)
     try:
@@ -112,7 +118,9 @@ def search_command(query: str, index_dir: Path, limit: int, page: int, sort: str
     if as_json:
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{results.total} clippings match {query!r} (page {results.page} of {results.pages})")
+    click.echo(
+        f"{results.total} clippings match {query!r} (page {results.page} of {results.pages})"
+    )
     first = (results.page - 1) * limit
     for number, hit in enumerate(results.hits, start=first + 1):
         meta = " · ".join(filter(None, [hit.date or "undated", hit.source, hit.id]))
@@ -124,7 +132,9 @@ def _plain(snippet: str) -> str:
     import html
 
     marked = snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
-    return click.unstyle(html.unescape(marked)) if not sys.stdout.isatty() else html.unescape(marked)
+    return (
+        click.unstyle(html.unescape(marked)) if not sys.stdout.isatty() else html.unescape(marked)
+    )
 
 
 @main.command("serve")
@@ -140,7 +150,9 @@ def serve_command(corpus: Path, index_dir: Path, host: str, port: int) -> None:
 
     if not store.exists(index_dir):
         if not corpus.is_dir():
-            raise UsageError(f"no index in {index_dir} and no corpus folder {corpus} to build it from")
+            raise UsageError(
+                f"no index in {index_dir} and no corpus folder {corpus} to build it from"
+            )
         click.echo(f"No index in {index_dir}: building it from {corpus} …")
         index_command.callback(corpus, index_dir, False, True)
     app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)})

@@ -35,9 +35,13 @@ def _engine():
 def search_page():
     text, page, sort = _args()
     try:
-        results = _engine().search(text, page=page, sort=sort, pagelen=current_app.config["PAGE_SIZE"])
+        results = _engine().search(
+            text, page=page, sort=sort, pagelen=current_app.config["PAGE_SIZE"]
+        )
     except QueryError as error:
-        return render_template("search.html", q=text, sort=sort, results=None, error=str(error)), 400
+        return render_template(
+            "search.html", q=text, sort=sort, results=None, error=str(error)
+        ), 400
     return render_template("search.html", q=text, sort=sort, results=results, error=None)
 
 
@@ -57,7 +61,9 @@ def clipping_page(clipping_id: str):
 def api_search():
     text, page, sort = _args()
     try:
-        results = _engine().search(text, page=page, sort=sort, pagelen=current_app.config["PAGE_SIZE"])
+        results = _engine().search(
+            text, page=page, sort=sort, pagelen=current_app.config["PAGE_SIZE"]
+        )
     except QueryError as error:
         return {"error": str(error)}, 400
     return results.to_json()
