@@ -43,7 +43,9 @@ def clipping_schema() -> Schema:
         date=ID(stored=True, sortable=True),
         # "1" for undated clippings so that date sorts put them last in both directions.
         undated=ID(sortable=True),
-        year=ID(stored=False, sortable=True),
+        # Coarser copies of the date: date queries and histograms use a few terms, not ranges.
+        year=ID(sortable=True),
+        month=ID(),
         date_source=STORED,
         entities=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         source=TEXT(analyzer=analyzer, stored=True),

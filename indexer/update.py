@@ -189,6 +189,7 @@ def document_fields(clipping: Clipping, record: FileRecord) -> dict:
         "date": clipping.date,
         "undated": "0" if clipping.date else "1",
         "year": clipping.date[:4] if clipping.date else None,
+        "month": clipping.date[:7] if clipping.date else None,
         "date_source": clipping.date_source,
         "entities": ",".join(e.name.replace(",", " ") for e in clipping.entities) or None,
         "source": clipping.source,

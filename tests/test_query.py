@@ -1,5 +1,7 @@
 """The query language: what each form parses to, and the message for each malformed query."""
 
+from datetime import date
+
 import pytest
 
 from indexer.query import QueryError, parse_query
@@ -23,17 +25,45 @@ def parsed(text: str) -> str:
         ("source:Reuters", "source:reuter"),
         ("entity:MKO", "entities:<MKO>"),
         ('entity:"People\'s Mujahedeen"', "entities:<People's Mujahedeen>"),
-        ("date:2011", "date:2011*"),
-        ("date:2011-4", "date:2011-04*"),
-        ("date:2011-04-08", "date:2011-04-08"),
-        ("date:[2011-01-01 to 2011-06-30]", "date:[2011-01-01 TO 2011-06-30]"),
-        ("date:[2011-04 to]", "date:[2011-04 TO ]"),
-        ("date:[to 2011-06]", "date:[ TO 2011-06-99]"),
         ("refug*", "(title:refug* OR body:refug*)"),
     ],
 )
 def test_query_forms(text, expected):
     assert parsed(text) == expected
+
+
+def date_terms(text: str) -> list[tuple[str, str]]:
+    return [(t.fieldname, t.text) for t in parse_query(text, SCHEMA, str).leaves()]
+
+
+MONTHS_2011 = [("month", f"2011-{m:02d}") for m in range(1, 13)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("date:2011", [("year", "2011")]),
+        ("date:2011-4", [("month", "2011-04")]),
+        ("date:2011-04-08", [("date", "2011-04-08")]),
+        ("date:[2011-01-01 to 2011-06-30]", MONTHS_2011[:6]),
+        ("date:[2011-01 to 2011-06]", MONTHS_2011[:6]),
+        (
+            "date:[2011-11-29 to 2012-01-02]",
+            [("date", "2011-11-29"), ("date", "2011-11-30"), ("month", "2011-12")]
+            + [("date", "2012-01-01"), ("date", "2012-01-02")],
+        ),
+        ("date:[2011-04 to 2013]", MONTHS_2011[3:] + [("year", "2012"), ("year", "2013")]),
+    ],
+)
+def test_dates_become_the_fewest_covering_terms(text, expected):
+    assert date_terms(text) == expected
+
+
+def test_open_date_ranges_run_from_1900_or_to_this_year():
+    assert date_terms("date:[2011-04 to]")[0] == ("month", "2011-04")
+    assert date_terms("date:[2011-04 to]")[-1] == ("year", str(date.today().year))
+    assert date_terms("date:[to 2011-06]")[0] == ("year", "1900")
+    assert date_terms("date:[to 2011-06]")[-1] == ("month", "2011-06")
 
 
 def test_words_are_anded_and_operators_work():

@@ -131,7 +131,7 @@ def _plain(snippet: str) -> str:
     """A snippet for the terminal: matches in bold when colours are on, entities unescaped."""
     import html
 
-    marked = snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
+    marked = " ".join(snippet.split()).replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
     return (
         click.unstyle(html.unescape(marked)) if not sys.stdout.isatty() else html.unescape(marked)
     )
