@@ -693,7 +693,7 @@ def _read_more_items(soup: BeautifulSoup, page: _Page) -> list[_Item]:
     """One item per heading followed by an excerpt and a "Read more" link."""
     items, seen = [], set()
     for link in soup.find_all("a", href=True):
-        if len(link.get_text()) > 60 or not _READ_MORE.match(_inner_text(link)):
+        if not _is_read_more(link):
             continue
         heading = link.find_previous(_HEADINGS)
         if heading is None or id(heading) in seen or _is_teaser_box(link):
@@ -709,16 +709,23 @@ def _span(first: Tag, last: Tag) -> list[Tag]:
     """The sibling subtrees from the one holding `first` to the one holding `last`."""
     last_chain = [last, *last.parents]
     for node in [first, *first.parents]:
-        if node.parent in last_chain:
-            end = last_chain[last_chain.index(node.parent) - 1]
-            span = [node]
-            for sibling in node.next_siblings:
-                if isinstance(sibling, Tag):
-                    span.append(sibling)
-                if sibling is end:
-                    return span
-            return span
+        position = next((i for i, n in enumerate(last_chain) if n is node.parent), None)
+        if position is not None:
+            return _siblings_until(node, last_chain[position - 1])
     return [first]
+
+
+def _siblings_until(start: Tag, end: Tag) -> list[Tag]:
+    """start and its following element siblings, up to and including end."""
+    span = [start]
+    if start is end:
+        return span
+    for sibling in start.next_siblings:
+        if isinstance(sibling, Tag):
+            span.append(sibling)
+        if sibling is end:
+            break
+    return span
 
 
 def _item(anchor: Tag, span: list[Tag], page: _Page, read_more: Tag | None = None) -> _Item | None:
@@ -765,11 +772,15 @@ def _is_read_more(tag: Tag) -> bool:
 
 def _item_url(title_tag: Tag, other_link: Tag | None, page: _Page) -> str | None:
     """The item's own link (the heading's, else its "Read more"), made absolute when possible."""
-    link = title_tag if title_tag.name == "a" else title_tag.find("a", href=True)
-    link = link or other_link
-    if link is None or not link.get("href"):
+    links = [
+        title_tag if title_tag.name == "a" else title_tag.find("a", href=True),
+        title_tag.find_parent("a", href=True),
+        other_link,
+    ]
+    hrefs = [link["href"].strip() for link in links if link is not None and link.get("href")]
+    href = next((h for h in hrefs if not h.startswith(("#", "javascript:", "mailto:"))), None)
+    if href is None:
         return None
-    href = link["href"].strip()
     return urljoin(page.base, href) if page.base else href
 
 

@@ -24,7 +24,8 @@ def text_analyzer() -> Analyzer:
     The same analyzer runs at index and at query time.
     """
     return (
-        RegexTokenizer(r"\w+(?:\.\w+)*")
+        # Initialisms (U.S., U.N.) and numbers (3,000; 2.5) stay whole; "refugees.But" splits.
+        RegexTokenizer(r"[^\W\d_](?:\.[^\W\d_])+|\d+(?:[.,]\d+)+|\w+")
         | LowercaseFilter()
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | CharsetFilter(accent_map)

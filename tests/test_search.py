@@ -170,3 +170,8 @@ def test_clipping_detail_marks_all_matches(engine):
 def test_malformed_query_raises(engine):
     with pytest.raises(QueryError):
         engine.search('"unclosed')
+
+
+def test_words_run_together_after_a_full_stop_are_still_found(engine):
+    hit = engine.search("morning").hits[0]
+    assert "Friday <mark>morning</mark>.Then" in hit.snippet
