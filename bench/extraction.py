@@ -53,6 +53,7 @@ def page_scores(predicted: str, gold: str) -> tuple[float, float]:
 
 
 def f1(precision: float, recall: float) -> float:
+    """Harmonic mean of precision and recall (0 when both are 0)."""
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
@@ -82,6 +83,7 @@ def body_of_trafilatura(html: str) -> str:
 
 
 def title_of_parse_html(html: str) -> str:
+    """Our page title: an article's title, or a listing's collection (the page's own title)."""
     from indexer.clipping import BadFile
     from indexer.parse_html import parse_html
 
@@ -93,6 +95,7 @@ def title_of_parse_html(html: str) -> str:
 
 
 def title_of_og(html: str) -> str:
+    """og:title as the page gives it."""
     from bs4 import BeautifulSoup
 
     meta = BeautifulSoup(html, "lxml").find("meta", property="og:title", content=True)
@@ -100,6 +103,7 @@ def title_of_og(html: str) -> str:
 
 
 def title_of_trafilatura(html: str) -> str:
+    """trafilatura's metadata title."""
     import trafilatura
 
     return trafilatura.extract_metadata(html).title or ""
@@ -228,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="score only the first N pages of each corpus")
     parser.add_argument("--json", type=Path, help="also write the full results to this file")
     args = parser.parse_args(argv)
+    if not (shared_dir() / "corpora").is_dir():
+        parser.error(f"no corpora under {shared_dir()}: set CLIPPINGS_SHARED to the shared folder")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     bodies = bench_bodies(body_pages(args.limit))

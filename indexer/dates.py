@@ -7,6 +7,7 @@ and dates in the future are rejected rather than completed or clamped.
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date, datetime
 
 from dateutil import parser as dateutil_parser
@@ -46,8 +47,11 @@ def _iso_day(text: str) -> date | None:
 def _prose_day(text: str) -> date | None:
     # Parse twice with different defaults: a field that differs was not in the text.
     try:
-        first = dateutil_parser.parse(text, default=datetime(1901, 1, 1), fuzzy=True)
-        second = dateutil_parser.parse(text, default=datetime(1902, 2, 2), fuzzy=True)
+        with warnings.catch_warnings():
+            # "10:00 EST": the zone is unknown to dateutil, but the day is all we keep.
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            first = dateutil_parser.parse(text, default=datetime(1901, 1, 1), fuzzy=True)
+            second = dateutil_parser.parse(text, default=datetime(1902, 2, 2), fuzzy=True)
     except (ValueError, OverflowError, TypeError):
         return None
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):

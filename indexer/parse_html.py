@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import statistics
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -18,7 +17,6 @@ from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from bs4 import BeautifulSoup, NavigableString, Tag
-from dateutil.parser import UnknownTimezoneWarning
 
 from indexer.clipping import BadFile, Clipping
 from indexer.dates import parse_date
@@ -91,7 +89,9 @@ _READ_MORE = re.compile(
     r"(story|article))\b",
     re.IGNORECASE,
 )
-_NOT_AN_ITEM = re.compile(r"comment|reply|related|sidebar|widget|promo|sponsor", re.IGNORECASE)
+# Class or id names (a prefix of one token) of boxes whose <article>s are not listing items.
+_NOT_AN_ITEM = re.compile(r"^(comment|repl(y|ies)|related|sidebar|widget|promo|sponsor)", re.I)
+_COMMENT_BOX = re.compile(r"^comments?($|[-_])", re.IGNORECASE)  # reader comments, not "commentary"
 _DATE_PROPERTIES = ("article:published_time", "og:published_time", "og:article:published_time")
 _DATE_NAMES = frozenset(
     [
@@ -216,6 +216,7 @@ def _item_clipping(item: _Item, number: int, page: _Page, path: str) -> Clipping
 
 
 def _date_source(date: str | None) -> str | None:
+    """Our dates all come from the page's markup, so a found date is metadata."""
     return "metadata" if date else None
 
 
@@ -253,8 +254,8 @@ def _jsonld_documents(soup: BeautifulSoup) -> list[object]:
         text = re.sub(r"^\s*<!\[CDATA\[|\]\]>\s*$", "", script.get_text())
         try:
             documents.append(json.loads(text))
-        except ValueError:
-            continue
+        except (ValueError, RecursionError):
+            continue  # broken JSON-LD is common; the rest of the page still counts
     return documents
 
 
@@ -283,6 +284,7 @@ def _jsonld_article(documents: list[object]) -> dict | None:
 
 
 def _is_article(data: object) -> bool:
+    """A JSON-LD object typed (as one string) as an Article or a subtype."""
     return (
         isinstance(data, dict)
         and isinstance(data.get("@type"), str)
@@ -291,6 +293,7 @@ def _is_article(data: object) -> bool:
 
 
 def _is_schema_org(context: object) -> bool:
+    """Readability reads only schema.org JSON-LD (`@context` or its `@vocab`)."""
     if isinstance(context, dict):
         context = context.get("@vocab")
     return isinstance(context, str) and bool(re.match(r"^https?://schema\.org/?$", context))
@@ -317,6 +320,7 @@ def _base_url(soup: BeautifulSoup, canonical: str | None) -> str | None:
 
 
 def _is_absolute_http(url: str) -> bool:
+    """Only absolute web addresses identify a page."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
@@ -457,8 +461,8 @@ def _unescape(text: str) -> str:
 
 
 def _first_heading(soup: BeautifulSoup) -> str:
-    """The first non-empty <h1> or <h2>, for pages without any title."""
-    for heading in soup.find_all(["h1", "h2"]):
+    """The first non-empty <h1>, for pages without any title."""
+    for heading in soup.find_all("h1"):
         text = _inner_text(heading)
         if text:
             return text
@@ -471,17 +475,10 @@ def _first_heading(soup: BeautifulSoup) -> str:
 def _page_date(soup: BeautifulSoup, jsonld: list[object]) -> str | None:
     """The publication day the page's metadata states, as YYYY-MM-DD; None when it states none."""
     for candidate in _date_candidates(soup, jsonld):
-        day = _day(candidate)
+        day = parse_date(candidate)
         if day:
             return day
     return None
-
-
-def _day(text: str | None) -> str | None:
-    """parse_date, without dateutil's warning about zone names it cannot place (we keep the day)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UnknownTimezoneWarning)
-        return parse_date(text)
 
 
 def _date_candidates(soup: BeautifulSoup, jsonld: list[object]) -> Iterator[str]:
@@ -534,10 +531,12 @@ def _main_text(html: str, soup: BeautifulSoup) -> str:
     """The page's main text, paragraphs separated by a blank line."""
     extracted = _trafilatura_text(html)
     if len(html) >= _TINY_PAGE_CHARS:
-        return extracted or _fallback_text(soup)
-    fallback = _fallback_text(soup)
-    if not fallback or len(extracted.split()) < len(fallback.split()) / 2:
-        return fallback  # a small hand-made page: trafilatura keeps too little, or only chrome
+        return extracted or _fallback_text(soup)[0]
+    # A small hand-made page: trust its own <article>/<main> markup, and our cleaning
+    # whenever trafilatura keeps too little of it (or only page chrome).
+    fallback, from_container = _fallback_text(soup)
+    if not fallback or from_container or len(extracted.split()) < len(fallback.split()) / 2:
+        return fallback
     return extracted
 
 
@@ -550,17 +549,25 @@ def _trafilatura_text(html: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-def _fallback_text(soup: BeautifulSoup) -> str:
-    """Visible text of the most article-like container, without page chrome."""
-    body = soup.body or soup
-    page_text = _paragraphs(body, _is_chrome)
+def _fallback_text(soup: BeautifulSoup) -> tuple[str, bool]:
+    """Visible text without page chrome, and whether an article-like container held it."""
+    page_text = _paragraphs(soup.body or soup, _is_chrome)
     candidates = [*soup.find_all(itemprop="articleBody"), *soup.find_all(["article", "main"])]
-    texts = [_paragraphs(candidate, _is_chrome) for candidate in candidates]
+    texts = [_paragraphs(candidate, _is_chrome) for candidate in _outermost(candidates)]
     best = max(texts, key=_length, default=[])
-    return "\n\n".join(best if _length(best) >= _length(page_text) / 2 else page_text)
+    if best and _length(best) >= _length(page_text) / 2:
+        return "\n\n".join(best), True
+    return "\n\n".join(page_text), False
+
+
+def _outermost(tags: list[Tag]) -> list[Tag]:
+    """The tags not inside another of them (an outer container holds all its inner text)."""
+    chosen = {id(tag) for tag in tags}
+    return [tag for tag in tags if not any(id(parent) in chosen for parent in tag.parents)]
 
 
 def _length(paragraphs: list[str]) -> int:
+    """Characters of text in a list of paragraphs."""
     return sum(len(paragraph) for paragraph in paragraphs)
 
 
@@ -571,34 +578,37 @@ def _is_chrome(tag: Tag) -> bool:
         or tag.get("role") in _DROP_ROLES
         or tag.has_attr("hidden")
         or tag.get("aria-hidden") == "true"
+        or any(
+            _COMMENT_BOX.match(name) for name in [*(tag.get("class") or []), tag.get("id") or ""]
+        )
     )
 
 
 def _paragraphs(root: Tag, skip: Callable[[Tag], bool]) -> list[str]:
     """Text under root, one string per block element, skipping elements `skip` rejects."""
     chunks: list[list[str]] = [[]]
-    _collect_text(root, skip, chunks)
+    # An explicit stack, not recursion: saved pages can nest thousands of elements deep.
+    stack: list[tuple[Iterator, bool]] = [(iter(root.children), False)]
+    while stack:
+        children, is_block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if is_block:
+                chunks.append([])
+        elif isinstance(child, Tag) and not skip(child):
+            is_block = child.name in _BLOCK_TAGS
+            if is_block:
+                chunks.append([])
+            stack.append((iter(child.children), is_block))
+        elif type(child) is NavigableString:
+            chunks[-1].append(str(child))
     paragraphs = (_clean("".join(chunk)) for chunk in chunks)
     return [paragraph for paragraph in paragraphs if paragraph]
 
 
-def _collect_text(node: Tag, skip: Callable[[Tag], bool], chunks: list[list[str]]) -> None:
-    """Append node's text to chunks, opening a new chunk at every block boundary."""
-    for child in node.children:
-        if isinstance(child, Tag):
-            if skip(child):
-                continue
-            block = child.name in _BLOCK_TAGS
-            if block:
-                chunks.append([])
-            _collect_text(child, skip, chunks)
-            if block:
-                chunks.append([])
-        elif type(child) is NavigableString:
-            chunks[-1].append(str(child))
-
-
 def _inner_text(tag: Tag) -> str:
+    """An element's text content, white space collapsed."""
     return _clean(tag.get_text())
 
 
@@ -648,10 +658,12 @@ def _article_body(main_text: str, title: str, teasers: list[_Item]) -> str:
 
 
 def _split(text: str) -> list[str]:
+    """The paragraphs of a body."""
     return [paragraph for paragraph in text.split("\n\n") if paragraph]
 
 
 def _fold(text: str) -> str:
+    """A paragraph's comparison key: collapsed white space, case folded."""
     return _clean(text).casefold()
 
 
@@ -662,6 +674,7 @@ def _coverage(text: str, within: str) -> float:
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
+    """The set of lower-cased word trigrams of a text."""
     words = re.findall(r"\w+", text.lower())
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
 
@@ -681,10 +694,12 @@ def _article_items(soup: BeautifulSoup, page: _Page) -> list[_Item]:
 def _is_teaser_box(tag: Tag) -> bool:
     """In a comment thread, a related-stories box or page chrome rather than a listing."""
     for node in [tag, *tag.parents]:
+        if node.name in ("body", "html", "[document]"):
+            return False
         if node.name in ("nav", "aside", "footer"):
             return True
-        label = " ".join(node.get("class") or []) + " " + (node.get("id") or "")
-        if _NOT_AN_ITEM.search(label):
+        names = [*(node.get("class") or []), node.get("id") or ""]
+        if any(_NOT_AN_ITEM.match(name) for name in names):
             return True
     return False
 
@@ -765,6 +780,7 @@ def _paragraphs_of(root: Tag, skip: Callable[[Tag], bool]) -> list[str]:
 
 
 def _is_read_more(tag: Tag) -> bool:
+    """A short link saying Read more / Continue reading / Full story."""
     return (
         tag.name == "a" and len(tag.get_text()) <= 60 and bool(_READ_MORE.match(_inner_text(tag)))
     )
@@ -789,7 +805,7 @@ def _item_date(span: list[Tag]) -> str | None:
     for root in span:
         times = [root] if root.name == "time" else root.find_all("time", datetime=True)
         for time in times:
-            day = _day(time.get("datetime"))
+            day = parse_date(time.get("datetime"))
             if day:
                 return day
     return None

@@ -19,6 +19,7 @@ TODAY = date(2026, 11, 29)
         ("April 8, 2011", "2011-04-08"),
         ("Fri, 08 Apr 2011 10:00:00 GMT", "2011-04-08"),
         ("Friday, April 8th, 2011", "2011-04-08"),
+        ("Fri, 08 Apr 2011 10:00:00 EST", "2011-04-08"),
     ],
 )
 def test_days_are_normalised(text, expected):

@@ -220,6 +220,8 @@ def test_dates_come_from_page_metadata(name, date, date_source):
         ('<meta itemprop="datePublished" content="2012-09-28">', "", "2012-09-28"),
         ('<meta name="dc.date.issued" content="2011-12-26">', "", "2011-12-26"),
         ('<meta name="sailthru.date" content="2011-12-26 10:00:00">', "", "2011-12-26"),
+        # A zone name dateutil cannot place still gives the day (and no warning).
+        ('<meta name="date" content="Fri, 08 Apr 2011 10:00:00 EST">', "", "2011-04-08"),
         ("", '<time pubdate datetime="2011-04-08">Friday</time>', "2011-04-08"),
         # A date in the text is not metadata: never guessed.
         ("", "<p>Published on 8 April 2011 by the wire desk.</p>", None),
@@ -359,6 +361,30 @@ def test_article_with_related_stories_is_not_a_listing(story_tag):
     assert clipping.body.endswith("businesses along the route.")
     for teaser in ("Parking fees", "Drivers will pay more", "More from Metro Ledger"):
         assert teaser not in clipping.body
+
+
+def test_page_wide_classes_do_not_hide_a_listing():
+    html = (PAGES / "listing_articles.html").read_text(encoding="utf-8")
+    html = html.replace("<body>", '<body class="blog has-sidebar comments-open">')
+    assert len(parse_html(html, "t.html")) == 3
+
+
+def test_comments_marked_up_as_articles_are_not_a_listing():
+    comments = "".join(
+        f'<article class="comment"><footer><a href="/u/{n}">reader{n}</a></footer>'
+        f"<p>Comment number {n}: the ferry was late again this morning and nobody told us "
+        f"why, which is the third time this month on the northern route.</p></article>"
+        for n in range(1, 5)
+    )
+    html = page(
+        "<title>Harbour Ferry Returns to the Northern Route</title>",
+        f'<article class="post">{FERRY_TEXT * 3}</article><section id="comments">{comments}'
+        "</section>",
+    )
+    (clipping,) = parse_html(html, "t.html")
+    assert clipping.title == "Harbour Ferry Returns to the Northern Route"
+    assert clipping.body.startswith("The harbour ferry resumed")
+    assert "Comment number" not in clipping.body
 
 
 # --- text is text -------------------------------------------------------------------------------
