@@ -163,3 +163,31 @@ def test_console_script_is_installed(search_index):
     )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_gazetteer_stops_indexing_with_exit_1(corpus, tmp_path):
+    (corpus / "entities.toml").write_text("[[entity]]\nname = 'X'\ntype = 'planet'\n")
+    result = run("index", "--corpus", corpus, "--index", tmp_path / "index")
+    assert result.exit_code == 1
+    assert "entity 'X' has type 'planet'; use one of person, org, place" in result.output
+    assert not store.exists(tmp_path / "index")
+
+
+def test_missing_corpus_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["index", "--corpus", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "corpus folder" in result.output
+
+
+def test_second_index_process_exits_1_while_the_first_holds_the_index(corpus, tmp_path):
+    script = Path(sys.executable).with_name("clippings")
+    with store.writer_lock(tmp_path / "index"):
+        done = subprocess.run(
+            [script, "index", "--corpus", corpus, "--index", tmp_path / "index"],
+            capture_output=True,
+            text=True,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"Error: the index in {tmp_path / 'index'} is busy: another `clippings index` is running"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
@@ -30,13 +31,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+_opening = threading.Lock()
+
+
 def engine(app: Flask) -> SearchEngine:
     """The app's one search engine, opened on first use and kept (it refreshes after commits)."""
-    current = app.extensions.get("clippings_engine")
-    if current is None:
-        current = SearchEngine(Path(app.config["INDEX_DIR"]))
-        app.extensions["clippings_engine"] = current
-    return current
+    with _opening:
+        current = app.extensions.get("clippings_engine")
+        if current is None:
+            current = SearchEngine(Path(app.config["INDEX_DIR"]))
+            app.extensions["clippings_engine"] = current
+        return current
 
 
 def _error_page(error: HTTPException):
