@@ -14,6 +14,20 @@ from webui.app import create_app
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
 
+# The ten clippings of the seed digest, in order (../shared/seeds/mek-camp-ashraf.txt).
+SEED_TITLES = [
+    "What to do about Camp Ashraf",
+    "Mojahedin Khalq and Camp Ashraf",
+    "MKO Ringleaders Readying to Open Fight with Iraqi Forces",
+    "Iranian dissidents in Iraq want refuge in 3rd country",
+    "Four more hostages have escaped from Camp Ashraf",
+    "Camp Ashraf and the Mojahedin Khalq",
+    "Iraq, Iran, ICRI joint committee to facilitate the dismantlement of Camp Ashraf",
+    "MKO against members’ families",
+    "MKO Violence against members’ families",
+    "US seeks to keep Mojahedin Khalq in Iraq",
+]
+
 
 def copy_corpus(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)

@@ -10,22 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import store
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, SEED_TITLES
 from webui.cli import main
 
 MEK = "People's Mojahedin Organization of Iran"
-SEED_TITLES = [
-    "What to do about Camp Ashraf",
-    "Mojahedin Khalq and Camp Ashraf",
-    "MKO Ringleaders Readying to Open Fight with Iraqi Forces",
-    "Iranian dissidents in Iraq want refuge in 3rd country",
-    "Four more hostages have escaped from Camp Ashraf",
-    "Camp Ashraf and the Mojahedin Khalq",
-    "Iraq, Iran, ICRI joint committee to facilitate the dismantlement of Camp Ashraf",
-    "MKO against members’ families",
-    "MKO Violence against members’ families",
-    "US seeks to keep Mojahedin Khalq in Iraq",
-]
 
 
 def run(*args, env=None):

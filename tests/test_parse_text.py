@@ -9,21 +9,9 @@ import pytest
 from indexer.clipping import BadFile, Clipping
 from indexer.parse_text import parse_text
 from indexer.read import decode
+from tests.conftest import SEED_TITLES
 
 TEXT = Path(__file__).parent / "fixtures" / "text"
-
-SEED_TITLES = [
-    "What to do about Camp Ashraf",
-    "Mojahedin Khalq and Camp Ashraf",
-    "MKO Ringleaders Readying to Open Fight with Iraqi Forces",
-    "Iranian dissidents in Iraq want refuge in 3rd country",
-    "Four more hostages have escaped from Camp Ashraf",
-    "Camp Ashraf and the Mojahedin Khalq",
-    "Iraq, Iran, ICRI joint committee to facilitate the dismantlement of Camp Ashraf",
-    "MKO against members’ families",
-    "MKO Violence against members’ families",
-    "US seeks to keep Mojahedin Khalq in Iraq",
-]
 
 
 def parse(name: str) -> list[Clipping]:

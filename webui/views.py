@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, render_template, request
 
 from indexer.query import SYNTAX_HINT, QueryError
+from indexer.results import SearchResults
 from indexer.search import SORTS
 from indexer.store import IndexMissing
 from webui.app import engine
@@ -14,14 +15,20 @@ from webui.app import engine
 bp = Blueprint("search", __name__)
 
 
-def _args() -> tuple[str, int, str]:
+def _search() -> tuple[str, str, SearchResults | None, str | None]:
+    """The request's query, sort, results and, for a malformed query, the error message."""
     text = request.args.get("q", "")
+    sort = request.args.get("sort", "relevance")
+    sort = sort if sort in SORTS else "relevance"
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    sort = request.args.get("sort", "relevance")
-    return text, page, sort if sort in SORTS else "relevance"
+    try:
+        engine = _engine()
+        return text, sort, engine.search(text, page, sort, current_app.config["PAGE_SIZE"]), None
+    except QueryError as error:
+        return text, sort, None, str(error)
 
 
 def _engine():
@@ -33,16 +40,9 @@ def _engine():
 
 @bp.get("/")
 def search_page():
-    text, page, sort = _args()
-    try:
-        results = _engine().search(
-            text, page=page, sort=sort, pagelen=current_app.config["PAGE_SIZE"]
-        )
-    except QueryError as error:
-        return render_template(
-            "search.html", q=text, sort=sort, results=None, error=str(error)
-        ), 400
-    return render_template("search.html", q=text, sort=sort, results=results, error=None)
+    text, sort, results, error = _search()
+    page = render_template("search.html", q=text, sort=sort, results=results, error=error)
+    return page, 400 if error else 200
 
 
 @bp.get("/clipping/<path:clipping_id>")
@@ -59,13 +59,9 @@ def clipping_page(clipping_id: str):
 
 @bp.get("/api/search")
 def api_search():
-    text, page, sort = _args()
-    try:
-        results = _engine().search(
-            text, page=page, sort=sort, pagelen=current_app.config["PAGE_SIZE"]
-        )
-    except QueryError as error:
-        return {"error": str(error)}, 400
+    _, _, results, error = _search()
+    if error:
+        return {"error": error}, 400
     return results.to_json()
 
 
