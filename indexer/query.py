@@ -14,7 +14,12 @@ from datetime import date, timedelta
 
 from whoosh import query
 from whoosh.fields import Schema
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldPlugin, QueryParser
+from whoosh.qparser import (
+    AndGroup,
+    FuzzyTermPlugin,
+    MultifieldPlugin,
+    QueryParser,
+)
 from whoosh.qparser.plugins import TaggingPlugin
 from whoosh.qparser.syntax import SyntaxNode
 
@@ -35,7 +40,8 @@ SYNTAX_HINT = (
 )
 EARLIEST_DATE = date(1900, 1, 1)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_FIELD_REF = re.compile(r"(?<![\w:\\])([A-Za-z_]\w*):(?=\S)")
+# A field name before a colon, not a URL scheme ("http://").
+_FIELD_REF = re.compile(r"(?<![\w:\\])([A-Za-z_]\w*):(?=[^\s/])")
 _OPERATOR = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
@@ -53,12 +59,29 @@ def parse_query(text: str, schema: Schema, resolve_entity: EntityResolver) -> qu
     if not text:
         return None
     _check_syntax(text)
+    text = _normalise_syntax(text)
     parser = QueryParser("body", schema, group=AndGroup)
     parser.remove_plugin_class(MultifieldPlugin)
     parser.add_plugin(MultifieldPlugin(["title", "body"], fieldboosts={"title": TITLE_BOOST}))
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(_SpecialFieldPlugin(resolve_entity))
     return parser.parse(text)
+
+
+_PREFIX_OPERATOR = re.compile(r'("[^"]*")|(?:(?<=[\s(])|^)([-+])(?=[\w"(])')
+
+
+def _normalise_syntax(text: str) -> str:
+    """`Title:` works like `title:`, `-word` like `NOT word`, `+word` like `word`.
+
+    Quoted text is left alone, and so are hyphens inside words ("3,000-plus").
+    """
+    parts = re.split(r'("[^"]*")', text)
+    text = "".join(
+        part if part.startswith('"') else _FIELD_REF.sub(lambda m: m.group(1).lower() + ":", part)
+        for part in parts
+    )
+    return _PREFIX_OPERATOR.sub(lambda m: m.group(1) or ("NOT " if m.group(2) == "-" else ""), text)
 
 
 def _check_syntax(text: str) -> None:

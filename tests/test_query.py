@@ -106,3 +106,23 @@ def test_malformed_queries_get_one_line_messages(text, message):
 
 def test_quoted_field_like_text_is_not_a_field():
     assert parsed('"note: camp"') == '(title:"note camp" OR body:"note camp")'
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Title:refugees", "title:refuge"),
+        ("ENTITY:MKO", "entities:<MKO>"),
+        ("iraq -iran", "((title:iraq^2.5 OR body:iraq) AND NOT (title:iran^2.5 OR body:iran))"),
+        ('-"camp ashraf"', 'NOT (title:"camp ashraf" OR body:"camp ashraf")'),
+        ("+iraq", "(title:iraq^2.5 OR body:iraq)"),
+        ("3,000-plus", "((title:3,000^2.5 AND title:plus^2.5) OR (body:3,000 AND body:plus))"),
+        (
+            "http://example.org",
+            "((title:http^2.5 AND title:exampl^2.5 AND title:org^2.5)"
+            " OR (body:http AND body:exampl AND body:org))",
+        ),
+    ],
+)
+def test_forgiving_syntax(text, expected):
+    assert parsed(text) == expected
