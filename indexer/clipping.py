@@ -14,6 +14,15 @@ class EntityMention:
     mentions: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A name as found in one clipping, before names are resolved across the corpus."""
+
+    surface: str
+    type: str  # person | org | place
+    entity: str | None = None  # the gazetteer's canonical name, when the gazetteer matched it
+
+
 @dataclass
 class Clipping:
     """One news clipping: a saved page, one item of a listing, or one item of a text digest."""
@@ -28,6 +37,9 @@ class Clipping:
     url: str | None = None
     collection: str | None = None
     entities: list[EntityMention] = field(default_factory=list)
+    # Filled by tagging, resolved into `entities` by the corpus-wide alias table.
+    mentions: list[Mention] = field(default_factory=list)
+    acronyms: list[tuple[str, str]] = field(default_factory=list)  # (long form, acronym)
 
     @property
     def id(self) -> str:
@@ -36,7 +48,8 @@ class Clipping:
     def to_json(self) -> dict:
         """The `clippings parse --json` shape (DESIGN.md)."""
         data = asdict(self)
-        del data["number"]
+        for internal in ("number", "mentions", "acronyms"):
+            del data[internal]
         return {"path": self.path, "id": self.id, **data}
 
 

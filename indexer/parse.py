@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.aliases import EntityTable
 from indexer.clipping import BadFile, Clipping
 from indexer.entities import Gazetteer
 from indexer.parse_html import parse_html
 from indexer.parse_text import parse_text
 from indexer.read import decode, find_files, kind_of, read_clipping_bytes
+from indexer.tagging import tag
 
 
 @dataclass
@@ -43,13 +45,16 @@ def parse_bytes(data: bytes, path: Path, rel: str) -> list[Clipping]:
 
 
 def parse_file(path: Path, rel: str, gazetteer: Gazetteer) -> list[Clipping]:
-    """Read and parse one file and tag each clipping's entities."""
+    """Read and parse one file and find the names in each clipping."""
     clippings = parse_bytes(read_clipping_bytes(path), path, rel)
-    return [gazetteer.annotate(clipping) for clipping in clippings]
+    return [tag(clipping, gazetteer) for clipping in clippings]
 
 
 def parse_paths(paths: list[Path], gazetteer: Gazetteer) -> ParseReport:
-    """Parse files and folders as the indexer would, without touching any index."""
+    """Parse files and folders as the indexer would, without touching any index.
+
+    Names are resolved across the files given, as the index resolves them across the corpus.
+    """
     report = ParseReport()
     for given in paths:
         if given.is_dir():
@@ -61,4 +66,9 @@ def parse_paths(paths: list[Path], gazetteer: Gazetteer) -> ParseReport:
                 report.clippings.extend(parse_file(path, rel, gazetteer))
             except BadFile as error:
                 report.skipped.append(Skipped(rel, str(error)))
+    table = EntityTable(gazetteer)
+    for clipping in report.clippings:
+        table.add(clipping.mentions, clipping.acronyms)
+    for clipping in report.clippings:
+        clipping.entities = table.entities_for(clipping.mentions)
     return report

@@ -84,6 +84,22 @@ def _normalise_syntax(text: str) -> str:
     return _PREFIX_OPERATOR.sub(lambda m: m.group(1) or ("NOT " if m.group(2) == "-" else ""), text)
 
 
+_FILTER = re.compile(
+    r'(?:(?<=\s)|^)(?P<field>entity|entities|source|date):(?P<value>"[^"]*"|\[[^\]]*\]|[^\s()"]+)',
+    re.IGNORECASE,
+)
+
+
+def active_filters(text: str) -> list[tuple[str, str, str]]:
+    """The narrowing clauses in a query, each as (field, value, the query without it)."""
+    filters = []
+    for match in _FILTER.finditer(text):
+        rest = (text[: match.start()] + text[match.end() :]).strip()
+        value = match.group("value").strip('"')
+        filters.append((match.group("field").lower(), value, " ".join(rest.split())))
+    return filters
+
+
 def _check_syntax(text: str) -> None:
     outside_quotes = re.sub(r'"[^"]*"', '""', text)
     if text.count('"') % 2:

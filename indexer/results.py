@@ -29,6 +29,25 @@ class FacetValue:
 
 
 @dataclass
+class Expansion:
+    """A name in the query and the other names or spellings it also searched."""
+
+    term: str
+    also: list[str]
+
+
+@dataclass
+class EntityCount:
+    """An entity of the index with its names and the number of clippings naming it."""
+
+    name: str
+    type: str
+    aliases: list[str]
+    count: int
+    in_gazetteer: bool
+
+
+@dataclass
 class SearchResults:
     """A page of hits plus counts over all matches (DESIGN.md, "Search results")."""
 
@@ -39,6 +58,7 @@ class SearchResults:
     sort: str
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    expanded: list[Expansion] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -49,6 +49,10 @@ def clipping_schema() -> Schema:
         month=ID(),
         date_source=STORED,
         entities=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        # The same names split by type, for the people / organisations / places facets.
+        people=KEYWORD(commas=True, lowercase=False),
+        orgs=KEYWORD(commas=True, lowercase=False),
+        places=KEYWORD(commas=True, lowercase=False),
         source=TEXT(analyzer=analyzer, stored=True),
         source_exact=ID(sortable=True),
         url=STORED,

@@ -16,9 +16,11 @@ from whoosh import highlight, query, sorting
 from whoosh.searching import Searcher
 
 from indexer import store
-from indexer.entities import name_key
+from indexer.aliases import Cluster, EntityTable
+from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
+from indexer.names import name_key
 from indexer.query import parse_query
-from indexer.results import ClippingDetail, FacetValue, Hit, SearchResults
+from indexer.results import ClippingDetail, EntityCount, FacetValue, Hit, SearchResults
 
 SORTS = ("relevance", "newest", "oldest")
 PAGE_SIZE = 10
@@ -44,6 +46,12 @@ class MarkFormatter(highlight.Formatter):
         return before + inner.strip() + after
 
 
+_FACETS = sorting.Facets()
+for _field in ("entities", "people", "orgs", "places"):
+    _FACETS.add_field(_field, allow_overlap=True)
+_FACETS.add_field("source_exact")
+_FACETS.add_field("year")
+
 _SNIPPETS = highlight.Highlighter(
     fragmenter=highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90, autotrim=True),
     formatter=MarkFormatter(),
@@ -61,39 +69,42 @@ class SearchEngine:
         self._ix = store.open_index(self.index_dir)
         self._searcher: Searcher = self._ix.searcher()
         self._checked = time.monotonic()
-        self._aliases = store.read_aliases(self.index_dir)
+        self._load_tables()
+
+    def _load_tables(self) -> None:
+        self._table = EntityTable.from_json(store.read_entities(self.index_dir))
         self._entity_keys = self._indexed_entity_keys()
+        self._variants: SpellingVariants | None = None
 
     def close(self) -> None:
         with self._lock:
             self._searcher.close()
 
     def search(
-        self, text: str, page: int = 1, sort: str = "relevance", pagelen: int = PAGE_SIZE
+        self,
+        text: str,
+        page: int = 1,
+        sort: str = "relevance",
+        pagelen: int = PAGE_SIZE,
+        expand: bool = True,
     ) -> SearchResults:
         """One page of results for `text` plus totals and facets over all matches.
 
-        Raises QueryError for a malformed query; an empty query lists the newest clippings.
+        Names in the query also search the entity's other names and spellings unless `expand`
+        is off. Raises QueryError for a malformed query; an empty query lists the newest first.
         """
-        if sort not in SORTS:
-            sort = "relevance"
+        sort = sort if sort in SORTS else "relevance"
         page = max(1, page)
         with self._lock:
             searcher = self._fresh_searcher()
-            parsed = parse_query(text, searcher.schema, self.resolve_entity)
+            parsed, exact, expansions = self._parse(text, expand)
             if parsed is None:
-                parsed, sort = query.Every(), ("relevance" if False else sort)
-                if sort == "relevance":
-                    sort = "newest"
-            facets = sorting.Facets()
-            facets.add_field("entities", allow_overlap=True)
-            facets.add_field("source_exact")
-            facets.add_field("year")
+                parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
             results = searcher.search(
                 parsed,
                 limit=page * pagelen,
-                sortedby=_sort_facet(sort),
-                groupedby=facets,
+                sortedby=_sort_facet(sort, exact if expansions else None),
+                groupedby=_FACETS,
                 maptype=sorting.Count,
                 terms=True,
             )
@@ -109,10 +120,42 @@ class SearchEngine:
                 hits=hits,
                 facets={
                     "entities": _facet(results.groups("entities")),
+                    "people": _facet(results.groups("people")),
+                    "orgs": _facet(results.groups("orgs")),
+                    "places": _facet(results.groups("places")),
                     "sources": _facet(results.groups("source_exact")),
                     "years": _facet(results.groups("year"), by_value=True),
                 },
+                expanded=expansions,
             )
+
+    def _parse(self, text: str, expand: bool):
+        """The query to run, the query as typed (to rank exact matches first), the expansions."""
+        schema = self._searcher.schema
+        exact = parse_query(without_verbatim_marks(text), schema, self.resolve_entity)
+        if not expand or exact is None:
+            return exact, exact, []
+        expanded_text, expansions = expand_names(text, self._table)
+        parsed = parse_query(expanded_text, schema, self.resolve_entity)
+        parsed = self._spellings().expand(parsed, expansions)
+        return parsed, exact, expansions
+
+    def entity(self, name: str) -> Cluster | None:
+        """The entity a name or alias stands for, with all its names."""
+        with self._lock:
+            self._fresh_searcher()
+            return self._table.lookup(name)
+
+    def entities(self) -> list[EntityCount]:
+        """Every entity in the index with its clipping count, the most frequent first."""
+        with self._lock:
+            reader = self._fresh_searcher().reader()
+            counted = [
+                EntityCount(c.name, c.type, c.names, reader.doc_frequency("entities", c.name),
+                            c.gazetteer is not None or c.in_gazetteer)
+                for c in self._table.clusters()
+            ]  # fmt: skip
+        return sorted((e for e in counted if e.count), key=lambda e: (-e.count, e.name))
 
     def clipping(self, clipping_id: str, text: str = "") -> ClippingDetail | None:
         """A whole clipping with the query's matches marked in its title and body, or None."""
@@ -140,8 +183,15 @@ class SearchEngine:
 
     def resolve_entity(self, name: str) -> str:
         """The canonical indexed name for an entity name or alias typed by the user."""
-        key = name_key(name)
-        return self._aliases.get(key) or self._entity_keys.get(key) or name
+        cluster = self._table.lookup(name)
+        return cluster.name if cluster else self._entity_keys.get(name_key(name), name)
+
+    def _spellings(self) -> SpellingVariants:
+        if self._variants is None:
+            reader = self._searcher.reader()
+            lexicon = {*reader.field_terms("body"), *reader.field_terms("title")}
+            self._variants = SpellingVariants(sorted(lexicon), self._table)
+        return self._variants
 
     def _fresh_searcher(self) -> Searcher:
         now = time.monotonic()
@@ -149,8 +199,7 @@ class SearchEngine:
             self._checked = now
             if not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
-                self._aliases = store.read_aliases(self.index_dir)
-                self._entity_keys = self._indexed_entity_keys()
+                self._load_tables()
         return self._searcher
 
     def _indexed_entity_keys(self) -> dict[str, str]:
@@ -175,18 +224,28 @@ class SearchEngine:
             path=fields["path"],
             collection=fields.get("collection"),
             entities=[e for e in fields.get("entities", "").split(",") if e],
-            score=round(hit.score, 4) if isinstance(hit.score, float) else None,
+            score=_score(hit.score),
             snippet=snippet or _lead(body),
             title_html=title_html or html.escape(fields.get("title", ""), quote=False),
         )
 
 
-def _sort_facet(sort: str):
+def _sort_facet(sort: str, exact: query.Query | None):
     if sort == "relevance":
-        return None
+        if exact is None:
+            return None
+        # Clippings with the words as typed first, then those found by other names only.
+        return sorting.MultiFacet([sorting.QueryFacet({0: exact}, other=1), sorting.ScoreFacet()])
     return sorting.MultiFacet(
         [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=sort == "newest")]
     )
+
+
+def _score(key) -> float | None:
+    """The relevance score; under the exact-words-first sort the key is (tier, -score)."""
+    if isinstance(key, tuple) and key and isinstance(key[-1], float):
+        return round(-key[-1], 4)
+    return round(key, 4) if isinstance(key, float) else None
 
 
 def _facet(groups: dict, by_value: bool = False) -> list[FacetValue]:

@@ -12,7 +12,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -22,7 +22,7 @@ from indexer.schema import clipping_schema
 
 INDEX_NAME = "clippings"
 MANIFEST = "files.json"
-ALIASES = "aliases.json"
+ENTITIES = "entities.json"
 LOCK = "indexing.lock"
 
 
@@ -43,6 +43,9 @@ class FileRecord:
     sha256: str
     clippings: int = 0
     skipped: str | None = None  # the reason, when the file was skipped
+    # Per clipping: {"n": number, "m": mentions, "a": acronyms, "e": entity names indexed}.
+    # None when unknown (manifest rebuilt from the index): the file is then read again.
+    docs: list[dict] | None = field(default_factory=list)
 
 
 def exists(index_dir: Path) -> bool:
@@ -116,19 +119,19 @@ def records_from_index(ix: Index) -> dict[str, FileRecord]:
     with ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
             size, mtime_ns, sha = fields["fingerprint"]
-            record = files.setdefault(fields["path"], FileRecord(size, mtime_ns, sha))
+            record = files.setdefault(fields["path"], FileRecord(size, mtime_ns, sha, docs=None))
             record.clippings += 1
     return files
 
 
-def write_aliases(index_dir: Path, aliases: dict[str, str]) -> None:
-    """Save the alias table (name key -> canonical name) the index was built with."""
-    _write_atomically(index_dir / ALIASES, json.dumps(aliases, ensure_ascii=False, sort_keys=True))
+def write_entities(index_dir: Path, table: dict) -> None:
+    """Save the entity table (names, types, aliases) the index was built with, for queries."""
+    _write_atomically(index_dir / ENTITIES, json.dumps(table, ensure_ascii=False))
 
 
-def read_aliases(index_dir: Path) -> dict[str, str]:
+def read_entities(index_dir: Path) -> dict:
     try:
-        return json.loads((index_dir / ALIASES).read_text(encoding="utf-8"))
+        return json.loads((index_dir / ENTITIES).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 

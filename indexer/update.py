@@ -1,9 +1,11 @@
-"""Build or update the index from the corpus folder: incremental by default, atomic always.
+"""Build or update the index from the corpus folder: incremental by default, never corrupt.
 
 Unchanged files (same size and mtime, or same hash) are not re-parsed; changed files have
-their old clippings replaced; deleted files' clippings are removed. Parsing runs in a process
-pool while this process writes; nothing is visible to searchers until the single commit, and
-a failure before it leaves the previous index as it was.
+their old clippings replaced; deleted files' clippings are removed. Parsing and tagging run in
+a process pool while this process writes. Names are resolved across the whole corpus (see
+`aliases.py`): clippings whose entities change because of another file — an acronym defined
+elsewhere, an edited gazetteer — are re-tagged from their stored text, without reading their
+files again. A failure before the commit leaves the previous index as it was.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from pathlib import Path
 from whoosh.writing import CLEAR
 
 from indexer import store
-from indexer.clipping import BadFile, Clipping
+from indexer.aliases import EntityTable
+from indexer.clipping import BadFile, Clipping, Mention
 from indexer.entities import GAZETTEER_NAME, Gazetteer
 from indexer.parse import Skipped, parse_bytes
 from indexer.read import find_files, read_clipping_bytes
 from indexer.schema import clipping_schema
 from indexer.store import FileRecord
+from indexer.tagging import tag
 
 # Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
@@ -41,9 +45,9 @@ class UpdateReport:
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     clippings_indexed: int = 0
+    clippings_retagged: int = 0
     clippings_total: int = 0
     seconds: float = 0.0
-    rebuilt: bool = False
 
 
 @dataclass
@@ -71,57 +75,226 @@ def update_index(
     started = time.perf_counter()
     with store.writer_lock(index_dir):
         gazetteer = Gazetteer.load(corpus / GAZETTEER_NAME)
-        report = _update_locked(corpus, index_dir, gazetteer, rebuild, progress, procs)
+        report = _Run(corpus, index_dir, gazetteer, rebuild).update(progress, procs)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _update_locked(corpus, index_dir, gazetteer, rebuild, progress, procs) -> UpdateReport:
-    report = UpdateReport()
-    ix, old = _index_and_records(index_dir, rebuild)
-    report.rebuilt = rebuild or not old
-    gazetteer_hash = _gazetteer_hash(corpus / GAZETTEER_NAME)
-    if store.manifest_extra(index_dir).get("gazetteer") != gazetteer_hash:
-        old = {rel: _forget_hash(r) for rel, r in old.items()}  # re-tag every file
-    files = {path.relative_to(corpus).as_posix(): path for path in find_files(corpus)}
-    report.files_seen = len(files)
-    new_records: dict[str, FileRecord] = {}
-    todo = []
-    for rel, path in files.items():
-        record = old.get(rel)
+class _Run:
+    """One indexing run: the old file records, the new ones, and the corpus-wide entity table."""
+
+    def __init__(self, corpus: Path, index_dir: Path, gazetteer: Gazetteer, rebuild: bool):
+        self.corpus, self.index_dir, self.gazetteer, self.rebuild = (
+            corpus,
+            index_dir,
+            gazetteer,
+            rebuild,
+        )
+        self.report = UpdateReport()
+        self.ix, self.old = _index_and_records(index_dir, rebuild)
+        self.records: dict[str, FileRecord] = {}
+        self.table = EntityTable(gazetteer)
+        self.gazetteer_hash = _gazetteer_hash(corpus / GAZETTEER_NAME)
+        self.gazetteer_changed = (
+            store.manifest_extra(index_dir).get("gazetteer") != self.gazetteer_hash
+        )
+
+    def update(self, progress, procs) -> UpdateReport:
+        files = {path.relative_to(self.corpus).as_posix(): path for path in find_files(self.corpus)}
+        self.report.files_seen = len(files)
+        todo = [(rel, path) for rel, path in files.items() if not self._unchanged(rel, path)]
+        if self.gazetteer_changed:
+            self._retag_texts()
+        for rel in sorted(self.records):
+            for doc in self.records[rel].docs or []:
+                self.table.add(_mentions(doc), _acronyms(doc))
+        tick = progress(len(todo)) if progress and todo else (lambda n: None)
+        writer = self.ix.writer(limitmb=256)
+        try:
+            for parsed in _parse_all(todo, self.gazetteer, procs):
+                tick(1)
+                self._write_file(writer, parsed)
+            for rel in set(self.old) - set(files):
+                writer.delete_by_term("path", rel)
+                self.report.removed += 1
+            if self.rebuild:
+                writer.commit(mergetype=CLEAR)
+            else:
+                writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._retag_stale()
+        self._save()
+        return self.report
+
+    def _unchanged(self, rel: str, path: Path) -> bool:
+        record = self.old.get(rel)
         stat = path.stat()
         if (
-            record
-            and not rebuild
-            and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+            self.rebuild
+            or record is None
+            or record.docs is None
+            or (record.size, record.mtime_ns) != (stat.st_size, stat.st_mtime_ns)
         ):
-            new_records[rel] = record
-            _count_unchanged(report, rel, record)
+            return False
+        self.records[rel] = record
+        if record.skipped:
+            self.report.skipped.append(Skipped(rel, record.skipped))
         else:
-            todo.append((rel, path))
-    tick = progress(len(todo)) if progress and todo else (lambda n: None)
-    writer = ix.writer(limitmb=256)
-    try:
-        for parsed in _parse_all(todo, gazetteer, procs):
-            tick(1)
-            _write_file(writer, report, parsed, old.get(parsed.rel), new_records, rebuild)
-        for rel in set(old) - set(files):
+            self.report.unchanged += 1
+        return True
+
+    def _write_file(self, writer, parsed: _Parsed) -> None:
+        rel, record, previous = parsed.rel, parsed.record, self.old.get(parsed.rel)
+        if record.skipped:
+            self.report.skipped.append(Skipped(rel, record.skipped))
+            keep = previous and previous.clippings and not self.rebuild
+            if keep:  # keep what was indexed from the file's last good version
+                self.report.skipped[
+                    -1
+                ].reason += f" (kept its {previous.clippings} clippings from before)"
+                self._keep(previous)
+            self.records[rel] = previous if keep else record
+            return
+        same = previous and previous.docs is not None and previous.sha256 == record.sha256
+        if same and not self.rebuild and not self.gazetteer_changed:
+            previous.size, previous.mtime_ns = record.size, record.mtime_ns  # touched, not changed
+            self.records[rel] = previous
+            self._keep(previous)
+            self.report.unchanged += 1
+            return
+        if not self.rebuild:
             writer.delete_by_term("path", rel)
-            report.removed += 1
-        if rebuild:
-            writer.commit(mergetype=CLEAR)
+        if previous and not self.rebuild:
+            self.report.updated += 1
         else:
+            self.report.added += 1
+        record.docs = []
+        for clipping in parsed.clippings:
+            self.table.add(clipping.mentions, clipping.acronyms)
+            clipping.entities = self.table.entities_for(clipping.mentions)
+            writer.add_document(**document_fields(clipping, record))
+            record.docs.append(_doc_record(clipping))
+        record.clippings = len(parsed.clippings)
+        self.report.clippings_indexed += len(parsed.clippings)
+        self.records[rel] = record
+
+    def _keep(self, record: FileRecord) -> None:
+        for doc in record.docs or []:
+            self.table.add(_mentions(doc), _acronyms(doc))
+
+    def _retag_texts(self) -> None:
+        """The gazetteer changed: find names again in the stored text of unchanged clippings."""
+        with self.ix.searcher() as searcher:
+            for rel, record in self.records.items():
+                for doc in record.docs or []:
+                    fields = searcher.document(id=f"{rel}#{doc['n']}")
+                    if fields is None:
+                        continue
+                    clipping = tag(_clipping_from_fields(fields), self.gazetteer)
+                    doc.update(_doc_record(clipping), e=doc.get("e", []))
+
+    def _retag_stale(self) -> None:
+        """Rewrite clippings whose entities, resolved with the final table, changed."""
+        stale = []
+        for rel, record in self.records.items():
+            for doc in record.docs or []:
+                entities = self.table.entities_for(_mentions(doc))
+                if [e.name for e in entities] != doc.get("e"):
+                    stale.append((f"{rel}#{doc['n']}", record, doc, entities))
+        if not stale:
+            return
+        ix = store.open_index(self.index_dir)
+        writer = ix.writer(limitmb=256)
+        try:
+            with ix.searcher() as searcher:
+                for doc_id, record, doc, entities in stale:
+                    fields = searcher.document(id=doc_id)
+                    if fields is None:
+                        continue
+                    clipping = _clipping_from_fields(fields)
+                    clipping.entities = entities
+                    writer.update_document(**document_fields(clipping, record))
+                    doc["e"] = [e.name for e in entities]
             writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    ix = store.open_index(index_dir)
-    store.write_manifest(
-        index_dir, ix.latest_generation(), new_records, {"gazetteer": gazetteer_hash}
+        except BaseException:
+            writer.cancel()
+            raise
+        self.report.clippings_retagged = len(stale)
+
+    def _save(self) -> None:
+        ix = store.open_index(self.index_dir)
+        extra = {"gazetteer": self.gazetteer_hash}
+        store.write_manifest(self.index_dir, ix.latest_generation(), self.records, extra)
+        store.write_entities(self.index_dir, self.table.to_json())
+        self.report.clippings_total = ix.doc_count()
+
+
+def document_fields(clipping: Clipping, record: FileRecord) -> dict:
+    """The Whoosh document for one clipping; fields without a value are left out."""
+    by_type = {
+        kind: [e.name for e in clipping.entities if e.type == kind]
+        for kind in ("person", "org", "place")
+    }
+    fields = {
+        "id": clipping.id,
+        "path": clipping.path,
+        "title": clipping.title,
+        "body": clipping.body,
+        "date": clipping.date,
+        "undated": "0" if clipping.date else "1",
+        "year": clipping.date[:4] if clipping.date else None,
+        "month": clipping.date[:7] if clipping.date else None,
+        "date_source": clipping.date_source,
+        "entities": _keywords(e.name for e in clipping.entities),
+        "people": _keywords(by_type["person"]),
+        "orgs": _keywords(by_type["org"]),
+        "places": _keywords(by_type["place"]),
+        "source": clipping.source,
+        "source_exact": clipping.source,
+        "url": clipping.url,
+        "collection": clipping.collection,
+        "fingerprint": (record.size, record.mtime_ns, record.sha256),
+    }
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _keywords(names) -> str | None:
+    return ",".join(name.replace(",", " ") for name in names) or None
+
+
+def _clipping_from_fields(fields: dict) -> Clipping:
+    """A clipping rebuilt from the index's stored fields, for re-tagging without the file."""
+    path, number = fields["id"].rsplit("#", 1)
+    return Clipping(
+        path=path,
+        number=int(number),
+        title=fields.get("title", ""),
+        body=fields.get("body", ""),
+        date=fields.get("date"),
+        date_source=fields.get("date_source"),
+        source=fields.get("source"),
+        url=fields.get("url"),
+        collection=fields.get("collection"),
     )
-    store.write_aliases(index_dir, gazetteer.alias_table())
-    report.clippings_total = ix.doc_count()
-    return report
+
+
+def _doc_record(clipping: Clipping) -> dict:
+    return {
+        "n": clipping.number,
+        "m": [[m.surface, m.type, m.entity] for m in clipping.mentions],
+        "a": [list(pair) for pair in clipping.acronyms],
+        "e": [e.name for e in clipping.entities],
+    }
+
+
+def _mentions(doc: dict) -> list[Mention]:
+    return [Mention(*m) for m in doc["m"]]
+
+
+def _acronyms(doc: dict) -> list[tuple[str, str]]:
+    return [tuple(pair) for pair in doc["a"]]
 
 
 def _index_and_records(index_dir: Path, rebuild: bool):
@@ -141,64 +314,6 @@ def _same_schema(ix) -> bool:
     return sorted(stored.names()) == sorted(current.names()) and all(
         type(stored[name]) is type(current[name]) for name in current.names()
     )
-
-
-def _count_unchanged(report: UpdateReport, rel: str, record: FileRecord) -> None:
-    if record.skipped:
-        report.skipped.append(Skipped(rel, record.skipped))
-    else:
-        report.unchanged += 1
-
-
-def _write_file(
-    writer, report, parsed: _Parsed, previous: FileRecord | None, records, rebuild
-) -> None:
-    rel, record = parsed.rel, parsed.record
-    if record.skipped:
-        report.skipped.append(Skipped(rel, record.skipped))
-        if previous and previous.clippings and not rebuild:
-            # Keep what was indexed from the file's last good version.
-            records[rel] = previous
-            report.skipped[-1].reason += f" (kept its {previous.clippings} clippings from before)"
-        else:
-            records[rel] = record
-        return
-    if previous and previous.sha256 == record.sha256 and not rebuild:
-        records[rel] = record  # touched, not changed
-        report.unchanged += 1
-        return
-    if previous and not rebuild:
-        writer.delete_by_term("path", rel)
-        report.updated += 1
-    else:
-        report.added += 1
-    for clipping in parsed.clippings:
-        writer.add_document(**document_fields(clipping, record))
-    record.clippings = len(parsed.clippings)
-    report.clippings_indexed += len(parsed.clippings)
-    records[rel] = record
-
-
-def document_fields(clipping: Clipping, record: FileRecord) -> dict:
-    """The Whoosh document for one clipping; fields without a value are left out."""
-    fields = {
-        "id": clipping.id,
-        "path": clipping.path,
-        "title": clipping.title,
-        "body": clipping.body,
-        "date": clipping.date,
-        "undated": "0" if clipping.date else "1",
-        "year": clipping.date[:4] if clipping.date else None,
-        "month": clipping.date[:7] if clipping.date else None,
-        "date_source": clipping.date_source,
-        "entities": ",".join(e.name.replace(",", " ") for e in clipping.entities) or None,
-        "source": clipping.source,
-        "source_exact": clipping.source,
-        "url": clipping.url,
-        "collection": clipping.collection,
-        "fingerprint": (record.size, record.mtime_ns, record.sha256),
-    }
-    return {name: value for name, value in fields.items() if value is not None}
 
 
 def _parse_all(todo, gazetteer: Gazetteer, procs: int | None) -> Iterator[_Parsed]:
@@ -229,22 +344,18 @@ def _parse_one(item: tuple[str, Path]) -> _Parsed:
         return _Parsed(rel, FileRecord(0, 0, "", skipped=_reason(error)), [])
     record = FileRecord(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
     try:
-        clippings = parse_bytes(data, path, rel)
+        clippings = [tag(c, _worker_gazetteer) for c in parse_bytes(data, path, rel)]
     except BadFile as error:
         record.skipped = str(error)
         return _Parsed(rel, record, [])
     except Exception as error:  # a parser bug must not abort the whole run
         record.skipped = f"could not parse: {type(error).__name__}: {error}"
         return _Parsed(rel, record, [])
-    return _Parsed(rel, record, [_worker_gazetteer.annotate(c) for c in clippings])
+    return _Parsed(rel, record, clippings)
 
 
 def _reason(error: Exception) -> str:
     return str(error) if isinstance(error, BadFile) else f"unreadable: {error.strerror or error}"
-
-
-def _forget_hash(record: FileRecord) -> FileRecord:
-    return FileRecord(record.size, -1, "", record.clippings, record.skipped)
 
 
 def _gazetteer_hash(path: Path) -> str:

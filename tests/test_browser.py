@@ -101,3 +101,24 @@ def test_entity_search_and_clipping_page(server, browser):
     expect(page.locator(".body mark").first).to_have_text("markup")
     assert dialogs == []  # nothing in the clipping ran
     page.close()
+
+
+def test_facets_filters_and_entity_pages(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/?q=PMOI")
+    expect(page.locator(".expanded")).to_contain_text("PMOI → ")
+    expect(page.locator(".hit")).to_have_count(3)
+    page.locator('[data-facet="places"] a', has_text="Camp Ashraf").click()
+    expect(page.locator(".filters")).to_contain_text("entity: Camp Ashraf")
+    expect(page.locator(".hit")).to_have_count(1)
+    page.locator(".filter a").click()  # remove the filter again
+    expect(page.locator(".hit")).to_have_count(3)
+    page.get_by_label("also other names").uncheck()
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".hit")).to_have_count(1)
+    page.get_by_role("link", name="Names").click()
+    page.get_by_role("link", name="People's Mojahedin Organization of Iran").click()
+    expect(page.locator("h1")).to_contain_text("People's Mojahedin Organization of Iran")
+    expect(page.locator(".hit")).to_have_count(3)
+    expect(page.locator(".related")).to_contain_text("Camp Ashraf")
+    page.close()

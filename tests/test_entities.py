@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from indexer.clipping import BadFile
-from indexer.entities import Entity, Gazetteer, name_key
+from indexer.entities import Entity, Gazetteer
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MEK = "People's Mojahedin Organization of Iran"
@@ -31,41 +31,37 @@ def test_unknown_name_resolves_to_nothing(shipped):
     assert shipped.resolve("Hezbollah") is None
 
 
-@pytest.mark.parametrize(
-    "a, b",
-    [("People’s Mujahedeen", "people's mujahedeen"), ("Mojahedin-e Khalq", "Mojahedin e Khalq"),
-     ("Café  Ré", "cafe re"), ("MEK/MKO", "mek mko")],
-)  # fmt: skip
-def test_name_key_ignores_case_accents_apostrophes_and_hyphens(a, b):
-    assert name_key(a) == name_key(b)
-
-
-def test_mentions_list_surface_forms_in_order(shipped):
+def test_spans_give_surface_forms_and_offsets_in_order(shipped):
     text = "The MKO/MEK/PMOI gang, also called the People’s Mujahedeen of Iran, left Camp Ashraf."
-    found = {m.name: m for m in shipped.mentions(text)}
-    assert found[MEK].mentions == ["MKO", "MEK", "PMOI", "People’s Mujahedeen of Iran"]
-    assert found[MEK].type == "org"
-    assert found["Camp Ashraf"].mentions == ["Camp Ashraf"]
+    spans = shipped.spans(text)
+    assert [(s.surface, s.entity.name) for s in spans] == [
+        ("MKO", MEK),
+        ("MEK", MEK),
+        ("PMOI", MEK),
+        ("People’s Mujahedeen of Iran", MEK),
+        ("Camp Ashraf", "Camp Ashraf"),
+    ]
+    assert all(text[s.start : s.end] == s.surface for s in spans)
 
 
 def test_matching_is_on_word_boundaries_and_case_insensitive():
     gazetteer = Gazetteer([Entity("Baghdad", "place"), Entity("Iran", "place")])
-    names = [m.name for m in gazetteer.mentions("BAGHDAD talks; Iranian officials; iran")]
+    names = [s.entity.name for s in gazetteer.spans("BAGHDAD talks; Iranian officials; iran")]
     assert names == ["Baghdad", "Iran"]
-    assert gazetteer.mentions("Iranians") == []
+    assert gazetteer.spans("Iranians") == []
 
 
 def test_acronyms_match_only_in_capitals():
     gazetteer = Gazetteer([Entity("United States", "place", ["US"])])
-    assert gazetteer.mentions("let us know") == []
-    assert [m.mentions for m in gazetteer.mentions("the US said")] == [["US"]]
+    assert gazetteer.spans("let us know") == []
+    assert [s.surface for s in gazetteer.spans("the US said")] == ["US"]
 
 
 def test_longest_name_wins():
     gazetteer = Gazetteer(
         [Entity("US State Department", "org", ["State Department"]), Entity("Washington", "place")]
     )
-    assert [m.name for m in gazetteer.mentions("the State Department in Washington")] == [
+    assert [s.entity.name for s in gazetteer.spans("the State Department in Washington")] == [
         "US State Department",
         "Washington",
     ]
@@ -82,6 +78,7 @@ def test_missing_gazetteer_is_empty(tmp_path):
         ("[[entity]]\ntype = 'org'\n", "has no name"),
         ("[[entity]\n", "entities.toml"),
         ("[[entity]]\nname = 'X'\ntype = 'org'\naliases = 'Y'\n", "aliases must be a list"),
+        ("[[entity]]\nname = 'X'\ntype = 'org'\ndistinct = [1]\n", "distinct must be a list"),
     ],
 )
 def test_malformed_gazetteer_is_a_clear_error(tmp_path, text, message):

@@ -151,12 +151,12 @@ def test_hit_fields(engine):
 
 def test_json_shape(engine):
     data = engine.search("refugees").to_json()
-    assert set(data) == {"query", "total", "page", "pages", "sort", "hits", "facets"}
+    assert set(data) == {"query", "total", "page", "pages", "sort", "hits", "facets", "expanded"}
     assert set(data["hits"][0]) == {
         "id", "title", "date", "source", "url", "path",
         "collection", "entities", "score", "snippet",
     }  # fmt: skip
-    assert set(data["facets"]) == {"entities", "sources", "years"}
+    assert set(data["facets"]) == {"entities", "people", "orgs", "places", "sources", "years"}
 
 
 def test_clipping_detail_marks_all_matches(engine):
@@ -175,3 +175,20 @@ def test_malformed_query_raises(engine):
 def test_words_run_together_after_a_full_stop_are_still_found(engine):
     hit = engine.search("morning").hits[0]
     assert "Friday <mark>morning</mark>.Then" in hit.snippet
+
+
+def test_a_name_finds_the_entitys_other_names_exact_words_first(engine):
+    results = engine.search("PMOI")
+    assert titles(results)[0] == "PMOI statement on Ashraf"
+    assert sorted(titles(results)[1:]) == ["A note without a date", "MKO members protest in Paris"]
+    assert "<mark>MKO</mark>" in results.hits[1].snippet + results.hits[2].snippet
+    assert results.expanded[0].term == "PMOI"
+    assert engine.search("PMOI", expand=False).total == 1
+    assert engine.search("=PMOI").total == 1
+
+
+def test_entity_listing(engine):
+    listed = {e.name: e for e in engine.entities()}
+    mek = listed["People's Mojahedin Organization of Iran"]
+    assert (mek.type, mek.count, mek.in_gazetteer) == ("org", 3, True)
+    assert {"MEK", "MKO", "PMOI"} <= set(mek.aliases)

@@ -112,14 +112,39 @@ def test_a_file_that_turns_bad_keeps_its_old_clippings(corpus, tmp_path):
     assert titles(index, "title:refugees") == ["Refugees leave the camp"]
 
 
-def test_gazetteer_change_retags_clippings(corpus, tmp_path):
+def test_gazetteer_change_retags_clippings_without_reading_their_files(
+    corpus, tmp_path, monkeypatch
+):
     index = tmp_path / "index"
     update_index(corpus, index)
-    assert titles(index, "entity:Paris") == []
     with open(corpus / "entities.toml", "a") as handle:
-        handle.write('\n[[entity]]\nname = "Paris"\ntype = "place"\n')
-    update_index(corpus, index)
+        handle.write('\n[[entity]]\nname = "City of Light"\ntype = "place"\naliases = ["Paris"]\n')
+
+    def no_reading(path, **kwargs):
+        raise AssertionError(f"{path} was read again")
+
+    monkeypatch.setattr("indexer.update.read_clipping_bytes", no_reading)
+    report = update_index(corpus, index)
+    assert report.unchanged == 5 and report.clippings_retagged >= 1
+    assert titles(index, 'entity:"City of Light"') == ["MKO members protest in Paris"]
     assert titles(index, "entity:paris") == ["MKO members protest in Paris"]
+
+
+def test_an_acronym_defined_in_a_new_file_retags_older_clippings(corpus, tmp_path):
+    index = tmp_path / "index"
+    (corpus / "old.txt").write_text(
+        "Old note\n\nThe GCHQ said little about the matter. GCHQ staff declined to comment.\n"
+    )
+    update_index(corpus, index)
+    (corpus / "new.txt").write_text(
+        "New note\n\nThe Government Communications Headquarters (GCHQ) published a report.\n"
+    )
+    report = update_index(corpus, index)
+    assert report.added == 1 and report.clippings_retagged == 1
+    assert titles(index, 'entity:"Government Communications Headquarters"') == [
+        "New note",
+        "Old note",
+    ]
 
 
 def test_second_writer_is_told_the_index_is_busy(corpus, tmp_path):

@@ -84,6 +84,15 @@ def test_missing_clipping_is_404(client):
     assert "Clipping nope.txt#1 doesn&#39;t exist." in response.get_data(as_text=True)
 
 
+def test_api_expansion(client):
+    data = client.get("/api/search?q=PMOI").get_json()
+    assert data["total"] == 3
+    assert data["expanded"][0]["term"] == "PMOI"
+    assert "MKO" in data["expanded"][0]["also"]
+    assert data["hits"][0]["title"] == "PMOI statement on Ashraf"  # the word as typed first
+    assert client.get("/api/search?q=PMOI&expand=0").get_json()["total"] == 1
+
+
 def test_api_search(client):
     data = client.get("/api/search?q=entity:MKO&sort=newest").get_json()
     assert data["total"] == 3 and data["sort"] == "newest"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from indexer import store
 from indexer.clipping import BadFile
-from indexer.entities import GAZETTEER_NAME, Gazetteer
+from indexer.entities import ENTITY_TYPES, GAZETTEER_NAME, Gazetteer
 from indexer.parse import parse_paths
 from indexer.query import SYNTAX_HINT, QueryError
 from indexer.search import SORTS, SearchEngine
@@ -103,14 +104,19 @@ def _summary(report: UpdateReport) -> str:
 )
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option(
+    "--no-expand",
+    is_flag=True,
+    help="Search names only as typed, not also their other names and spellings.",
+)
 @json_option
 def search_command(
-    query: str, index_dir: Path, limit: int, page: int, sort: str, as_json: bool
+    query: str, index_dir: Path, limit: int, page: int, sort: str, no_expand: bool, as_json: bool
 ) -> None:
     """Search the index; QUERY uses the syntax of the search page."""
     engine = _engine(index_dir)
     try:
-        results = engine.search(query, page=page, sort=sort, pagelen=limit)
+        results = engine.search(query, page=page, sort=sort, pagelen=limit, expand=not no_expand)
     except QueryError as error:
         raise UsageError(f"{error}. Syntax: {SYNTAX_HINT}") from None
     finally:
@@ -121,6 +127,8 @@ def search_command(
     click.echo(
         f"{results.total} clippings match {query!r} (page {results.page} of {results.pages})"
     )
+    for expansion in results.expanded:
+        click.echo(f"also searched for {expansion.term}: {', '.join(expansion.also)}")
     first = (results.page - 1) * limit
     for number, hit in enumerate(results.hits, start=first + 1):
         meta = " · ".join(filter(None, [hit.date or "undated", hit.source, hit.id]))
@@ -179,6 +187,52 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
         f"{stats['entities']} entities\n"
         f"dates: {span['first'] or '-'} to {span['last'] or '-'} ({stats['undated']} undated)\n"
         f"index size: {stats['size_bytes'] / 1e6:.1f} MB in {stats['index']}"
+    )
+
+
+@main.command("entities")
+@index_option
+@click.option("--type", "kind", type=click.Choice(ENTITY_TYPES), help="Only this type.")
+@click.option(
+    "--discovered",
+    is_flag=True,
+    help="Only entities not in the gazetteer, as [[entity]] entries to paste into entities.toml.",
+)
+@json_option
+def entities_command(index_dir: Path, kind: str | None, discovered: bool, as_json: bool) -> None:
+    """List the people, organisations and places named, with their aliases and counts."""
+    engine = _engine(index_dir)
+    try:
+        listed = [
+            e
+            for e in engine.entities()
+            if (kind is None or e.type == kind) and not (discovered and e.in_gazetteer)
+        ]
+    finally:
+        engine.close()
+    if as_json:
+        click.echo(
+            json.dumps({"entities": [asdict(e) for e in listed]}, ensure_ascii=False, indent=2)
+        )
+    elif discovered:
+        click.echo("\n".join(_toml_entry(e) for e in listed))
+    else:
+        for e in listed:
+            others = ", ".join(a for a in e.aliases if a != e.name)
+            mark = "" if e.in_gazetteer else " (discovered)"
+            click.echo(
+                f"{e.count:6}  {e.name} [{e.type}]{mark}" + (f" — {others}" if others else "")
+            )
+
+
+def _toml_entry(entity) -> str:
+    aliases = ", ".join(
+        json.dumps(a, ensure_ascii=False) for a in entity.aliases if a != entity.name
+    )
+    name = json.dumps(entity.name, ensure_ascii=False)
+    return (
+        f"# in {entity.count} clippings\n[[entity]]\nname = {name}\n"
+        f'type = "{entity.type}"\naliases = [{aliases}]\n'
     )
 
 

@@ -1,0 +1,263 @@
+"""Quality and speed of entity discovery (`indexer.discover`): CoNLL-2003 and the sample archive.
+
+Run: .venv/bin/python bench/entities.py [--json out.json] [--errors N]
+
+1. CoNLL-2003 English development split (../shared/corpora/conll2003-dev/valid.txt.gz, read at
+   run time and never copied: Reuters text under a research licence). Each article's text is
+   rebuilt from its tokens (spaces between tokens, a newline between sentences). Gold is the set
+   of (surface, type) per article for PER -> person, ORG -> org, LOC -> place (MISC ignored);
+   the prediction is the same set from `discover(article)`. Surfaces are compared with
+   whitespace collapsed and case folded. Micro precision, recall and F1 per type and overall,
+   an untyped variant (surface only), and milliseconds per 1,000 characters.
+2. The sample archive (../shared/seeds/mek-camp-ashraf.txt), split with `parse_text`, against
+   the hand-made gold list tests/fixtures/entities/mek-camp-ashraf.gold.json.
+
+The shared folder is $CLIPPINGS_SHARED, else ../shared beside the repository. The tests import
+`conll_articles`, `score` and `sample_scores` from here for their quality floors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CONLL_TYPES = {"PER": "person", "ORG": "org", "LOC": "place"}
+TYPES = ("person", "org", "place")
+SAMPLE_GOLD = ROOT / "tests" / "fixtures" / "entities" / "mek-camp-ashraf.gold.json"
+
+Entity = tuple[str, str]  # (normalised surface, type)
+
+
+def shared_dir() -> Path:
+    """The shared corpora folder: $CLIPPINGS_SHARED, else ../shared beside the repository."""
+    return Path(os.environ.get("CLIPPINGS_SHARED") or ROOT / ".." / "shared")
+
+
+def conll_path() -> Path:
+    return shared_dir() / "corpora" / "conll2003-dev" / "valid.txt.gz"
+
+
+def normalise(surface: str) -> str:
+    """Whitespace collapsed, case folded: the unit of comparison."""
+    return " ".join(surface.split()).casefold()
+
+
+def read_conll(path: Path) -> list[list[list[tuple[str, str]]]]:
+    """Articles as lists of sentences of (token, IOB2 tag), as the corpus README reads them."""
+    docs: list[list[list[tuple[str, str]]]] = []
+    sentences: list[list[tuple[str, str]]] = []
+    sentence: list[tuple[str, str]] = []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            line = line.rstrip("\n")
+            if line.startswith("-DOCSTART-"):
+                if sentence:
+                    sentences.append(sentence)
+                    sentence = []
+                if sentences:
+                    docs.append(sentences)
+                    sentences = []
+            elif not line:
+                if sentence:
+                    sentences.append(sentence)
+                    sentence = []
+            else:
+                token, _pos, _chunk, tag = line.split(" ")
+                sentence.append((token, tag))
+    if sentence:
+        sentences.append(sentence)
+    if sentences:
+        docs.append(sentences)
+    return docs
+
+
+def _gold_entities(sentences: list[list[tuple[str, str]]]) -> set[Entity]:
+    gold: set[Entity] = set()
+    for sentence in sentences:
+        current: tuple[str, list[str]] | None = None
+        for token, tag in [*sentence, ("", "O")]:
+            inside = tag.startswith("I-") and current is not None and current[0] == tag[2:]
+            if inside:
+                current[1].append(token)
+                continue
+            if current is not None and current[0] in CONLL_TYPES:
+                gold.add((normalise(" ".join(current[1])), CONLL_TYPES[current[0]]))
+            current = (tag[2:], [token]) if tag != "O" else None
+    return gold
+
+
+def conll_articles(path: Path | None = None) -> list[tuple[str, set[Entity]]]:
+    """(article text, gold entities) for every article of the development split."""
+    articles = []
+    for sentences in read_conll(path or conll_path()):
+        text = "\n".join(" ".join(token for token, _ in sentence) for sentence in sentences)
+        articles.append((text, _gold_entities(sentences)))
+    return articles
+
+
+def predicted(text: str, discover: Callable | None = None) -> set[Entity]:
+    if discover is None:
+        from indexer.discover import discover
+    return {(normalise(found.surface), found.type) for found in discover(text)}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def score(pairs: Iterable[tuple[set[Entity], set[Entity]]]) -> dict:
+    """Micro P/R/F1 overall, per type and untyped over (predicted, gold) set pairs."""
+    counts = {kind: [0, 0, 0] for kind in (*TYPES, "all", "untyped")}
+    for pred, gold in pairs:
+        for kind in TYPES:
+            p = {e for e in pred if e[1] == kind}
+            g = {e for e in gold if e[1] == kind}
+            counts[kind][0] += len(p & g)
+            counts[kind][1] += len(p - g)
+            counts[kind][2] += len(g - p)
+        counts["all"][0] += len(pred & gold)
+        counts["all"][1] += len(pred - gold)
+        counts["all"][2] += len(gold - pred)
+        p_names, g_names = {e[0] for e in pred}, {e[0] for e in gold}
+        counts["untyped"][0] += len(p_names & g_names)
+        counts["untyped"][1] += len(p_names - g_names)
+        counts["untyped"][2] += len(g_names - p_names)
+    return {kind: _prf(*values) for kind, values in counts.items()}
+
+
+def bench_conll(articles: list[tuple[str, set[Entity]]], errors: int = 0) -> dict:
+    from indexer.discover import discover
+
+    discover("Warm-up: build the place list in Paris before timing.")
+    pairs, elapsed, chars = [], 0.0, 0
+    for text, gold in articles:
+        start = time.perf_counter()
+        found = discover(text)
+        elapsed += time.perf_counter() - start
+        chars += len(text)
+        pairs.append(({(normalise(f.surface), f.type) for f in found}, gold))
+    report = {"articles": len(articles), "characters": chars, "scores": score(pairs)}
+    report["ms_per_1000_chars"] = round(elapsed * 1000 / (chars / 1000), 3)
+    if errors:
+        report["errors"] = _errors(pairs, errors)
+    return report
+
+
+def _errors(pairs: list[tuple[set[Entity], set[Entity]]], limit: int) -> dict:
+    from collections import Counter
+
+    fp, fn = Counter(), Counter()
+    for pred, gold in pairs:
+        gold_names = {name: kind for name, kind in gold}
+        for name, kind in pred - gold:
+            fp[f"{name} ({kind}; gold {gold_names.get(name, '-')})"] += 1
+        pred_names = {name: kind for name, kind in pred}
+        for name, kind in gold - pred:
+            fn[f"{name} ({kind}; got {pred_names.get(name, '-')})"] += 1
+    return {"false_positives": fp.most_common(limit), "false_negatives": fn.most_common(limit)}
+
+
+def sample_clippings() -> list[tuple[str, str]]:
+    """(title, title + blank line + body) of each clipping of the sample archive."""
+    from indexer.parse_text import parse_text
+
+    path = shared_dir() / "seeds" / "mek-camp-ashraf.txt"
+    clippings = parse_text(path.read_text(encoding="utf-8"), path.name)
+    return [(c.title, f"{c.title}\n\n{c.body}") for c in clippings]
+
+
+def sample_gold() -> list[dict]:
+    return json.loads(SAMPLE_GOLD.read_text(encoding="utf-8"))["clippings"]
+
+
+def sample_scores(errors: bool = False) -> dict:
+    """P/R/F1 on the sample archive against the hand-made gold list, plus the misses."""
+    from indexer.discover import discover
+
+    gold_items = sample_gold()
+    clippings = sample_clippings()
+    pairs, misses = [], []
+    for (title, text), item in zip(clippings, gold_items, strict=True):
+        if normalise(item["title"]) != normalise(title):
+            raise ValueError(f"gold list out of step: {item['title']!r} vs {title!r}")
+        gold = {(normalise(e["name"]), e["type"]) for e in item["entities"]}
+        pred = {(normalise(f.surface), f.type) for f in discover(text)}
+        pairs.append((pred, gold))
+        if errors and pred != gold:
+            misses.append(
+                {"title": title, "missed": sorted(gold - pred), "extra": sorted(pred - gold)}
+            )
+    report = {"clippings": len(pairs), "scores": score(pairs)}
+    if errors:
+        report["errors"] = misses
+    return report
+
+
+def print_scores(title: str, scores: dict) -> None:
+    print(title)
+    print(f"{'type':<10}{'precision':>10}{'recall':>8}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}")
+    for kind, row in scores.items():
+        print(
+            f"{kind:<10}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>7.3f}"
+            f"{row['tp']:>6}{row['fp']:>6}{row['fn']:>6}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both benchmarks, print the tables, optionally save everything as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the full results to this file")
+    parser.add_argument("--errors", type=int, default=0, help="list the N commonest errors")
+    args = parser.parse_args(argv)
+    from indexer.discover import model_name
+
+    results: dict = {"model": model_name()}
+    print(f"statistical model: {results['model'] or 'none (rules only)'}")
+    if conll_path().exists():
+        conll = bench_conll(conll_articles(), errors=args.errors)
+        results["conll2003_dev"] = conll
+        print_scores(
+            f"\nCoNLL-2003 dev, {conll['articles']} articles, document-level typed entities",
+            conll["scores"],
+        )
+        print(f"speed: {conll['ms_per_1000_chars']:.3f} ms per 1,000 characters")
+        for kind in ("false_positives", "false_negatives"):
+            for name, count in conll.get("errors", {}).get(kind, []):
+                print(f"  {kind[:5]} {count:>3} {name}")
+    else:
+        print(f"\nCoNLL-2003 dev: skipped, {conll_path()} is absent")
+    if (shared_dir() / "seeds" / "mek-camp-ashraf.txt").exists():
+        sample = sample_scores(errors=bool(args.errors))
+        results["sample"] = sample
+        print_scores(f"\nSample archive, {sample['clippings']} clippings", sample["scores"])
+        for miss in sample.get("errors", []):
+            print(f"  {miss['title']}: missed {miss['missed']}, extra {miss['extra']}")
+    else:
+        print("\nSample archive: skipped, seeds/mek-camp-ashraf.txt is absent")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

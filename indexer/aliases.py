@@ -1,0 +1,198 @@
+"""Entities across the corpus: which names are one entity, what it is called, of what type.
+
+Names join one entity when the gazetteer lists them together, when their `variant_key`s agree
+(transliterations, hyphens, apostrophes, ezafe, Arabic articles, accents), when a clipping
+defines an acronym ("Mojahedin-e Khalq Organization (MKO)"), or when a clipping names a person
+in full and then by surname. The gazetteer wins: its entities never merge with each other, and
+an entry's `distinct` names never join it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from indexer.clipping import EntityMention, Mention
+from indexer.entities import ENTITY_TYPES, Entity, Gazetteer
+from indexer.names import is_acronym, name_key, variant_key
+
+
+@dataclass(eq=False)
+class Cluster:
+    """One entity: its names with how many clippings use each, and its type votes."""
+
+    aliases: Counter = field(default_factory=Counter)
+    votes: Counter = field(default_factory=Counter)
+    gazetteer: Entity | None = None
+    long_form: str | None = None  # from an acronym definition
+    blocked: set[str] = field(default_factory=set)
+    in_gazetteer: bool = False  # when loaded from a saved table
+    merged_into: Cluster | None = None
+
+    @property
+    def name(self) -> str:
+        if self.gazetteer:
+            return self.gazetteer.name
+        if self.long_form:
+            return self.long_form
+        full = [a for a in self.aliases if not is_acronym(a)] or list(self.aliases)
+        return min(full, key=lambda a: (-self.aliases[a], -len(a), a))
+
+    @property
+    def type(self) -> str:
+        if self.gazetteer:
+            return self.gazetteer.type
+        return min(ENTITY_TYPES, key=lambda t: (-self.votes[t], ENTITY_TYPES.index(t)))
+
+    @property
+    def names(self) -> list[str]:
+        """Every name of the entity, the most used first (gazetteer aliases included)."""
+        names = Counter(self.aliases)
+        for alias in self.gazetteer.names if self.gazetteer else []:
+            names.setdefault(alias, 0)
+        return sorted(names, key=lambda a: (-names[a], a))
+
+
+class EntityTable:
+    """Resolves any name to its entity; built from the gazetteer and every clipping's mentions."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self._exact: dict[str, Cluster] = {}
+        self._variant: dict[str, Cluster] = {}
+        self._clusters: list[Cluster] = []
+        self._by_gazetteer: dict[str, Cluster] = {}
+        for entity in gazetteer.entities:
+            cluster = self._new(Cluster(gazetteer=entity))
+            cluster.blocked = {variant_key(n) for n in entity.distinct}
+            self._by_gazetteer[entity.name] = cluster
+            for name in entity.names:
+                self._register(cluster, name)
+
+    def add(self, mentions: list[Mention], acronyms: list[tuple[str, str]]) -> None:
+        """Count one clipping's mentions and join the acronyms it defines."""
+        for mention, surface in _with_full_names(mentions):
+            cluster = self._cluster_for(mention, surface)
+            cluster.aliases[mention.surface] += 1
+            cluster.votes[mention.type] += 1
+            self._register(cluster, mention.surface)
+        for long_form, acronym in acronyms:
+            self._join_acronym(long_form, acronym)
+
+    def lookup(self, name: str) -> Cluster | None:
+        """The entity a name stands for: exact spelling first, then transliteration variants."""
+        cluster = self._exact.get(name_key(name))
+        if cluster is None:
+            key = variant_key(name)
+            cluster = self._variant.get(key)
+            if cluster is not None and key in _root(cluster).blocked:
+                return None
+        return _root(cluster) if cluster else None
+
+    def entities_for(self, mentions: list[Mention]) -> list[EntityMention]:
+        """A clipping's entities under their canonical names, in order of first mention."""
+        found: dict[str, EntityMention] = {}
+        for mention, surface in _with_full_names(mentions):
+            cluster = self._by_gazetteer.get(mention.entity) if mention.entity else None
+            cluster = cluster or self.lookup(surface)
+            if cluster is None:
+                continue
+            entity = found.setdefault(cluster.name, EntityMention(cluster.name, cluster.type, []))
+            if mention.surface not in entity.mentions:
+                entity.mentions.append(mention.surface)
+        return list(found.values())
+
+    def clusters(self) -> list[Cluster]:
+        return [c for c in self._clusters if c.merged_into is None]
+
+    def to_json(self) -> dict:
+        """What queries need: every entity with its names (saved beside the index)."""
+        return {
+            "entities": [
+                {
+                    "name": c.name,
+                    "type": c.type,
+                    "aliases": {a: c.aliases.get(a, 0) for a in c.names},
+                    "in_gazetteer": c.gazetteer is not None or c.in_gazetteer,
+                    "blocked": sorted(c.blocked),
+                }
+                for c in self.clusters()
+            ]
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, gazetteer: Gazetteer | None = None) -> EntityTable:
+        table = cls(gazetteer or Gazetteer([]))
+        for item in data.get("entities", []):
+            cluster = table._by_gazetteer.get(item["name"]) if item["in_gazetteer"] else None
+            if cluster is None:
+                cluster = table._new(Cluster(long_form=item["name"]))
+                cluster.votes[item["type"]] += 1
+                cluster.in_gazetteer = item["in_gazetteer"]
+                cluster.blocked = set(item.get("blocked", []))
+            for alias, count in item["aliases"].items():
+                cluster.aliases[alias] += count
+                table._register(cluster, alias)
+            table._register(cluster, item["name"])
+        return table
+
+    def _new(self, cluster: Cluster) -> Cluster:
+        self._clusters.append(cluster)
+        return cluster
+
+    def _register(self, cluster: Cluster, name: str) -> None:
+        self._exact.setdefault(name_key(name), cluster)
+        key = variant_key(name)
+        if key not in cluster.blocked:
+            self._variant.setdefault(key, cluster)
+
+    def _cluster_for(self, mention: Mention, surface: str) -> Cluster:
+        if mention.entity and mention.entity in self._by_gazetteer:
+            return self._by_gazetteer[mention.entity]
+        return self.lookup(surface) or self._new(Cluster())
+
+    def _join_acronym(self, long_form: str, acronym: str) -> None:
+        long_cluster = self.lookup(long_form) or self._new(Cluster(aliases=Counter({long_form: 0})))
+        short_cluster = self.lookup(acronym) or self._new(Cluster(aliases=Counter({acronym: 0})))
+        self._register(long_cluster, long_form)
+        self._register(short_cluster, acronym)
+        if long_cluster is short_cluster:
+            return
+        if long_cluster.gazetteer and short_cluster.gazetteer:
+            return  # the gazetteer says they are different
+        if (
+            variant_key(acronym) in long_cluster.blocked
+            or variant_key(long_form) in short_cluster.blocked
+        ):
+            return
+        keep, gone = (
+            (short_cluster, long_cluster)
+            if short_cluster.gazetteer
+            else (long_cluster, short_cluster)
+        )
+        keep.aliases.update(gone.aliases)
+        keep.votes.update(gone.votes)
+        if not keep.gazetteer:
+            keep.long_form = keep.long_form or long_form
+        gone.merged_into = keep
+
+
+def _root(cluster: Cluster) -> Cluster:
+    while cluster.merged_into is not None:
+        cluster = cluster.merged_into
+    return cluster
+
+
+def _with_full_names(mentions: list[Mention]) -> list[tuple[Mention, str]]:
+    """Pair each mention with the name to resolve: a bare surname resolves to the full name
+    used in the same clipping ("James Jeffrey … Jeffrey said")."""
+    full_names = {}
+    for mention in mentions:
+        words = mention.surface.split()
+        if mention.type == "person" and len(words) > 1:
+            full_names.setdefault(name_key(words[-1]), mention.surface)
+    paired = []
+    for mention in mentions:
+        single = mention.type == "person" and len(mention.surface.split()) == 1
+        full = full_names.get(name_key(mention.surface)) if single and not mention.entity else None
+        paired.append((mention, full or mention.surface))
+    return paired

