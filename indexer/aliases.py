@@ -36,7 +36,8 @@ class Cluster:
         if self.long_form:
             return self.long_form
         full = [a for a in self.aliases if not is_acronym(a)] or list(self.aliases)
-        return min(full, key=lambda a: (-self.aliases[a], -len(a), a))
+        best = min(full, key=lambda a: (-self.aliases[a], -len(a), a))
+        return best.title() if best.isupper() and not is_acronym(best) else best  # GENEVA
 
     @property
     def type(self) -> str:
@@ -46,11 +47,15 @@ class Cluster:
 
     @property
     def names(self) -> list[str]:
-        """Every name of the entity, the most used first (gazetteer aliases included)."""
+        """Every name of the entity, the most used first (gazetteer aliases included); of
+        spellings that differ only in case or apostrophes, the most used one."""
         names = Counter(self.aliases)
         for alias in self.gazetteer.names if self.gazetteer else []:
             names.setdefault(alias, 0)
-        return sorted(names, key=lambda a: (-names[a], a))
+        by_key: dict[str, str] = {}
+        for alias in sorted(names, key=lambda a: (-names[a], a)):
+            by_key.setdefault(name_key(alias), alias)
+        return list(by_key.values())
 
 
 class EntityTable:

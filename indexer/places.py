@@ -47,8 +47,9 @@ def country_names() -> frozenset[str]:
         if "Authority" not in name and "," not in name and "(" not in name:
             names.add(name)
             names.update(_short_names(name))
-    names.update(continent["asciiName"] for continent in cache_.get_continents().values())
-    names.add("Netherlands")  # GeoNames writes "The Netherlands"; the article is not the name
+    for continent in cache_.get_continents().values():
+        names.add(continent["asciiName"])
+        names.update(_short_names(continent["asciiName"]))  # "North America" -> America
     return frozenset(_clean(names))
 
 
@@ -75,6 +76,7 @@ def _clean(names: set[str]) -> set[str]:
     """Unaccented forms and both spellings of "St." added; names that are not capitalised words
     ("les Escaldes", "Bonaire, Saint Eustatius and Saba") left out."""
     names = names | {fold(name) for name in names}
+    names |= {name[4:] for name in names if name.startswith("The ")}  # "the Hague", "the Gambia"
     names |= {_saint(name) for name in names if _SAINT.match(name)}
     return {name.strip() for name in names if _NAME.fullmatch(name.strip())}
 
