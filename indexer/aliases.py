@@ -37,7 +37,7 @@ class Cluster:
             return self.long_form
         full = [a for a in self.aliases if not is_acronym(a)] or list(self.aliases)
         best = min(full, key=lambda a: (-self.aliases[a], -len(a), a))
-        return best.title() if best.isupper() and not is_acronym(best) else best  # GENEVA
+        return best.title() if _shouted(best, self.votes) else best
 
     @property
     def type(self) -> str:
@@ -179,6 +179,14 @@ class EntityTable:
         if not keep.gazetteer:
             keep.long_form = keep.long_form or long_form
         gone.merged_into = keep
+
+
+def _shouted(name: str, votes: Counter) -> bool:
+    """A name in capitals from a dateline or headline (GENEVA), not an acronym (NATO, UNHCR)."""
+    letters = sum(c.isalpha() for c in name)
+    if not name.isupper() or letters <= 3:
+        return False
+    return " " in name or not is_acronym(name) or votes["org"] < votes["place"] + votes["person"]
 
 
 def _root(cluster: Cluster) -> Cluster:
