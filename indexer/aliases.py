@@ -52,7 +52,7 @@ class Cluster:
         names = Counter(self.aliases)
         for alias in self.gazetteer.names if self.gazetteer else []:
             names.setdefault(alias, 0)
-        by_key: dict[str, str] = {}
+        by_key: dict[str, str] = {name_key(self.name): self.name}
         for alias in sorted(names, key=lambda a: (-names[a], a)):
             by_key.setdefault(name_key(alias), alias)
         return list(by_key.values())

@@ -33,7 +33,6 @@ from indexer.places import SHORT_FORMS, country_names, is_demonym, place_names
 ENTITY_TYPES = ("person", "org", "place")
 
 
-
 @dataclass(frozen=True)
 class Found:
     """One mention: the text as written (whitespace collapsed), its type and offsets."""
@@ -88,6 +87,8 @@ TITLES = _words(
     Reverend Rev Father Rabbi Chairman Chairwoman Chief Spokesman Spokeswoman Spokesperson
     Deputy Coach Manager Director Hajj Haji Mufti Saint Democrat Republican"""
 )
+# Second words of a minister's portfolio ("Minister of Foreign Affairs ...").
+PORTFOLIO_TAILS = _words("Affairs Security Development Relations Defence Defense")
 # Abbreviated titles written with a full stop that does not end the sentence.
 TITLE_ABBREVIATIONS = _words(
     """Mr Mrs Ms Dr Prof Gen Col Lt Capt Maj Sgt Cpl Adm Brig Cmdr Cdr Sen Rep Gov Rev
@@ -141,7 +142,8 @@ ORG_WORDS = _words(
     Medical Mining Foods Pharmaceutical Communications Telecom Telecommunications Software
     Cement Textiles Shipping Capital Ventures Investments Financial Bancshares Savings Realty
     Properties Hospitality Hotels Resorts Media Publishing Entertainment Studios Pictures
-    Records Newsroom Newsdesk International Insurance Energy Petroleum Oil Steel Pharmaceuticals Treasury Reserve"""
+    Records Newsroom Newsdesk International Insurance Energy Petroleum Oil Steel
+    Pharmaceuticals Treasury Reserve"""
 )
 # Heads of the names of events, laws and the like, which are none of the three types.
 EVENT_WORDS = _words(
@@ -160,6 +162,12 @@ PLACE_SUFFIXES = _words(
     Territories Emirate Emirates Republic Kingdom State States Strip Bank Park Stadium Course
     Prison Bridge Palace Hotel Motel Falls"""
 )
+# Natural features named by one capitalised word after "the": "the Gulf", "the Channel".
+FEATURES = _words("Gulf Sea Ocean Bay Strait Straits Peninsula Desert Valley Delta Channel")
+# Heads of place names with "of": "Republic of Ireland", "Gulf of Aden", "Isle of Man".
+PLACE_HEADS = _words(
+    "Republic Kingdom Gulf Bay Isle Cape Sea Strait Straits Sultanate Emirate Principality"
+)
 DIRECTIONS = _words(
     """North South East West Northern Southern Eastern Western Central Northeast Northwest
     Southeast Southwest Northeastern Northwestern Southeastern Southwestern Upper Lower Middle
@@ -176,6 +184,7 @@ COMPETE_PAIRS = frozenset(
      ("loss", "to"), ("defeat", "by"), ("beaten", "by"), ("lose", "to")]
 )  # fmt: skip
 _SCORE = re.compile(r"\d{1,3}(?:-\d{1,3})?")
+_DATE = re.compile(r"\d{4}(?:-\d\d-\d\d)?")
 _RESULT = re.compile(r"\d{1,3}-\d{1,3}")
 # Lower-case particles inside personal names ("Osama bin Laden", "Charles de Gaulle").
 NAME_PARTICLES = _words(
@@ -289,8 +298,9 @@ def _split_long_form(words: list[str]) -> list[tuple[str, bool]]:
 def fits_acronym(acronym: str, words: list[str]) -> bool:
     """True when the acronym's letters are the initials of `words`, in order.
 
-    Function words and particles may be skipped or used; every other word gives its first
-    letter and may give more letters from inside it ("Mojahedin Khalq" fits "MEK").
+    Function words and particles ("of", "the", "-e", "al-") may be skipped or used; every other
+    word gives its first letter, and one word may give one more letter from inside it
+    ("Mojahedin Khalq" fits "MEK"; "National Council" does not fit "NIAC").
     """
     letters = _acronym_letters(acronym).lower()
     parts = _split_long_form(words)
@@ -299,27 +309,25 @@ def fits_acronym(acronym: str, words: list[str]) -> bool:
     lowered = [(word.lower().rstrip("'’s") or word.lower(), optional) for word, optional in parts]
 
     @cache
-    def match(i: int, j: int) -> bool:
+    def match(i: int, j: int, inner_left: bool) -> bool:
         if j == len(lowered):
             return i == len(letters)
         word, optional = lowered[j]
-        if optional and match(i, j + 1):
+        if optional and match(i, j + 1, inner_left):
             return True
         if i == len(letters) or word[0] != letters[i]:
             return False
-        # the word's first letter, then any number of its inner letters in order
-        k, position = i + 1, 1
-        while True:
-            if match(k, j + 1):
-                return True
-            if k == len(letters):
-                return False
-            position = word.find(letters[k], position)
-            if position < 0:
-                return False
-            k, position = k + 1, position + 1
+        if match(i + 1, j + 1, inner_left):
+            return True
+        # the word's first letter and one letter from inside it
+        return (
+            inner_left
+            and i + 1 < len(letters)
+            and letters[i + 1] in word[1:]
+            and match(i + 2, j + 1, False)
+        )
 
-    return match(0, 0)
+    return match(0, 0, True)
 
 
 def acronym_definitions(text: str) -> list[tuple[str, str]]:
@@ -337,10 +345,9 @@ def acronym_definitions(text: str) -> list[tuple[str, str]]:
         if sum(c.isupper() for c in letters) < 2 or len(letters) > 10:
             continue
         before = text[max(0, match.start() - 200) : match.start()]
-        stop = None
-        for stop in _LONG_FORM_STOP.finditer(before):
-            pass
-        if stop is not None:
+        stops = list(_LONG_FORM_STOP.finditer(before))
+        if stops:  # the long form starts after the last comma, stop or bracket ...
+            stop = stops[-1]
             abbreviation = re.search(r"(?:[^\W\d_]\.)+$", before[: stop.end()])
             if stop.group() != "." or abbreviation is None:
                 before = before[stop.end() :]
@@ -351,7 +358,7 @@ def acronym_definitions(text: str) -> list[tuple[str, str]]:
     for match in _REVERSE.finditer(text):
         acronym, inner = match.group(1), match.group(2)
         words = inner.split()
-        if fits_acronym(acronym, words) and words[0][:1].isupper():
+        if fits_acronym(acronym, words) and _capitalised(words):
             found.append((match.start(), " ".join(words), acronym))
     return [(long_form, acronym) for _, long_form, acronym in sorted(found)]
 
@@ -360,11 +367,16 @@ def _shortest_long_form(acronym: str, words: list[str]) -> str | None:
     first = _acronym_letters(acronym)[:1].lower()
     for start in range(len(words) - 1, -1, -1):
         word = words[start]
-        if not word[:1].isupper() or word[:1].lower() != first:
+        if word[:1].lower() != first or not _capitalised(words[start:]):
             continue
         if fits_acronym(acronym, words[start:]):
             return " ".join(words[start:])
     return None
+
+
+def _capitalised(words: list[str]) -> bool:
+    """Every word of a name capitalised but its function words and particles ("of", "-e")."""
+    return all(piece[:1].isupper() or optional for piece, optional in _split_long_form(words))
 
 
 # --- the rules -------------------------------------------------------------------------------
@@ -449,7 +461,9 @@ def _hyphenated(word: str, start: int, end: int) -> list[_Token]:
     if pieces[0][:1].isupper():
         # drop a lower-case tail that is not a particle: "Paris-based", "Iraqi-led"
         keep = len(pieces)
-        while keep > 1 and pieces[keep - 1][:1].islower() and pieces[keep - 1] not in HYPHEN_PARTICLES:
+        while (
+            keep > 1 and pieces[keep - 1][:1].islower() and pieces[keep - 1] not in HYPHEN_PARTICLES
+        ):
             keep -= 1
         if keep < len(pieces):
             length = sum(len(p) for p in pieces[:keep]) + keep - 1
@@ -504,13 +518,15 @@ class _Discovery:
     def __init__(self, text: str):
         self.text = text
         self.tokens = _tokens(text)
-        self.lower_seen = {t.text.lower() for t in self.tokens if t.text[:1].islower()}
+        self.lower_seen = {t.text for t in self.tokens if t.text.islower()}  # not "al-Maliki"
         self.line_starts: list[int] = []  # index of each line's first token
         self.title_end = 0  # where the title ends, when the text starts with one
         self._mark_lines()
         self._mark_sentences()
         self.acronyms = Counter(
-            t.text for t in self.tokens if (t.caps or t.kind == "abbr") and not t.shout and _is_acronym(t)
+            t.text
+            for t in self.tokens
+            if (t.caps or t.kind == "abbr") and not t.shout and _is_acronym(t)
         )
         self.defined: dict[str, str] = {}  # acronym -> long form
         self.found: dict[int, tuple[int, str, bool]] = {}  # first token -> (last, type, strong)
@@ -699,6 +715,8 @@ class _Discovery:
                 inside = "of" in left or "for" in left
                 return k if inside and left[-1] not in ORG_WORDS and self._org_ahead(k) else 0
             return k
+        if connector == "of" and left[-1] in PLACE_HEADS and k in self.place_spans:
+            return self.place_spans[k]  # "Republic of Ireland", "Gulf of Aden"
         if connector != "of" or left[0] in TITLES or org_at >= 0 or title_at >= 0:
             return 0
         return k if self._the(first) and not self._common(tokens[first]) else 0
@@ -727,12 +745,13 @@ class _Discovery:
         tokens = self.tokens
         # drop leading function words ("The", "But") and, at a sentence start or in a
         # headline, common words ("Every", "Families")
-        while first <= last and first not in self.place_spans:
+        while first <= last:
             token = tokens[first]
             lowered = token.text.lower()
-            if lowered in STOP_WORDS or token.text in COMMON_ABBREVIATIONS:
-                first += 1
-            elif (token.initial or token.headline) and lowered in self.lower_seen:
+            seen = (token.initial or token.headline) and lowered in self.lower_seen
+            if first in self.place_spans and not seen:
+                break  # "The Hague" mid-sentence
+            if seen or lowered in STOP_WORDS or token.text in COMMON_ABBREVIATIONS:
                 first += 1
             else:
                 break
@@ -743,11 +762,11 @@ class _Discovery:
             return
         if first >= 2 and tokens[first - 1].text == "of" and _is_title(tokens[first - 2].text):
             # "Secretary of State John Kornblum": the portfolio, then the person
-            portfolio = first + 1 if tokens[first + 1 : first + 2] and tokens[first + 1].text in (
-                "Affairs", "Security", "Development", "Relations"
-            ) else first
-            if last - portfolio >= 2 and self._looks_like_name(portfolio + 1, last):
-                self._add(portfolio + 1, last, "person", rule="title", strong=True)
+            name_first = first + 1
+            if name_first <= last and tokens[name_first].text in PORTFOLIO_TAILS:
+                name_first += 1  # "Minister of Foreign Affairs Ali Velayati"
+            if last > name_first and self._looks_like_name(name_first, last):
+                self._add(name_first, last, "person", rule="title", strong=True)
             return
         words = [t.text for t in tokens[first : last + 1]]
         org_word = any(w in ORG_WORDS for w in words[1:])
@@ -842,6 +861,9 @@ class _Discovery:
             if first in self.place_spans and self.place_spans[first] < last - 1:
                 self._add(first, self.place_spans[first], "place", rule="event-place", strong=True)
             return
+        if not org_word and "of" in words and words[words.index("of") - 1] in PLACE_HEADS:
+            self._add(first, last, "place", rule="place-of", strong=True)
+            return
         if not org_word and (words[0] in PLACE_PREFIXES or words[-1] in PLACE_SUFFIXES):
             self._add(first, last, "place", rule="place-affix", strong=True)
             return
@@ -854,7 +876,9 @@ class _Discovery:
             and last not in self.place_spans
             and not is_demonym(words[1])
         ):
-            self._add(first, last, "place", rule="direction", strong=True)  # "Middle East", "North Caucasus"
+            self._add(
+                first, last, "place", rule="direction", strong=True
+            )  # "Middle East", "North Caucasus"
             return
         if tokens[first].kind == "initial":  # "N. Korea", "S. Korean"
             rest = first
@@ -867,8 +891,10 @@ class _Discovery:
                 return
         # leading demonyms and directions describe the name: "Australian Tom Moody",
         # "Northern Iraq"
-        while first < last and first not in self.place_spans and (
-            is_demonym(tokens[first].text) or tokens[first].text in DIRECTIONS
+        while (
+            first < last
+            and first not in self.place_spans
+            and (is_demonym(tokens[first].text) or tokens[first].text in DIRECTIONS)
         ):
             first += 1
         if first == last or self.place_spans.get(first) == last:
@@ -878,7 +904,8 @@ class _Discovery:
         if all(is_demonym(w) for w in words):
             return
         if any(
-            _is_acronym(tokens[i]) and tokens[i].text not in _places() for i in range(first, last + 1)
+            _is_acronym(tokens[i]) and tokens[i].text not in _places()
+            for i in range(first, last + 1)
         ):
             self._add(first, last, "org", rule="has-acronym", strong=False)
             return
@@ -893,7 +920,9 @@ class _Discovery:
             self._add(first, last, "org", rule="the/acr-link/of", strong=False)
             return
         if any(i in self.place_spans for i in range(first, last + 1)):
-            self._add(first, last, "org", rule="contains-place", strong=False)  # "Real Madrid", "Air France"
+            self._add(
+                first, last, "org", rule="contains-place", strong=False
+            )  # "Real Madrid", "Air France"
             return
         if any(self._common(tokens[i]) for i in range(first, last + 1)):
             return  # "Human Rights", "Goverment Bonds": words the text also writes in lower case
@@ -901,15 +930,6 @@ class _Discovery:
             return  # "W D L G", "Net Income N": headings, not a name
         if person:
             self._add(first, last, "person", rule="person-default", strong=False)
-
-    def _all_places(self, first: int, last: int) -> bool:
-        i = first
-        while i <= last:
-            end = self.place_spans.get(i)
-            if end is None or end > last:
-                return False
-            i = end + 1
-        return True
 
     def _acronym_link(self, first: int, last: int) -> bool:
         """An acronym in the text spells these words: "MEK" for "Mojahedin Khalq"."""
@@ -974,7 +994,9 @@ class _Discovery:
             return
         if _caps(text) and len(text) >= 4 and text in _upper_places():
             if text.lower() not in self.lower_seen:
-                self._add(index, index, "place", rule="caps-place", strong=True)  # "JAPAN - Yields fell"
+                self._add(
+                    index, index, "place", rule="caps-place", strong=True
+                )  # "JAPAN - Yields fell"
             return
         if _is_acronym(token):
             self._add_acronym(index)
@@ -982,7 +1004,12 @@ class _Discovery:
         if token.kind != "word" or text.lower() in STOP_WORDS or is_demonym(text):
             return
         if text in ORG_WORDS and self._the(index) and not token.initial:
-            self._add(index, index, "org", rule="the-orgword", strong=False)  # "the Treasury", "the Senate"
+            self._add(
+                index, index, "org", rule="the-orgword", strong=False
+            )  # "the Treasury", "the Senate"
+            return
+        if text in FEATURES and self._the(index) and not token.initial:
+            self._add(index, index, "place", rule="the-feature", strong=False)  # "the Gulf"
             return
         if _is_title(text) or text in ORG_WORDS or text in DIRECTIONS or text in EVENT_WORDS:
             return
@@ -1002,7 +1029,8 @@ class _Discovery:
             self._add(index, index, "place", rule="acr-place", strong=True)
             return
         if text in self.defined:
-            self._add(index, index, "org", rule="acr-defined", strong=True)
+            kind = "place" if self.defined[text] in _places() else "org"  # "UAE" is a place
+            self._add(index, index, kind, rule="acr-defined", strong=True)
             return
         if text in COMMON_ABBREVIATIONS or text.rstrip("s") in COMMON_ABBREVIATIONS:
             return
@@ -1094,6 +1122,8 @@ class _Discovery:
                 self._add(first, last, "org", rule="team", strong=True)
         for first, (last, kind, _strong) in list(self.found.items()):
             name = " ".join(t.text for t in tokens[first : last + 1]).upper()
+            if first and tokens[first - 1].text in ("In", "in") and not tokens[first].shout:
+                continue  # "In Philadelphia, ...": where the game was played
             if kind == "place" and name in self.team_names:
                 self._add(first, last, "org", rule="team-place", strong=True)
 
@@ -1116,9 +1146,13 @@ class _Discovery:
             start = self.line_starts[line]
             end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else len(tokens)
             kinds = [t.kind for t in tokens[start:end] if t.kind != "punct"]
-            if kinds[0] == "word" and tokens[start].cap and "word" not in kinds[kinds.index("num") :]:
-                if all(t.cap for t in tokens[start:end] if t.kind == "word"):
-                    rows.add(line)
+            if (
+                kinds[0] == "word"
+                and tokens[start].cap
+                and "word" not in kinds[kinds.index("num") :]
+                and all(t.cap for t in tokens[start:end] if t.kind == "word")
+            ):
+                rows.add(line)
         return scored, rows, sum(pairs.values())
 
     def _competing(self, first: int, last: int, scored: set[int], rows: set[int]) -> bool:
@@ -1156,7 +1190,7 @@ class _Discovery:
                 surnames.add(words[-1])
                 if tokens[first].kind == "word":
                     surnames.add(words[0])
-        for name, kind in list(known.items()):
+        for name in list(known):
             if name.upper() in self.team_names:
                 known[name] = "org"
         for name in self.team_names.values():
@@ -1189,9 +1223,14 @@ class _Discovery:
                     continue
                 words = " ".join(t.text for t in tokens[i : j + 1])
                 kind = upper.get(words) if token.shout else known.get(words)
-                if kind is None and token.shout and words in _upper_places():
-                    if words.lower() not in self.lower_seen and (j > i or len(words) >= 4):
-                        kind = "place"
+                if (
+                    kind is None
+                    and token.shout
+                    and words in _upper_places()
+                    and words.lower() not in self.lower_seen
+                    and (j > i or len(words) >= 4)
+                ):
+                    kind = "place"
                 if kind is not None:
                     best = (j, kind)
                     break
@@ -1199,6 +1238,8 @@ class _Discovery:
                 i += 1
                 continue
             j, kind = best
+            if kind == "org" and token.shout and self._dateline_after(j):
+                kind = "place"  # "NEW YORK 1996-08-31": the dateline names the city
             self.found[i] = (j, kind, False)
             if self.trace is not None:
                 self.trace[i] = "second-pass"
@@ -1206,18 +1247,36 @@ class _Discovery:
             i = j + 1
         # a single name typed by its context yields to the type of the full name
         for first, (last, kind, strong) in list(self.found.items()):
-            if first == last and not strong and kind != "person":
-                if tokens[first].text in surnames:
-                    self.found[first] = (last, "person", False)
+            if first == last and not strong and kind != "person" and tokens[first].text in surnames:
+                self.found[first] = (last, "person", False)
+
+    def _dateline_after(self, index: int) -> bool:
+        """The rest of the line is a dateline's: ", England 1996-08-31" or " 1996-08-31"."""
+        tokens = self.tokens
+        for token in tokens[index + 1 :]:
+            if token.newline_before:
+                return False
+            if token.kind == "num":
+                return _DATE.fullmatch(token.text) is not None
+            if token.kind == "punct" and token.text != ",":
+                return False
+        return False
 
     def _results(self) -> list[Found]:
-        results = []
-        text = self.text
+        """The names found, in text order; with a model, merged with the model's names."""
+        found: list[tuple[Found, bool]] = []
+        text, covered_to = self.text, -1
         for first in sorted(self.found):
-            last, kind, _ = self.found[first]
+            last, kind, strong = self.found[first]
             start, end = self.tokens[first].start, self.tokens[last].end
-            results.append(Found(" ".join(text[start:end].split()), kind, start, end))
-        return _merge_model(text, results)
+            if start < covered_to:
+                continue  # never two names over the same words
+            covered_to = end
+            found.append((Found(" ".join(text[start:end].split()), kind, start, end), strong))
+        nlp = _spacy_model()
+        if nlp is None:
+            return [mention for mention, _ in found]
+        return merge_spans(found, model_spans(nlp, text))
 
 
 # --- the optional statistical model ----------------------------------------------------------
@@ -1227,7 +1286,11 @@ _SPACY_TYPES = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place"
 
 @cache
 def _spacy_model():
-    """The spaCy pipeline when spaCy and a model are installed, else None (never downloads)."""
+    """The spaCy pipeline when spaCy and a model are installed, else None (never downloads).
+
+    The model is `en_core_web_sm` or the one named by $CLIPPINGS_SPACY_MODEL (a package name or
+    a path); the environment is read once per process.
+    """
     try:
         import spacy
     except ImportError:
@@ -1244,19 +1307,14 @@ def model_name() -> str | None:
     nlp = _spacy_model()
     if nlp is None:
         return None
-    meta = getattr(nlp, "meta", {}) or {}
+    meta = getattr(nlp, "meta", None) or {}
     return f"{meta.get('lang', '')}_{meta.get('name', '')}".strip("_") or "spacy"
 
 
-def _merge_model(text: str, rules: list[Found]) -> list[Found]:
-    nlp = _spacy_model()
-    if nlp is None:
-        return rules
-    return merge_spans(rules, model_spans(nlp, text))
-
-
 def model_spans(nlp, text: str) -> list[Found]:
-    """The model's PERSON/ORG/GPE/LOC/FAC names as Found, a leading "the" left out."""
+    """The model's PERSON, ORG and GPE/LOC/FAC names as Found, trimmed of a leading "the",
+    quotes and a possessive 's. NORP (nationalities, religions) is left out: a demonym is not
+    a name by itself."""
     spans = []
     for ent in nlp(text).ents:
         kind = _SPACY_TYPES.get(ent.label_)
@@ -1276,10 +1334,19 @@ def model_spans(nlp, text: str) -> list[Found]:
     return spans
 
 
-def merge_spans(rules: list[Found], model: list[Found]) -> list[Found]:
-    """The rules' mentions, plus the model's where they overlap none of the rules'."""
-    taken = [(f.start, f.end) for f in rules]
-    merged = list(rules)
+def merge_spans(rules: list[tuple[Found, bool]], model: list[Found]) -> list[Found]:
+    """Rule mentions (with whether strong evidence typed them) merged with a model's.
+
+    A strong rule (title, organisation word, place list, defined acronym ...) wins; where a rule
+    only guessed (two capitalised words taken for a person) and the model has the same words,
+    the model's type wins; the model's other names are added where they overlap no rule's.
+    """
+    by_span = {(f.start, f.end): f for f in model}
+    merged: list[Found] = []
+    for mention, strong in rules:
+        same = by_span.get((mention.start, mention.end))
+        merged.append(same if same is not None and not strong else mention)
+    taken = sorted((f.start, f.end) for f in merged)
     for span in model:
         if all(span.end <= start or span.start >= end for start, end in taken):
             merged.append(span)

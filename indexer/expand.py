@@ -103,38 +103,37 @@ def _alternatives(span: str, original: str, cluster: Cluster, expansions: list[E
 
 
 class SpellingVariants:
-    """Index terms grouped by transliteration key, for the words of entity names only."""
+    """The words of entity names grouped by transliteration key (Mojahedin, Mujahedeen, …).
 
-    def __init__(self, lexicon: list[str], table: EntityTable):
+    Only name words take part, and a typed word is expanded only if it is a name word itself or
+    absent from the index, so an ordinary word never picks up look-alikes (better, butter).
+    """
+
+    def __init__(self, table: EntityTable):
         analyzer = text_analyzer()
-        name_keys = set()
+        self._groups: dict[str, set[str]] = {}
         for cluster in table.clusters():
             for name in cluster.names:
                 for token in analyzer(name):
                     if len(token.text) >= 5 and token.text.isalpha():
-                        name_keys.add(variant_key(token.text))
-        self._groups: dict[str, list[str]] = {}
-        for term in lexicon:
-            if len(term) >= 5 and term.isalpha():
-                key = variant_key(term)
-                if key in name_keys:
-                    self._groups.setdefault(key, []).append(term)
+                        self._groups.setdefault(variant_key(token.text), set()).add(token.text)
 
-    def expand(self, parsed: query.Query, expansions: list[Expansion]) -> query.Query:
-        """`parsed` with each title/body term that is a name word ORed with its other spellings."""
+    def expand(self, parsed: query.Query, reader, expansions: list[Expansion]) -> query.Query:
+        """`parsed` with each title/body term ORed with the other spellings the index holds."""
         if isinstance(parsed, query.Term) and parsed.fieldname in ("title", "body"):
-            others = [t for t in self._groups.get(variant_key(parsed.text), []) if t != parsed.text]
+            group = self._groups.get(variant_key(parsed.text), set())
+            if parsed.text not in group and reader.doc_frequency(parsed.fieldname, parsed.text):
+                return parsed
+            others = sorted(
+                t for t in group if t != parsed.text and reader.doc_frequency(parsed.fieldname, t)
+            )
             if not others:
                 return parsed
             if not any(e.term == parsed.text for e in expansions):
                 expansions.append(Expansion(parsed.text, others))
-            alternatives = [
-                query.Term(parsed.fieldname, t, boost=parsed.boost * ALTERNATIVE_BOOST)
-                for t in others
-            ]
+            boost = parsed.boost * ALTERNATIVE_BOOST
+            alternatives = [query.Term(parsed.fieldname, t, boost=boost) for t in others]
             return query.Or([parsed, *alternatives])
-        if isinstance(parsed, query.Phrase | query.Ordered):
+        if isinstance(parsed, query.Phrase | query.Ordered) or parsed.is_leaf():
             return parsed
-        if parsed.is_leaf():
-            return parsed
-        return parsed.apply(lambda q: self.expand(q, expansions))
+        return parsed.apply(lambda q: self.expand(q, reader, expansions))

@@ -86,7 +86,7 @@ _DIRECTIONS = ("North ", "South ", "East ", "West ")
 
 
 def _saint(name: str) -> str:
-    """The other spelling of a saint's town: "St. Louis" <-> "St Louis", "Saint Louis" -> "St Louis"."""
+    """The other spelling of a saint's town: "St. Louis" <-> "St Louis"; "Saint Louis" too."""
     rest = _SAINT.sub("", name, count=1)
     return f"St {rest}" if name.startswith(("St.", "Saint")) else f"St. {rest}"
 

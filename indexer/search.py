@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 from indexer import store
 from indexer.aliases import Cluster, EntityTable
 from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
+from indexer.facets import CachedOverlapFacet, SegmentListCache
 from indexer.names import name_key
 from indexer.query import parse_query
 from indexer.results import ClippingDetail, EntityCount, FacetValue, Hit, SearchResults
@@ -46,11 +47,7 @@ class MarkFormatter(highlight.Formatter):
         return before + inner.strip() + after
 
 
-_FACETS = sorting.Facets()
-for _field in ("entities", "people", "orgs", "places"):
-    _FACETS.add_field(_field, allow_overlap=True)
-_FACETS.add_field("source_exact")
-_FACETS.add_field("year")
+ENTITY_FACETS = ("entities", "people", "orgs", "places")
 
 _SNIPPETS = highlight.Highlighter(
     fragmenter=highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90, autotrim=True),
@@ -69,9 +66,16 @@ class SearchEngine:
         self._ix = store.open_index(self.index_dir)
         self._searcher: Searcher = self._ix.searcher()
         self._checked = time.monotonic()
+        self._segment_lists = SegmentListCache()
+        self._facets = sorting.Facets()
+        for name in ENTITY_FACETS:
+            self._facets.add_facet(name, CachedOverlapFacet(name, self._segment_lists))
+        self._facets.add_field("source_exact")
+        self._facets.add_field("year")
         self._load_tables()
 
     def _load_tables(self) -> None:
+        self._segment_lists.keep_only(self._searcher)
         self._table = EntityTable.from_json(store.read_entities(self.index_dir))
         self._entity_keys = self._indexed_entity_keys()
         self._variants: SpellingVariants | None = None
@@ -104,7 +108,7 @@ class SearchEngine:
                 parsed,
                 limit=page * pagelen,
                 sortedby=_sort_facet(sort, exact if expansions else None),
-                groupedby=_FACETS,
+                groupedby=self._facets,
                 maptype=sorting.Count,
                 terms=True,
             )
@@ -137,7 +141,7 @@ class SearchEngine:
             return exact, exact, []
         expanded_text, expansions = expand_names(text, self._table)
         parsed = parse_query(expanded_text, schema, self.resolve_entity)
-        parsed = self._spellings().expand(parsed, expansions)
+        parsed = self._spellings().expand(parsed, self._searcher.reader(), expansions)
         return parsed, exact, expansions
 
     def entity(self, name: str) -> Cluster | None:
@@ -188,9 +192,7 @@ class SearchEngine:
 
     def _spellings(self) -> SpellingVariants:
         if self._variants is None:
-            reader = self._searcher.reader()
-            lexicon = {*reader.field_terms("body"), *reader.field_terms("title")}
-            self._variants = SpellingVariants(sorted(lexicon), self._table)
+            self._variants = SpellingVariants(self._table)
         return self._variants
 
     def _fresh_searcher(self) -> Searcher:

@@ -201,7 +201,7 @@ class _Run:
         for rel, record in self.records.items():
             for doc in record.docs or []:
                 entities = self.table.entities_for(_mentions(doc))
-                if [e.name for e in entities] != doc.get("e"):
+                if _written(entities) != doc.get("e"):
                     stale.append((f"{rel}#{doc['n']}", record, doc, entities))
         if not stale:
             return
@@ -216,7 +216,7 @@ class _Run:
                     clipping = _clipping_from_fields(fields)
                     clipping.entities = entities
                     writer.update_document(**document_fields(clipping, record))
-                    doc["e"] = [e.name for e in entities]
+                    doc["e"] = _written(entities)
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -285,8 +285,13 @@ def _doc_record(clipping: Clipping) -> dict:
         "n": clipping.number,
         "m": [[m.surface, m.type, m.entity] for m in clipping.mentions],
         "a": [list(pair) for pair in clipping.acronyms],
-        "e": [e.name for e in clipping.entities],
+        "e": _written(clipping.entities),
     }
+
+
+def _written(entities: list) -> list[list[str]]:
+    """What the index holds of a clipping's entities: names and types."""
+    return [[e.name, e.type] for e in entities]
 
 
 def _mentions(doc: dict) -> list[Mention]:
