@@ -1,6 +1,6 @@
 """Quality and speed of entity discovery (`indexer.discover`): CoNLL-2003 and the sample archive.
 
-Run: .venv/bin/python bench/entities.py [--json out.json] [--errors N]
+Run: .venv/bin/python bench/entities.py [--json out.json] [--errors N] [--rules]
 
 1. CoNLL-2003 English development split (../shared/corpora/conll2003-dev/valid.txt.gz, read at
    run time and never copied: Reuters text under a research licence). Each article's text is
@@ -11,6 +11,9 @@ Run: .venv/bin/python bench/entities.py [--json out.json] [--errors N]
    an untyped variant (surface only), and milliseconds per 1,000 characters.
 2. The sample archive (../shared/seeds/mek-camp-ashraf.txt), split with `parse_text`, against
    the hand-made gold list tests/fixtures/entities/mek-camp-ashraf.gold.json.
+
+`--errors N` lists the commonest wrong and missed names; `--rules` scores each rule of
+`indexer.discover` on CoNLL mentions (exact span and type), to see which rule errs.
 
 The shared folder is $CLIPPINGS_SHARED, else ../shared beside the repository. The tests import
 `conll_articles`, `score` and `sample_scores` from here for their quality floors.
@@ -177,6 +180,44 @@ def _errors(pairs: list[tuple[set[Entity], set[Entity]]], limit: int) -> dict:
     return {"false_positives": fp.most_common(limit), "false_negatives": fn.most_common(limit)}
 
 
+def rule_scores() -> dict:
+    """Per rule of the discoverer: how often the mentions it typed match a CoNLL mention
+    exactly ("ok"), with another type, or none ("partial" overlaps one, "none" does not)."""
+    from collections import Counter, defaultdict
+
+    from indexer.discover import _Discovery
+
+    names = {"PER": "person", "ORG": "org", "LOC": "place", "MISC": "misc"}
+    table: dict[str, Counter] = defaultdict(Counter)
+    for sentences in read_conll(conll_path()):
+        text = "\n".join(" ".join(token for token, _ in sentence) for sentence in sentences)
+        spans, position = {}, 0
+        for sentence in sentences:
+            current = None
+            for token, tag in [*sentence, ("", "O")]:
+                start = text.index(token, position) if token else position
+                position = start + len(token)
+                if tag.startswith("I-") and current and current[2] == tag[2:]:
+                    current[1] = position
+                    continue
+                if current:
+                    spans[(current[0], current[1])] = names[current[2]]
+                current = [start, position, tag[2:]] if tag != "O" else None
+        discovery = _Discovery(text)
+        discovery.trace = {}
+        discovery.run()
+        for first, (last, kind, _strong) in discovery.found.items():
+            start, end = discovery.tokens[first].start, discovery.tokens[last].end
+            gold = spans.get((start, end))
+            if gold:
+                label = "ok" if gold == kind else f"is {gold}"
+            else:
+                overlaps = any(a < end and start < b for a, b in spans)
+                label = "partial" if overlaps else "none"
+            table[discovery.trace.get(first, "?")][label] += 1
+    return {rule: dict(counts.most_common()) for rule, counts in table.items()}
+
+
 def sample_clippings() -> list[tuple[str, str]]:
     """(title, title + blank line + body) of each clipping of the sample archive."""
     from indexer.parse_text import parse_text
@@ -228,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="also write the full results to this file")
     parser.add_argument("--errors", type=int, default=0, help="list the N commonest errors")
+    parser.add_argument("--rules", action="store_true", help="score each rule on CoNLL")
     args = parser.parse_args(argv)
     from indexer.discover import model_name
 
@@ -243,7 +285,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"speed: {conll['ms_per_1000_chars']:.3f} ms per 1,000 characters")
         for kind in ("false_positives", "false_negatives"):
             for name, count in conll.get("errors", {}).get(kind, []):
-                print(f"  {kind[:5]} {count:>3} {name}")
+                print(f"  {kind.replace('_', ' ')[:-1]} {count:>3} {name}")
+        if args.rules:
+            results["rules"] = rule_scores()
+            print("\nmentions typed by each rule (CoNLL spans)")
+            for rule, counts in sorted(results["rules"].items(), key=lambda r: -sum(r[1].values())):
+                total = sum(counts.values())
+                print(f"  {rule:<24}{total:>6}  ok {counts.get('ok', 0) / total:.2f}  {counts}")
     else:
         print(f"\nCoNLL-2003 dev: skipped, {conll_path()} is absent")
     if (shared_dir() / "seeds" / "mek-camp-ashraf.txt").exists():

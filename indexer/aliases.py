@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from indexer.clipping import EntityMention, Mention
 from indexer.entities import ENTITY_TYPES, Entity, Gazetteer
 from indexer.names import is_acronym, name_key, variant_key
+from indexer.places import place_names
 
 
 @dataclass(eq=False)
@@ -153,7 +154,10 @@ class EntityTable:
     def _cluster_for(self, mention: Mention, surface: str) -> Cluster:
         if mention.entity and mention.entity in self._by_gazetteer:
             return self._by_gazetteer[mention.entity]
-        return self.lookup(surface) or self._new(Cluster())
+        cluster = self.lookup(surface)
+        if cluster and name_key(surface) not in self._exact and _other_place(surface, cluster):
+            cluster = None  # China and Chennai look alike but are two places of the list
+        return cluster or self._new(Cluster())
 
     def _join_acronym(self, long_form: str, acronym: str) -> None:
         long_cluster = self.lookup(long_form) or self._new(Cluster(aliases=Counter({long_form: 0})))
@@ -179,6 +183,16 @@ class EntityTable:
         if not keep.gazetteer:
             keep.long_form = keep.long_form or long_form
         gone.merged_into = keep
+
+
+def _other_place(surface: str, cluster: Cluster) -> bool:
+    """Whether a name and an entity are different places of the place list."""
+    places = place_names()
+    return _as_place(surface) in places and any(_as_place(a) in places for a in cluster.names)
+
+
+def _as_place(name: str) -> str:
+    return name.title() if name.isupper() and len(name) > 3 else name
 
 
 def _shouted(name: str, votes: Counter) -> bool:

@@ -1,23 +1,32 @@
 """Discovery of named entities that are not in the gazetteer: people, organisations, places.
 
-Rules over the text of one clipping, fast enough for a whole archive (no model needed):
+`discover(text)` finds and types the names in one clipping (title, blank line, body) by rules,
+fast enough for a whole archive and with no model needed:
 
 - Runs of capitalised words, joined across name particles ("Ahlam al-Maliki", "Osama bin
   Laden") and, inside organisation names, across "of", "for", "&" ("U.N. High Commission for
   Refugees", "Government of Iraq").
-- A title or honorific in front makes a person ("Gen. Mohammed al-Askari"); an organisation
-  word makes an organisation ("Baladiyeh Foundation", "the State Department"); a name in the
-  place list, or "Camp X" / "X Province", makes a place. Other runs of two or three words are
-  people, unless an acronym in the text spells them (MEK for "Mojahedin Khalq") or "the" comes
-  before them; then they are organisations.
-- Acronyms in capitals are organisations when the text defines them ("... Organization (MKO)")
-  or they are not common abbreviations (TV, CEO); "US", "UK" are places.
-- The text is its own dictionary: a word seen in lower case elsewhere is a common word, so a
-  capitalised word at the start of a sentence or in a headline-case title is only a name when
-  the rest of the text treats it as one; a surname seen after a full name is a person alone.
+- A title or role in front makes a person ("Defense Ministry spokesman Gen. Mohammed
+  al-Askari"); an organisation word makes an organisation ("Baladiyeh Foundation", "the State
+  Department"); a name from the place list (`indexer.places`, GeoNames data), "Camp X" or
+  "X Province" makes a place. Other runs of two or three words are people, unless an acronym in
+  the text spells them (MEK for "Mojahedin Khalq"), "the" comes before them or they hold a place
+  name ("Real Madrid"); then they are organisations.
+- Acronyms in capitals are organisations when the text defines them ("... Organization (MKO)"),
+  uses them twice, puts them in its title or in a list ("MKO/MEK/PMOI"), unless they are common
+  abbreviations (TV, CEO, NGO); "US", "UK", "U.S." are places.
+- A single capitalised word is a name only with evidence: the place list, "X said", "X, who",
+  "spokesman X", "X representative", "told X", a "She"/"He" starting the next sentence, or the
+  full name earlier in the text ("Hoshyar Zebari" ... "Zebari").
+- The text is its own dictionary: a word it writes in lower case elsewhere is a common word, so
+  a capital at the start of a sentence, in a headline-case title or in a line of capitals
+  proves nothing, and names found elsewhere in the text are matched there in a second pass.
+- In a text that reports games ("Chicago 5 Houston 3", "2-1", standings tables), a city or an
+  unknown name that beats, loses to or scores against another is a team: an organisation.
 
 When spaCy and a model (`en_core_web_sm`, or $CLIPPINGS_SPACY_MODEL) are installed, the model's
-names are merged in where the rules found nothing. Place names come from `indexer.places`.
+names are merged in: they replace the rules' bare guesses on the same words and fill gaps; rules
+with strong evidence win. Nothing is downloaded; without spaCy the rules run alone.
 """
 
 from __future__ import annotations

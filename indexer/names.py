@@ -18,6 +18,7 @@ APOSTROPHES = "'’‘`´ʼʿʾ"
 _DASHES = "-‐‑–—/"
 _EZAFE = {"e", "ye", "i"}
 _ARTICLES = {"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an", "ez"}
+_COMPANY_SUFFIXES = {"inc", "corp", "co", "ltd", "plc", "llc", "ag", "sa", "nv", "gmbh"}
 _FUNCTION_WORDS = {"of", "the", "for", "and", "de", "la", "le", "du", "des", "van", "von", "der"}
 _DIGRAPHS = [("dj", "j"), ("ph", "f"), ("ck", "k"), ("kh", "k"), ("gh", "g"), ("q", "k"),
              ("ou", "u"), ("w", "v"), ("z", "s"), ("x", "ks")]  # fmt: skip
@@ -48,6 +49,8 @@ def variant_key(name: str) -> str:
     if is_acronym(name):
         return "#" + re.sub(r"[^A-Z]", "", name)
     words = re.findall(r"\w+", fold(name))
+    while len(words) > 1 and words[-1] in _COMPANY_SUFFIXES:
+        words.pop()  # Microsoft Corp. is Microsoft
     kept = [
         w
         for i, w in enumerate(words)

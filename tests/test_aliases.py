@@ -98,3 +98,14 @@ def test_the_saved_table_resolves_the_same_way():
     assert loaded.lookup("Anne Singleton").type == "person"
     assert loaded.lookup("Mujahideen") is None
     assert {c.name for c in loaded.clusters() if c.in_gazetteer} == {MEK}
+
+
+def test_two_places_of_the_place_list_never_join_by_spelling():
+    table = EntityTable(gazetteer())
+    table.add([Mention("China", "place")], [])
+    table.add([Mention("Chennai", "place")], [])
+    table.add([Mention("Teheran", "place")], [])
+    table.add([Mention("Tehran", "place")], [])
+    assert table.lookup("Chennai").name == "Chennai"
+    assert table.lookup("China").name == "China"
+    assert table.lookup("Tehran") is table.lookup("Teheran")  # only one of them is on the list

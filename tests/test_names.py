@@ -22,6 +22,8 @@ from indexer.names import is_acronym, name_key, variant_key
         ("People’s Mujahedeen of Iran", "Peoples Mojahedin of Iran"),
         ("Zürich", "Zurich"),
         ("U.N.", "UN"),
+        ("Microsoft Corp.", "Microsoft"),
+        ("Acme Holdings Ltd", "Acme Holdings"),
     ],
 )
 def test_variants_share_a_key(a, b):
