@@ -32,19 +32,25 @@ SNIPPET_CHARS = 240
 class MarkFormatter(highlight.Formatter):
     """Escaped clipping text with <mark> around matched words; fragments joined by an ellipsis."""
 
-    between = " … "
-
     def _text(self, text: str) -> str:
         return html.escape(text, quote=False)
 
     def format_token(self, text, token, replace=False):
         return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 
-    def format_fragment(self, fragment, replace=False):
-        inner = super().format_fragment(fragment, replace)
-        before = "… " if fragment.startchar > 0 else ""
-        after = " …" if fragment.endchar < len(fragment.text) else ""
-        return before + inner.strip() + after
+    def format(self, fragments, replace=False):
+        """Fragments in text order, with one ellipsis wherever text was left out."""
+        parts = []
+        for fragment in sorted(fragments, key=lambda f: f.startchar):
+            if fragment.startchar > 0:
+                parts.append("…")
+            parts.append(self.format_fragment(fragment, replace).strip())
+        if fragments and max(f.endchar for f in fragments) < len(fragments[0].text):
+            parts.append("…")
+        text = " ".join(parts)
+        while "… …" in text:
+            text = text.replace("… …", "…")
+        return text
 
 
 ENTITY_FACETS = ("entities", "people", "orgs", "places")
