@@ -428,17 +428,18 @@ class _Token:
 
 def _tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
+    append, find, token_class = tokens.append, text.find, _Token
     previous_end = 0
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
         start, end = match.span()
         if start < previous_end:
             continue  # the full stop already taken into "Inc."
+        kind = match.lastgroup
         word = match.group()
-        newline = text.find("\n", previous_end, start) >= 0
+        newline = find("\n", previous_end, start) >= 0
         previous_end = end
         if kind != "word":
-            tokens.append(_Token(start, end, word, kind, False, newline, end))
+            append(token_class(start, end, word, kind, False, newline, end))
             continue
         possessive = False
         if len(word) > 2 and word[-2] in _APOSTROPHES and word[-1] in "sS":
@@ -448,7 +449,7 @@ def _tokens(text: str) -> list[_Token]:
                 token.stop = token.end
                 token.newline_before = newline
                 newline = False
-                tokens.append(token)
+                append(token)
             if not tokens[-1].cut:
                 tokens[-1].possessive, tokens[-1].stop = possessive, end
             continue
@@ -456,7 +457,7 @@ def _tokens(text: str) -> list[_Token]:
             end += 1  # "Inc.", "Corp.": the full stop belongs to the name
             word += "."
             previous_end = end
-        tokens.append(_Token(start, start + len(word), word, kind, possessive, newline, stop=end))
+        append(token_class(start, start + len(word), word, kind, possessive, newline, end))
     return tokens
 
 

@@ -142,4 +142,5 @@ def demonyms() -> frozenset[str]:
 
 def is_demonym(word: str) -> bool:
     """True for "Iraqi", "Iranians", "German", "Chinese", "Turkish" (see `demonyms`)."""
-    return fold(word) in demonyms()
+    words = demonyms()
+    return word in words or (not word.isascii() and fold(word) in words)
