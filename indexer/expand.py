@@ -129,11 +129,19 @@ class SpellingVariants:
             )
             if not others:
                 return parsed
-            if not any(e.term == parsed.text for e in expansions):
-                expansions.append(Expansion(parsed.text, others))
+            _note(expansions, parsed.text, others)
             boost = parsed.boost * ALTERNATIVE_BOOST
             alternatives = [query.Term(parsed.fieldname, t, boost=boost) for t in others]
             return query.Or([parsed, *alternatives])
         if isinstance(parsed, query.Phrase | query.Ordered) or parsed.is_leaf():
             return parsed
         return parsed.apply(lambda q: self.expand(q, reader, expansions))
+
+
+def _note(expansions: list[Expansion], term: str, others: list[str]) -> None:
+    """Record what a term also searched (the title and body fields may add different spellings)."""
+    for expansion in expansions:
+        if expansion.term == term:
+            expansion.also = sorted({*expansion.also, *others})
+            return
+    expansions.append(Expansion(term, others))

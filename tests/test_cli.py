@@ -179,3 +179,39 @@ def test_second_index_process_exits_1_while_the_first_holds_the_index(corpus, tm
     assert done.stderr.strip() == (
         f"Error: the index in {tmp_path / 'index'} is busy: another `clippings index` is running"
     )
+
+
+def test_sample_corpus_pmoi_finds_the_nine_seed_clippings_with_other_names_marked(sample_index):
+    result = run("search", "--json", "--index", sample_index, "--limit", 50, "PMOI")
+    data = json.loads(result.output)
+    seed = [h for h in data["hits"] if h["path"] == "mek-camp-ashraf.txt"]
+    assert {h["title"] for h in seed} == set(SEED_TITLES) - {"What to do about Camp Ashraf"}
+    assert "MKO" in data["expanded"][0]["also"]
+    snippets = " ".join(h["snippet"] for h in seed)
+    for name in (
+        "<mark>MEK</mark>",
+        "<mark>MKO</mark>",
+        "<mark>PMOI</mark>",
+        "<mark>Mojahedin</mark>",
+    ):
+        assert name in snippets
+
+
+def test_sample_corpus_mujahedin_finds_the_other_spellings(sample_index):
+    data = json.loads(run("search", "--json", "--index", sample_index, "Mujahedin").output)
+    assert data["expanded"][0]["also"] == ["mojahedin", "mujahedeen"]
+    text = " ".join(h["title"] + h["snippet"] for h in data["hits"])
+    assert "Mojahedin" in text and "Mujahedeen" in text
+
+
+def test_entities_command(sample_index):
+    data = json.loads(run("entities", "--json", "--index", sample_index).output)
+    first = data["entities"][0]
+    assert set(first) == {"name", "type", "aliases", "count", "in_gazetteer"}
+    places = json.loads(
+        run("entities", "--json", "--type", "place", "--index", sample_index).output
+    )
+    assert {e["type"] for e in places["entities"]} == {"place"}
+    discovered = run("entities", "--discovered", "--index", sample_index).output
+    assert '[[entity]]\nname = "Camp Liberty"\ntype = "place"' in discovered
+    assert "People's Mojahedin" not in discovered
