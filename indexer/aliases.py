@@ -9,6 +9,7 @@ an entry's `distinct` names never join it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -83,6 +84,26 @@ class EntityTable:
             self._register(cluster, mention.surface)
         for long_form, acronym in acronyms:
             self._join_acronym(long_form, acronym)
+
+    def join_initials(self) -> None:
+        """Join an undefined acronym to the one entity whose name it abbreviates (US and United
+        States, AP and Associated Press), when exactly one entity of the corpus fits."""
+        by_initials: dict[str, set[int]] = {}
+        clusters = self.clusters()
+        for number, cluster in enumerate(clusters):
+            for name in cluster.names:
+                initials = _initials(name)
+                if initials:
+                    by_initials.setdefault(initials, set()).add(number)
+        for cluster in clusters:
+            if cluster.merged_into is not None or not all(is_acronym(n) for n in cluster.names):
+                continue
+            letters = {re.sub(r"[^A-Z]", "", n) for n in cluster.names}
+            numbers = set().union(*(by_initials.get(x, set()) for x in letters))
+            fits = {id(_root(clusters[n])): _root(clusters[n]) for n in numbers}
+            fits.pop(id(cluster), None)
+            if len(fits) == 1:
+                self._merge(fits.popitem()[1], cluster, None)
 
     def lookup(self, name: str) -> Cluster | None:
         """The entity a name stands for: exact spelling first, then transliteration variants."""
@@ -164,13 +185,16 @@ class EntityTable:
         short_cluster = self.lookup(acronym) or self._new(Cluster(aliases=Counter({acronym: 0})))
         self._register(long_cluster, long_form)
         self._register(short_cluster, acronym)
+        self._merge(long_cluster, short_cluster, long_form)
+
+    def _merge(self, long_cluster: Cluster, short_cluster: Cluster, long_form: str | None) -> None:
+        """One entity from two, unless the gazetteer keeps them apart."""
         if long_cluster is short_cluster:
             return
         if long_cluster.gazetteer and short_cluster.gazetteer:
             return  # the gazetteer says they are different
-        if (
-            variant_key(acronym) in long_cluster.blocked
-            or variant_key(long_form) in short_cluster.blocked
+        if any(variant_key(n) in long_cluster.blocked for n in short_cluster.aliases) or any(
+            variant_key(n) in short_cluster.blocked for n in long_cluster.aliases
         ):
             return
         keep, gone = (
@@ -180,9 +204,20 @@ class EntityTable:
         )
         keep.aliases.update(gone.aliases)
         keep.votes.update(gone.votes)
-        if not keep.gazetteer:
+        if not keep.gazetteer and long_form:
             keep.long_form = keep.long_form or long_form
         gone.merged_into = keep
+
+
+_MINOR_WORDS = {"of", "the", "for", "and", "de", "du", "des", "la", "le", "al", "el", "e", "&"}
+
+
+def _initials(name: str) -> str | None:
+    """The capitals an acronym of this name would have ("United States" -> "US")."""
+    words = [w for w in re.split(r"[\s\-‐]+", name) if w and w.lower() not in _MINOR_WORDS]
+    if len(words) < 2 or is_acronym(name) or not all(w[:1].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words)
 
 
 def _other_place(surface: str, cluster: Cluster) -> bool:

@@ -69,6 +69,7 @@ def parse_paths(paths: list[Path], gazetteer: Gazetteer) -> ParseReport:
     table = EntityTable(gazetteer)
     for clipping in report.clippings:
         table.add(clipping.mentions, clipping.acronyms)
+    table.join_initials()
     for clipping in report.clippings:
         clipping.entities = table.entities_for(clipping.mentions)
     return report

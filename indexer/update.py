@@ -124,6 +124,7 @@ class _Run:
         except BaseException:
             writer.cancel()
             raise
+        self.table.join_initials()
         self._retag_stale()
         self._save()
         return self.report

@@ -109,3 +109,22 @@ def test_two_places_of_the_place_list_never_join_by_spelling():
     assert table.lookup("Chennai").name == "Chennai"
     assert table.lookup("China").name == "China"
     assert table.lookup("Tehran") is table.lookup("Teheran")  # only one of them is on the list
+
+
+def test_an_undefined_acronym_joins_the_one_entity_it_abbreviates():
+    table = EntityTable(gazetteer())
+    table.add([Mention("United States", "place"), Mention("U.S.", "place")], [])
+    table.add([Mention("Associated Press", "org")], [])
+    table.add([Mention("AP", "org"), Mention("US", "place")], [])
+    table.join_initials()
+    assert table.lookup("US").name == "United States"
+    assert table.lookup("U.S.").name == "United States"
+    assert table.lookup("AP").name == "Associated Press"
+
+
+def test_an_ambiguous_acronym_stays_alone():
+    table = EntityTable(gazetteer())
+    table.add([Mention("Associated Press", "org"), Mention("Arab Party", "org")], [])
+    table.add([Mention("AP", "org")], [])
+    table.join_initials()
+    assert table.lookup("AP").name == "AP"
