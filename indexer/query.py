@@ -33,10 +33,12 @@ QUERY_FIELDS = {
     "entities": "entities",
     "source": "source",
     "date": "date",
+    "undated": "undated",
 }
 SYNTAX_HINT = (
     'words (AND by default), "exact phrase", OR, NOT, (groups), wild*, fuzzy~, '
-    "title: body: entity: source: date:2011 date:2011-04 date:[2011-01-01 to 2011-06-30]"
+    "title: body: entity: source: date:2011 date:2011-04 date:[2011-01-01 to 2011-06-30] "
+    'date:"last 30 days" undated:yes'
 )
 EARLIEST_DATE = date(1900, 1, 1)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -85,7 +87,8 @@ def _normalise_syntax(text: str) -> str:
 
 
 _FILTER = re.compile(
-    r'(?:(?<=\s)|^)(?P<field>entity|entities|source|date):(?P<value>"[^"]*"|\[[^\]]*\]|[^\s()"]+)',
+    r"(?:(?<=\s)|^)(?P<field>entity|entities|source|date|undated):"
+    r'(?P<value>"[^"]*"|\[[^\]]*\]|[^\s()"]+)',
     re.IGNORECASE,
 )
 
@@ -98,6 +101,15 @@ def active_filters(text: str) -> list[tuple[str, str, str]]:
         value = match.group("value").strip('"')
         filters.append((match.group("field").lower(), value, " ".join(rest.split())))
     return filters
+
+
+def without_filters(text: str, field: str) -> str:
+    """The query with every `field:` clause taken out (e.g. the date filters)."""
+    kept = text
+    for match in reversed(list(_FILTER.finditer(text))):
+        if match.group("field").lower() == field:
+            kept = kept[: match.start()] + kept[match.end() :]
+    return " ".join(kept.split())
 
 
 def _check_syntax(text: str) -> None:
@@ -138,11 +150,56 @@ def date_query(value: str, today: date | None = None) -> query.Query:
     date clause scores the same for every match, so it filters without changing the ranking.
     """
     value = value.strip()
+    today = today or date.today()
     if value[:1] in "[{":
-        first, last = _date_range(value, today or date.today())
+        first, last = _date_range(value, today)
+    elif not _DATE.match(value.strip('"')):
+        first, last = _relative_span(value.strip('"'), today)
     else:
         first, last = _date_span(_date_prefix(value))
     return query.ConstantScoreQuery(_covering_terms(first, last), 1.0)
+
+
+def undated_query(value: str) -> query.Query:
+    """`undated:yes` finds clippings without a date, `undated:no` those with one."""
+    answer = value.strip('"').lower()
+    if answer not in ("yes", "no", "true", "false"):
+        raise QueryError(f"undated:{value} — write undated:yes or undated:no")
+    flag = "1" if answer in ("yes", "true") else "0"
+    return query.ConstantScoreQuery(query.Term("undated", flag), 1.0)
+
+
+_RELATIVE = re.compile(
+    r"^(?:(?P<which>last|past|this)\s+)?(?:(?P<count>\d{1,4})\s+)?"
+    r"(?P<unit>day|week|month|year)s?$|^(?P<word>today|yesterday)$",
+    re.IGNORECASE,
+)
+
+
+def _relative_span(value: str, today: date) -> tuple[date, date]:
+    """`last 30 days`, `past 2 weeks`, `last 6 months`, `this year`, `today`, `yesterday`."""
+    match = _RELATIVE.match(" ".join(value.split()))
+    if not match or (match["unit"] and not match["which"]):
+        raise QueryError(
+            f'bad date {value!r}: use date:"last 30 days", "last 6 months", "this year", '
+            '"today" or "yesterday"'
+        )
+    if match["word"]:
+        day = today if match["word"].lower() == "today" else today - timedelta(days=1)
+        return day, day
+    unit, count = match["unit"].lower(), int(match["count"] or 1)
+    if match["which"].lower() == "this":
+        if count != 1 or match["count"]:
+            raise QueryError(f'bad date {value!r}: write "this week", "this month" or "this year"')
+        starts = {
+            "day": today,
+            "week": today - timedelta(days=today.weekday()),
+            "month": today.replace(day=1),
+            "year": today.replace(month=1, day=1),
+        }
+        return starts[unit], today
+    days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * count
+    return max(EARLIEST_DATE, today - timedelta(days=days - 1)), today
 
 
 def _date_range(value: str, today: date) -> tuple[date, date]:
@@ -215,7 +272,7 @@ class _SpecialFieldPlugin(TaggingPlugin):
 
     priority = -2
     expr = (
-        r"(?<![\w:])(?P<field>entity|entities|date):"
+        r"(?<![\w:])(?P<field>entity|entities|date|undated):"
         r'(?P<value>"[^"]*"|\[[^\]]*\]?|\{[^}]*\}?|[^\s()"]+)'
     )
 
@@ -228,6 +285,8 @@ class _SpecialFieldPlugin(TaggingPlugin):
         value = match.group("value")
         if field == "date":
             return _QueryNode(date_query(value), match.group(0))
+        if field == "undated":
+            return _QueryNode(undated_query(value), match.group(0))
         name = value[1:-1] if value.startswith('"') else value
         return _QueryNode(query.Term("entities", self.resolve_entity(name)), match.group(0))
 

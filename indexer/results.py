@@ -19,6 +19,7 @@ class Hit:
     entities: list[str]
     score: float | None
     snippet: str
+    date_source: str | None = None  # metadata | url | header | dateline, or None when undated
     title_html: str = ""  # escaped title with matches marked (not part of the JSON contract)
 
 
@@ -48,6 +49,14 @@ class EntityCount:
 
 
 @dataclass
+class Period:
+    """One bar of the timeline: a year ("2011") or a month ("2011-04") and its matches."""
+
+    period: str
+    count: int
+
+
+@dataclass
 class SearchResults:
     """A page of hits plus counts over all matches (DESIGN.md, "Search results")."""
 
@@ -59,6 +68,9 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     expanded: list[Expansion] = field(default_factory=list)
+    timeline: list[Period] = field(default_factory=list)
+    # Clippings a date filter left out for having no date (None when the query has no date filter).
+    undated_left_out: int | None = None
 
     def to_json(self) -> dict:
         data = asdict(self)

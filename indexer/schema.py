@@ -46,7 +46,7 @@ def clipping_schema() -> Schema:
         undated=ID(sortable=True),
         # Coarser copies of the date: date queries and histograms use a few terms, not ranges.
         year=ID(sortable=True),
-        month=ID(),
+        month=ID(sortable=True),
         date_source=STORED,
         entities=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         # The same names split by type, for the people / organisations / places facets.

@@ -10,6 +10,8 @@ import html
 import math
 import threading
 import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import highlight, query, sorting
@@ -20,8 +22,15 @@ from indexer.aliases import Cluster, EntityTable
 from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
 from indexer.facets import CachedOverlapFacet, SegmentListCache
 from indexer.names import name_key
-from indexer.query import parse_query
-from indexer.results import ClippingDetail, EntityCount, FacetValue, Hit, SearchResults
+from indexer.query import parse_query, without_filters
+from indexer.results import (
+    ClippingDetail,
+    EntityCount,
+    FacetValue,
+    Hit,
+    Period,
+    SearchResults,
+)
 
 SORTS = ("relevance", "newest", "oldest")
 PAGE_SIZE = 10
@@ -78,6 +87,7 @@ class SearchEngine:
             self._facets.add_facet(name, CachedOverlapFacet(name, self._segment_lists))
         self._facets.add_field("source_exact")
         self._facets.add_field("year")
+        self._facets.add_field("month")
         self._load_tables()
 
     def _load_tables(self) -> None:
@@ -137,7 +147,39 @@ class SearchEngine:
                     "years": _facet(results.groups("year"), by_value=True),
                 },
                 expanded=expansions,
+                timeline=timeline(results.groups("year"), results.groups("month")),
+                undated_left_out=self._undated_left_out(text, expand),
             )
+
+    def _undated_left_out(self, text: str, expand: bool) -> int | None:
+        """How many undated clippings match the query once its date filters are taken away."""
+        rest = without_filters(text, "date")
+        if rest == " ".join(text.split()):
+            return None
+        parsed, _, _ = self._parse(f"{rest} undated:yes", expand)
+        return len(self._searcher.search(parsed, limit=1))
+
+    def export(self, text: str, sort: str = "relevance", expand: bool = True) -> Iterator[Hit]:
+        """Every match of the query in order, one at a time, for CSV and JSON exports.
+
+        Uses its own searcher so a long export neither blocks searches nor sees a half-updated
+        index. Snippets are the start of the body, not highlighted.
+        """
+        sort = sort if sort in SORTS else "relevance"
+        with self._lock:
+            self._fresh_searcher()
+            parsed, exact, expansions = self._parse(text, expand)
+            searcher = self._ix.searcher()
+        if parsed is None:
+            parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
+        try:
+            results = searcher.search(
+                parsed, limit=None, sortedby=_sort_facet(sort, exact if expansions else None)
+            )
+            for hit in results:
+                yield self._plain_hit(hit)
+        finally:
+            searcher.close()
 
     def _parse(self, text: str, expand: bool):
         """The query to run, the query as typed (to rank exact matches first), the expansions."""
@@ -149,6 +191,10 @@ class SearchEngine:
         parsed = parse_query(expanded_text, schema, self.resolve_entity)
         parsed = self._spellings().expand(parsed, self._searcher.reader(), expansions)
         return parsed, exact, expansions
+
+    def updated(self) -> datetime:
+        """When the index last changed: the moment a feed of its results was last updated."""
+        return datetime.fromtimestamp(store.last_commit(self.index_dir), tz=UTC)
 
     def entity(self, name: str) -> Cluster | None:
         """The entity a name or alias stands for, with all its names."""
@@ -214,6 +260,10 @@ class SearchEngine:
         names = self._searcher.reader().field_terms("entities")
         return {name_key(name): name for name in names}
 
+    def _plain_hit(self, hit) -> Hit:
+        fields = hit.fields()
+        return _hit_from_fields(fields, _score(hit.score), _lead(fields.get("body", "")), "")
+
     def _hit(self, hit) -> Hit:
         fields = hit.fields()
         body = fields.get("body", "")
@@ -223,19 +273,43 @@ class SearchEngine:
             if hit.results.has_matched_terms()
             else ""
         )
-        return Hit(
-            id=fields["id"],
-            title=fields.get("title", ""),
-            date=fields.get("date"),
-            source=fields.get("source"),
-            url=fields.get("url"),
-            path=fields["path"],
-            collection=fields.get("collection"),
-            entities=[e for e in fields.get("entities", "").split(",") if e],
-            score=_score(hit.score),
-            snippet=snippet or _lead(body),
-            title_html=title_html or html.escape(fields.get("title", ""), quote=False),
-        )
+        return _hit_from_fields(fields, _score(hit.score), snippet or _lead(body), title_html)
+
+
+def _hit_from_fields(fields: dict, score: float | None, snippet: str, title_html: str) -> Hit:
+    return Hit(
+        id=fields["id"],
+        title=fields.get("title", ""),
+        date=fields.get("date"),
+        source=fields.get("source"),
+        url=fields.get("url"),
+        path=fields["path"],
+        collection=fields.get("collection"),
+        entities=[e for e in fields.get("entities", "").split(",") if e],
+        score=score,
+        snippet=snippet,
+        date_source=fields.get("date_source"),
+        title_html=title_html or html.escape(fields.get("title", ""), quote=False),
+    )
+
+
+def timeline(years: dict, months: dict) -> list[Period]:
+    """Matches per month when they fall within two years, per year otherwise; gaps count 0."""
+    years = {y: n for y, n in years.items() if y}
+    if not years:
+        return []
+    first, last = int(min(years)), int(max(years))
+    if last - first >= 2:
+        return [Period(str(y), years.get(str(y), 0)) for y in range(first, last + 1)]
+    months = {m: n for m, n in months.items() if m}
+    start, end = min(months), max(months)
+    periods = []
+    year, month = int(start[:4]), int(start[5:7])
+    while f"{year:04d}-{month:02d}" <= end:
+        key = f"{year:04d}-{month:02d}"
+        periods.append(Period(key, months.get(key, 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return periods
 
 
 def _sort_facet(sort: str, exact: query.Query | None):

@@ -124,6 +124,12 @@ def records_from_index(ix: Index) -> dict[str, FileRecord]:
     return files
 
 
+def last_commit(index_dir: Path) -> float:
+    """When the index last changed (seconds since the epoch), from its table of contents."""
+    tocs = list(Path(index_dir).glob(f"_{INDEX_NAME}_*.toc"))
+    return max((toc.stat().st_mtime for toc in tocs), default=0.0)
+
+
 def write_entities(index_dir: Path, table: dict) -> None:
     """Save the entity table (names, types, aliases) the index was built with, for queries."""
     _write_atomically(index_dir / ENTITIES, json.dumps(table, ensure_ascii=False))

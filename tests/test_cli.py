@@ -1,5 +1,7 @@
 """The `clippings` command line: outputs, JSON contracts and exit codes."""
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -215,3 +217,16 @@ def test_entities_command(sample_index):
     discovered = run("entities", "--discovered", "--index", sample_index).output
     assert '[[entity]]\nname = "Camp Liberty"\ntype = "place"' in discovered
     assert "People's Mojahedin" not in discovered
+
+
+def test_search_csv_prints_every_match(search_index):
+    result = run("search", "--csv", "--index", search_index, "--sort", "newest", "--limit", 1, "")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == 6
+    assert [r["date"] for r in rows][:2] == ["2012-02-01", "2011-06-30"]
+    assert rows[-1]["date"] == ""
+
+
+def test_search_says_what_a_date_filter_left_out(search_index):
+    result = run("search", "--index", search_index, "date:2011")
+    assert "2 undated clippings match the rest of the query" in result.output

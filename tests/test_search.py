@@ -151,10 +151,13 @@ def test_hit_fields(engine):
 
 def test_json_shape(engine):
     data = engine.search("refugees").to_json()
-    assert set(data) == {"query", "total", "page", "pages", "sort", "hits", "facets", "expanded"}
+    assert set(data) == {
+        "query", "total", "page", "pages", "sort", "hits", "facets", "expanded", "timeline",
+        "undated_left_out",
+    }  # fmt: skip
     assert set(data["hits"][0]) == {
         "id", "title", "date", "source", "url", "path",
-        "collection", "entities", "score", "snippet",
+        "collection", "entities", "score", "snippet", "date_source",
     }  # fmt: skip
     assert set(data["facets"]) == {"entities", "people", "orgs", "places", "sources", "years"}
 
@@ -192,3 +195,60 @@ def test_entity_listing(engine):
     mek = listed["People's Mojahedin Organization of Iran"]
     assert (mek.type, mek.count, mek.in_gazetteer) == ("org", 3, True)
     assert {"MEK", "MKO", "PMOI"} <= set(mek.aliases)
+
+
+def test_timeline_counts_all_matches_by_year_when_the_span_is_long(engine):
+    results = engine.search("", pagelen=1)
+    assert [(p.period, p.count) for p in results.timeline] == [
+        ("2010", 1), ("2011", 2), ("2012", 1),
+    ]  # fmt: skip
+
+
+def test_timeline_is_by_month_within_two_years_with_empty_months(engine):
+    results = engine.search("refugees")
+    assert [(p.period, p.count) for p in results.timeline] == [
+        ("2011-04", 1), ("2011-05", 0), ("2011-06", 1),
+    ]  # fmt: skip
+
+
+def test_undated_matches_left_out_by_a_date_filter_are_counted(engine):
+    assert engine.search("date:2011").undated_left_out == 2
+    assert engine.search("entity:MKO date:2012").undated_left_out == 2
+    assert engine.search("refugees date:2011").undated_left_out == 0
+    assert engine.search("refugees").undated_left_out is None
+
+
+def test_undated_yes_and_no(engine):
+    assert sorted(titles(engine.search("undated:yes"))) == [
+        "A note without a date",
+        "PMOI statement on Ashraf",
+    ]
+    assert engine.search("undated:no").total == 4
+
+
+def test_relative_dates_find_nothing_old(engine):
+    assert engine.search('date:"last 30 days"').total == 0
+    assert engine.search('date:"last 20 years"').total == 4
+
+
+def test_hits_say_where_their_date_came_from(engine):
+    hits = {h.title: h for h in engine.search("", pagelen=10).hits}
+    assert hits["Refugees leave the camp"].date_source == "header"
+    assert hits['Camp <script>alert("title")</script> report'].date_source == "metadata"
+    assert hits["A note without a date"].date_source is None
+
+
+def test_export_streams_every_match_in_order(engine):
+    rows = list(engine.export("", sort="oldest"))
+    assert [r.date for r in rows] == [
+        "2010-12-01",
+        "2011-04-08",
+        "2011-06-30",
+        "2012-02-01",
+        None,
+        None,
+    ]
+    assert [r.title for r in engine.export("refugees")] == [
+        "Refugees leave the camp",
+        "Border crossing reopens",
+    ]

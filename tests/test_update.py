@@ -188,3 +188,19 @@ def test_open_searcher_sees_new_clippings_after_commit(corpus, tmp_path):
     update_index(corpus, index)
     assert [h.title for h in engine.search("dromedaries").hits] == ["Camels and dromedaries"]
     engine.close()
+
+
+def test_feed_readers_see_new_clippings_after_a_reindex(corpus, tmp_path):
+    from webui.app import create_app
+
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    app = create_app({"INDEX_DIR": str(index)})
+    app.extensions["clippings_engine"] = SearchEngine(index, refresh_seconds=0)
+    client = app.test_client()
+    before = client.get("/feed.atom").get_data(as_text=True)
+    assert "Camels arrive" not in before
+    (corpus / "camels.txt").write_text("Camels arrive\nDate: 2013-05-05\n\nA new clipping.\n")
+    update_index(corpus, index)
+    after = client.get("/feed.atom").get_data(as_text=True)
+    assert after.index("Camels arrive") < after.index("MKO members protest in Paris")

@@ -1,5 +1,10 @@
 """The search page, the clipping page and the JSON API through Flask's test client."""
 
+import csv
+import io
+import json
+
+import feedparser
 import pytest
 
 
@@ -119,3 +124,73 @@ def test_missing_index_is_a_clear_503(tmp_path):
     assert response.status_code == 503
     assert "run `clippings index` first" in response.get_data(as_text=True)
     assert client.get("/api/search?q=x").get_json()["error"].startswith("no index")
+
+
+def test_timeline_is_an_svg_of_all_matches_with_counts_and_links(client):
+    page = client.get("/?q=").get_data(as_text=True)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert svg.count("<rect") == 3
+    assert "<title>2011: 2 clippings</title>" in svg
+    assert 'href="/?q=date%3A2011"' in svg
+    assert "Matches per year" in page
+
+
+def test_undated_clippings_left_out_by_a_date_filter_are_announced(client):
+    page = client.get("/?q=date:2011").get_data(as_text=True)
+    assert "2 undated clippings match the rest of the query but have no date" in page
+    assert 'href="/?q=undated%3Ayes"' in page
+
+
+def test_results_page_links_its_feed_and_exports(client):
+    page = client.get("/?q=refugees").get_data(as_text=True)
+    assert '<link rel="alternate" type="application/atom+xml"' in page
+    assert 'href="/feed.atom?q=refugees"' in page
+    assert 'href="/export.csv?q=refugees&amp;sort=relevance"' in page
+
+
+def test_feed_is_valid_atom_with_the_newest_matches(client):
+    response = client.get("/feed.atom?q=entity:MKO")
+    assert response.mimetype == "application/atom+xml"
+    feed = feedparser.parse(response.get_data())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Clippings: entity:MKO"
+    titles = [entry.title for entry in feed.entries]
+    assert titles[0] == "MKO members protest in Paris"  # newest first, undated last
+    assert len(titles) == 3
+    assert feed.entries[0].link == "http://localhost/clipping/mek-digest.txt%231"
+    assert feed.entries[0].published.startswith("2012-02-01")
+
+
+def test_feed_escapes_clipping_markup(client):
+    body = client.get("/feed.atom?q=markup").get_data(as_text=True)
+    assert "<script>" not in body and "<img" not in body
+    entry = feedparser.parse(body).entries[0]
+    assert entry.title == 'Camp <script>alert("title")</script> report'
+
+
+def test_feed_of_a_malformed_query_is_400(client):
+    assert client.get("/feed.atom?q=(camp").status_code == 400
+
+
+def test_csv_export_has_every_match_with_filters_and_sort(client):
+    response = client.get("/export.csv?q=undated:no&sort=oldest")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [r["date"] for r in rows] == ["2010-12-01", "2011-04-08", "2011-06-30", "2012-02-01"]
+    assert rows[0]["title"] == 'Camp <script>alert("title")</script> report'
+    assert rows[1]["date_source"] == "header"
+
+
+def test_json_export_streams_a_valid_document(client):
+    data = json.loads(client.get("/export.json?q=refugees").get_data(as_text=True))
+    assert data["query"] == "refugees"
+    assert [h["title"] for h in data["hits"]] == [
+        "Refugees leave the camp",
+        "Border crossing reopens",
+    ]
+
+
+def test_export_of_a_malformed_query_is_400(client):
+    assert client.get("/export.csv?q=date:2011-13").status_code == 400

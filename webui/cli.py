@@ -17,6 +17,7 @@ from indexer.query import SYNTAX_HINT, QueryError
 from indexer.search import SORTS, SearchEngine
 from indexer.stats import index_stats
 from indexer.update import UpdateReport, update_index
+from webui.export import csv_lines
 
 corpus_option = click.option(
     "--corpus",
@@ -110,13 +111,25 @@ def _summary(report: UpdateReport) -> str:
     help="Search names only as typed, not also their other names and spellings.",
 )
 @json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print every match (all pages) as CSV.")
 def search_command(
-    query: str, index_dir: Path, limit: int, page: int, sort: str, no_expand: bool, as_json: bool
+    query: str,
+    index_dir: Path,
+    limit: int,
+    page: int,
+    sort: str,
+    no_expand: bool,
+    as_json: bool,
+    as_csv: bool,
 ) -> None:
     """Search the index; QUERY uses the syntax of the search page."""
     engine = _engine(index_dir)
     try:
         results = engine.search(query, page=page, sort=sort, pagelen=limit, expand=not no_expand)
+        if as_csv:
+            for line in csv_lines(engine.export(query, sort, expand=not no_expand)):
+                click.echo(line, nl=False)
+            return
     except QueryError as error:
         raise UsageError(f"{error}. Syntax: {SYNTAX_HINT}") from None
     finally:
@@ -129,6 +142,11 @@ def search_command(
     )
     for expansion in results.expanded:
         click.echo(f"also searched for {expansion.term}: {', '.join(expansion.also)}")
+    if results.undated_left_out:
+        click.echo(
+            f"{results.undated_left_out} undated clippings match the rest of the query "
+            "(the date filter left them out; add undated:yes to see them)"
+        )
     first = (results.page - 1) * limit
     for number, hit in enumerate(results.hits, start=first + 1):
         meta = " · ".join(filter(None, [hit.date or "undated", hit.source, hit.id]))

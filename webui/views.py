@@ -5,14 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from indexer.entities import ENTITY_TYPES
-from indexer.query import SYNTAX_HINT, QueryError, active_filters
+from indexer.query import SYNTAX_HINT, QueryError, active_filters, without_filters
 from indexer.results import SearchResults
 from indexer.search import SORTS
 from indexer.store import IndexMissing
 from webui.app import engine
+from webui.export import atom_feed, csv_lines, json_chunks
 
 bp = Blueprint("search", __name__)
 ENTITY_SORTS = ("count", "name")
@@ -30,7 +40,8 @@ class SearchRequest:
     error: str | None = None
 
 
-def _search() -> SearchRequest:
+def _search_args() -> SearchRequest:
+    """The search the request asks for (query, sort, page, name expansion), not yet run."""
     args = request.args
     sort = args.get("sort", "relevance")
     try:
@@ -39,11 +50,17 @@ def _search() -> SearchRequest:
         page = 1
     # The form sends expand=0 from a hidden field and expand=1 from the checked box: last wins.
     expand = (args.getlist("expand") or ["1"])[-1] != "0"
-    wanted = SearchRequest(args.get("q", ""), sort if sort in SORTS else "relevance", page, expand)
+    return SearchRequest(args.get("q", ""), sort if sort in SORTS else "relevance", page, expand)
+
+
+def _search() -> SearchRequest:
+    """The search the request asks for, run: results, or the query's error message."""
+    wanted = _search_args()
     search_engine = _engine()
     try:
+        size = current_app.config["PAGE_SIZE"]
         wanted.results = search_engine.search(
-            wanted.q, wanted.page, wanted.sort, current_app.config["PAGE_SIZE"], expand=expand
+            wanted.q, wanted.page, wanted.sort, size, expand=wanted.expand
         )
     except QueryError as error:
         wanted.error = str(error)
@@ -61,7 +78,15 @@ def _engine():
 def search_page():
     wanted = _search()
     filters = active_filters(wanted.q) if not wanted.error else []
-    page = render_template("search.html", s=wanted, q=wanted.q, sort=wanted.sort, filters=filters)
+    undated = f"{without_filters(wanted.q, 'date')} undated:yes".strip()
+    page = render_template(
+        "search.html",
+        s=wanted,
+        q=wanted.q,
+        sort=wanted.sort,
+        filters=filters,
+        undated_query=undated,
+    )
     return page, 400 if wanted.error else 200
 
 
@@ -141,3 +166,57 @@ def narrow(q: str, clause: str) -> str:
 @bp.app_context_processor
 def syntax_help() -> dict:
     return {"syntax_hint": SYNTAX_HINT, "entity_types": ENTITY_TYPES}
+
+
+FEED_SIZE = 50
+
+
+@bp.get("/feed.atom")
+def feed():
+    """The newest matches of a search as an Atom feed, for readers and alerts."""
+    wanted = _search_args()
+    try:
+        results = _engine().search(wanted.q, 1, "newest", FEED_SIZE, expand=wanted.expand)
+    except QueryError as error:
+        abort(400, str(error))
+    title = f"Clippings: {wanted.q}" if wanted.q.strip() else "Clippings: newest"
+    entries = [
+        (hit, url_for("search.clipping_page", clipping_id=hit.id, _external=True))
+        for hit in results.hits
+    ]
+    body = atom_feed(
+        title=title,
+        self_url=request.url,
+        page_url=url_for("search.search_page", q=wanted.q, _external=True),
+        updated=_engine().updated(),
+        entries=entries,
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/export.csv")
+def export_csv():
+    return _export("csv")
+
+
+@bp.get("/export.json")
+def export_json():
+    return _export("json")
+
+
+def _export(kind: str):
+    """Every match of the search, with its filters and sort, streamed as a file."""
+    wanted = _search_args()
+    search_engine = _engine()
+    try:
+        search_engine.search(wanted.q, 1, wanted.sort, 1, expand=wanted.expand)  # validates
+    except QueryError as error:
+        abort(400, str(error))
+    hits = search_engine.export(wanted.q, wanted.sort, expand=wanted.expand)
+    if kind == "csv":
+        chunks, mimetype = csv_lines(hits), "text/csv"
+    else:
+        chunks, mimetype = json_chunks(wanted.q, wanted.sort, hits), "application/json"
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="clippings.{kind}"'
+    return response
