@@ -122,3 +122,25 @@ def test_facets_filters_and_entity_pages(server, browser):
     expect(page.locator(".hit")).to_have_count(3)
     expect(page.locator(".related")).to_contain_text("Camp Ashraf")
     page.close()
+
+
+def test_timeline_feed_and_exports(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/")
+    bars = page.locator(".timeline a.bar")
+    expect(bars).to_have_count(3)
+    expect(bars.nth(1).locator("title")).to_have_text("2011: 2 clippings")
+    bars.nth(1).click()
+    expect(page.locator(".filters")).to_contain_text("date: 2011")
+    expect(page.locator(".hit")).to_have_count(2)
+    expect(page.locator(".undated-note")).to_contain_text("2 undated clippings")
+    feed_href = page.get_by_role("link", name="Atom feed").get_attribute("href")
+    feed = page.request.get(server + feed_href)
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert "<title>Refugees leave the camp</title>" in feed.text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,title,date")
+    assert len(lines) == 3  # header and the two matches of date:2011
+    page.close()
