@@ -30,14 +30,21 @@ class Cluster:
     blocked: set[str] = field(default_factory=set)
     in_gazetteer: bool = False  # when loaded from a saved table
     merged_into: Cluster | None = None
+    _name: str | None = None  # cached; cleared when aliases or votes change
 
     @property
     def name(self) -> str:
+        if self._name is None:
+            self._name = self._best_name()
+        return self._name
+
+    def _best_name(self) -> str:
         if self.gazetteer:
             return self.gazetteer.name
         if self.long_form:
             return self.long_form
-        full = [a for a in self.aliases if not is_acronym(a)] or list(self.aliases)
+        used = [a for a, n in self.aliases.items() if n > 0] or list(self.aliases) or ["?"]
+        full = [a for a in used if not is_acronym(a)] or used
         best = min(full, key=lambda a: (-self.aliases[a], -len(a), a))
         return best.title() if _shouted(best, self.votes) else best
 
@@ -61,13 +68,19 @@ class Cluster:
 
 
 class EntityTable:
-    """Resolves any name to its entity; built from the gazetteer and every clipping's mentions."""
+    """Resolves any name to its entity; built from the gazetteer and every clipping's mentions.
+
+    It is saved beside the index with its counts and reloaded by the next run, which removes
+    the mentions of changed and deleted files and adds those of new ones; `changed_names`
+    then says which indexed entity names no longer stand for the same entity.
+    """
 
     def __init__(self, gazetteer: Gazetteer):
         self._exact: dict[str, Cluster] = {}
         self._variant: dict[str, Cluster] = {}
         self._clusters: list[Cluster] = []
         self._by_gazetteer: dict[str, Cluster] = {}
+        self._before: dict[int, tuple[Cluster, str, str]] = {}  # touched clusters, as they were
         for entity in gazetteer.entities:
             cluster = self._new(Cluster(gazetteer=entity))
             cluster.blocked = {variant_key(n) for n in entity.distinct}
@@ -78,32 +91,55 @@ class EntityTable:
     def add(self, mentions: list[Mention], acronyms: list[tuple[str, str]]) -> None:
         """Count one clipping's mentions and join the acronyms it defines."""
         for mention, surface in _with_full_names(mentions):
-            cluster = self._cluster_for(mention, surface)
+            cluster = self._touch(self._cluster_for(mention, surface))
             cluster.aliases[mention.surface] += 1
             cluster.votes[mention.type] += 1
             self._register(cluster, mention.surface)
         for long_form, acronym in acronyms:
             self._join_acronym(long_form, acronym)
 
+    def remove(self, mentions: list[Mention]) -> None:
+        """Forget one clipping's mentions (its file changed or was deleted).
+
+        Joins it caused stay: an acronym once defined keeps its long form until a rebuild.
+        """
+        for mention, surface in _with_full_names(mentions):
+            cluster = self._resolve(mention, surface)
+            if cluster is None:
+                continue
+            self._touch(cluster)
+            cluster.aliases[mention.surface] = max(0, cluster.aliases[mention.surface] - 1)
+            cluster.votes[mention.type] = max(0, cluster.votes[mention.type] - 1)
+
+    def changed_names(self) -> set[str]:
+        """Entity names, as indexed before this run's changes, whose entity is now named or
+        typed differently (renamed, re-typed or joined to another)."""
+        return {
+            name
+            for cluster, name, kind in self._before.values()
+            if (_root(cluster).name, _root(cluster).type) != (name, kind)
+        }
+
     def join_initials(self) -> None:
         """Join an undefined acronym to the one entity whose name it abbreviates (US and United
         States, AP and Associated Press), when exactly one entity of the corpus fits."""
-        by_initials: dict[str, set[int]] = {}
         clusters = self.clusters()
-        for number, cluster in enumerate(clusters):
-            for name in cluster.names:
-                initials = _initials(name)
-                if initials:
-                    by_initials.setdefault(initials, set()).add(number)
+        lonely = [c for c in clusters if all(is_acronym(n) for n in c.aliases if c.aliases[n])]
+        lonely = [c for c in lonely if c.aliases and not c.gazetteer]
+        if not lonely:
+            return
+        by_initials: dict[str, list[Cluster]] = {}
         for cluster in clusters:
-            if cluster.merged_into is not None or not all(is_acronym(n) for n in cluster.names):
-                continue
-            letters = {re.sub(r"[^A-Z]", "", n) for n in cluster.names}
-            numbers = set().union(*(by_initials.get(x, set()) for x in letters))
-            fits = {id(_root(clusters[n])): _root(clusters[n]) for n in numbers}
-            fits.pop(id(cluster), None)
+            for name in cluster.aliases:
+                initials = _initials(name)
+                if initials and cluster not in by_initials.get(initials, []):
+                    by_initials.setdefault(initials, []).append(cluster)
+        for cluster in lonely:
+            letters = {re.sub(r"[^A-Z]", "", n) for n in cluster.aliases}
+            fits = {id(_root(c)): _root(c) for x in letters for c in by_initials.get(x, [])}
+            fits.pop(id(_root(cluster)), None)
             if len(fits) == 1:
-                self._merge(fits.popitem()[1], cluster, None)
+                self._merge(fits.popitem()[1], _root(cluster), None)
 
     def lookup(self, name: str) -> Cluster | None:
         """The entity a name stands for: exact spelling first, then transliteration variants."""
@@ -119,8 +155,7 @@ class EntityTable:
         """A clipping's entities under their canonical names, in order of first mention."""
         found: dict[str, EntityMention] = {}
         for mention, surface in _with_full_names(mentions):
-            cluster = self._by_gazetteer.get(mention.entity) if mention.entity else None
-            cluster = cluster or self.lookup(surface)
+            cluster = self._resolve(mention, surface)
             if cluster is None:
                 continue
             entity = found.setdefault(cluster.name, EntityMention(cluster.name, cluster.type, []))
@@ -132,38 +167,61 @@ class EntityTable:
         return [c for c in self._clusters if c.merged_into is None]
 
     def to_json(self) -> dict:
-        """What queries need: every entity with its names (saved beside the index)."""
+        """The whole table with its counts and lookup keys (saved beside the index)."""
+        clusters = self.clusters()
+        number = {id(c): n for n, c in enumerate(clusters)}
         return {
             "entities": [
                 {
                     "name": c.name,
                     "type": c.type,
                     "aliases": {a: c.aliases.get(a, 0) for a in c.names},
+                    "votes": dict(c.votes),
+                    "long_form": c.long_form,
                     "in_gazetteer": c.gazetteer is not None or c.in_gazetteer,
                     "blocked": sorted(c.blocked),
                 }
-                for c in self.clusters()
-            ]
+                for c in clusters
+            ],
+            "exact": {k: number[id(_root(c))] for k, c in self._exact.items()},
+            "variant": {k: number[id(_root(c))] for k, c in self._variant.items()},
         }
 
     @classmethod
     def from_json(cls, data: dict, gazetteer: Gazetteer | None = None) -> EntityTable:
+        """A saved table; with the gazetteer it was built with, ready to take more mentions."""
         table = cls(gazetteer or Gazetteer([]))
+        loaded = []
         for item in data.get("entities", []):
             cluster = table._by_gazetteer.get(item["name"]) if item["in_gazetteer"] else None
             if cluster is None:
-                cluster = table._new(Cluster(long_form=item["name"]))
-                cluster.votes[item["type"]] += 1
+                cluster = table._new(Cluster(long_form=item.get("long_form")))
+                cluster.votes.update(item.get("votes") or {item["type"]: 1})
                 cluster.in_gazetteer = item["in_gazetteer"]
                 cluster.blocked = set(item.get("blocked", []))
+                if cluster.in_gazetteer or not item.get("votes"):
+                    cluster._name = item["name"]  # the name it was saved under
             for alias, count in item["aliases"].items():
                 cluster.aliases[alias] += count
-                table._register(cluster, alias)
-            table._register(cluster, item["name"])
+            loaded.append(cluster)
+        for keys, target in (("exact", table._exact), ("variant", table._variant)):
+            for key, number in data.get(keys, {}).items():
+                target.setdefault(key, loaded[number])
+        if "exact" not in data:  # an older file: register every name
+            for cluster, item in zip(loaded, data.get("entities", []), strict=True):
+                for alias in [item["name"], *item["aliases"]]:
+                    table._register(cluster, alias)
         return table
 
     def _new(self, cluster: Cluster) -> Cluster:
         self._clusters.append(cluster)
+        return cluster
+
+    def _touch(self, cluster: Cluster) -> Cluster:
+        """Note how a cluster was named before this run changes it, and clear its cached name."""
+        if cluster.aliases or cluster.gazetteer:
+            self._before.setdefault(id(cluster), (cluster, cluster.name, cluster.type))
+        cluster._name = None
         return cluster
 
     def _register(self, cluster: Cluster, name: str) -> None:
@@ -171,6 +229,10 @@ class EntityTable:
         key = variant_key(name)
         if key not in cluster.blocked:
             self._variant.setdefault(key, cluster)
+
+    def _resolve(self, mention: Mention, surface: str) -> Cluster | None:
+        cluster = self._by_gazetteer.get(mention.entity) if mention.entity else None
+        return _root(cluster) if cluster else self.lookup(surface)
 
     def _cluster_for(self, mention: Mention, surface: str) -> Cluster:
         if mention.entity and mention.entity in self._by_gazetteer:
@@ -202,6 +264,8 @@ class EntityTable:
             if short_cluster.gazetteer
             else (long_cluster, short_cluster)
         )
+        self._touch(keep)
+        self._touch(gone)
         keep.aliases.update(gone.aliases)
         keep.votes.update(gone.votes)
         if not keep.gazetteer and long_form:

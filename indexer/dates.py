@@ -1,59 +1,253 @@
-"""Publication dates: turn a date string from metadata or a header into YYYY-MM-DD, or None.
+"""Publication dates: turn the date a clipping states into YYYY-MM-DD, or None.
 
 A clipping's date is evidence, never a guess: strings without a full day, dates before 1900
-and dates in the future are rejected rather than completed or clamped.
+and dates in the future are rejected rather than completed or clamped. Three places state a
+date: a date string (metadata, a header line), the URL path (`/2011/04/08/`) and a wire-style
+dateline at the start of the body ("BAGHDAD, April 8, 2011 (Reuters) -").
+
+All-numeric days such as "08/04/2011" are read day first (8 April) unless the environment
+variable CLIPPINGS_DATE_ORDER is `mdy` (4 August); "25/12/2011" and "2011/04/08" are the same
+under both orders.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import warnings
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
 
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]|$)")
-_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T|\s|$)")
+ORDER_VARIABLE = "CLIPPINGS_DATE_ORDER"  # dmy (the default) or mdy
 _EARLIEST = date(1900, 1, 1)
+_ISO = re.compile(r"^\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]|$)")  # year first: Y-M-D
+_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T|\s|$)")
+
+# --- a written date: the strict shape datelines and "Posted on" lines must have -------------
+# Each month's name or abbreviation ("April", "Apr.", "Sept."), January first.
+_MONTH_NAMES = [
+    rf"(?:{name}|{name[:4]}\.?|{name[:3]}\.?)"
+    for name in (
+        "january february march april may june july august september october november december"
+    ).split()
+]
+_MONTH = "(?:" + "|".join(_MONTH_NAMES) + ")"
+_WEEKDAY = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thurs|fri|sat|sun)"
+    r"\b\.?,?\s+"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
+_WRITTEN = (
+    rf"(?:{_WEEKDAY})?(?:{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"  # 8 April 2011
+    rf"|{_MONTH}\s+{_DAY},?\s+\d{{4}}"  # April 8, 2011
+    r"|\d{4}-\d{2}-\d{2}"  # 2011-04-08
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{4})"  # 08/04/2011
+    rf"{_TIME}"
+)
+_WRITTEN_DATE = re.compile(rf"\s*({_WRITTEN})\s*", re.IGNORECASE)
+# Month words in English, French, German, Spanish, Portuguese and Italian, January first: enough
+# to confirm a day another tool read from a page (dateutil itself reads English only).
+_MONTH_WORDS = [
+    "january|jan|janvier|janv|januar|jänner|jän|enero|ene|janeiro|gennaio|gen",
+    "february|feb|février|fevrier|févr|fevr|februar|febrero|fevereiro|fev|febbraio",
+    "march|mar|mars|märz|marz|marzo|março|marco",
+    "april|apr|avril|avr|abril|abr|aprile",
+    "may|mai|mayo|maio|maggio|mag",
+    "june|jun|juin|juni|junio|junho|giugno|giu",
+    "july|jul|juillet|juil|juli|julio|julho|luglio|lug",
+    "august|aug|août|aout|agosto|ago",
+    "september|sept|sep|septembre|septiembre|setembro|settembre|set",
+    "october|oct|octobre|oktober|okt|octubre|outubro|out|ottobre|ott",
+    "november|nov|novembre|noviembre|novembro",
+    "december|dec|décembre|decembre|déc|dezember|dez|diciembre|dic|dezembro|dicembre",
+]
+
+# --- datelines ----------------------------------------------------------------------------------
+_REACH = 40  # every whole-day spelling lies within this many characters of its year
+_MAX_PIECES = 2000
+_DATELINE_REACH = 200  # a dateline starts within this many characters of the body
+_PLACE = r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*(?:[ /][A-ZÀ-ÖØ-Þ][\w'’.\-]*){0,3}"  # BAGHDAD, New York, Ill.
+_AGENCY = r"(?:\([^()\n]{1,40}\)|/[^/\n]{1,40}/)"  # (Reuters), /PRNewswire/
+_DASH = r"(?:--?|[–—]|:)"
+_GAP = r"[ \t]*"  # datelines never run across lines
+_DATELINE_FORMS = [
+    # BAGHDAD, April 8, 2011 (Reuters) -   GENEVA, 13 September 2011 —   SPRINGFIELD, Ill., ...
+    rf"{_PLACE}(?:{_GAP}{_AGENCY})?(?:,{_GAP}{_PLACE})?,{_GAP}(?P<date>{_WRITTEN})"
+    rf"{_GAP}(?:{_AGENCY}{_GAP})?{_DASH}",
+    # WASHINGTON (AP) — Friday, April 8, 2011 —   (the date stands alone between dashes)
+    rf"{_PLACE}{_GAP}(?:{_AGENCY}{_GAP})?{_DASH}{_GAP}(?P<date>{_WRITTEN}){_GAP}(?:{_DASH}|$)",
+    # 8 April 2011 — GENEVA —   April 8, 2011 (AP) -   or a first line that is only a date
+    rf"(?P<date>{_WRITTEN}){_GAP}(?:,{_GAP}{_PLACE}{_GAP})?(?:{_AGENCY}{_GAP})?(?:{_DASH}|$)",
+]
+_DATELINES = [re.compile(form, re.IGNORECASE | re.MULTILINE) for form in _DATELINE_FORMS]
+_PLACE_CASE = re.compile(_PLACE)  # places are capitalised even though the rest ignores case
+
+# --- dates in URL paths -------------------------------------------------------------------------
+_URL_MONTHS = {
+    name: number
+    for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
+}
+_URL_DAYS = [
+    # /2011/04/08/  /2011/4/8  /2019/jan/03/
+    re.compile(r"/(\d{4})/(\d{1,2}|[a-z]{3})/(\d{1,2})(?=$|[/._-])", re.IGNORECASE),
+    # /2011-04-08/  /story/2019-11-19/slug  /slug-2011-04-08.html
+    re.compile(r"(?:^|[/_-])(\d{4})-(\d{2})-(\d{2})(?=$|[/._-])"),
+    # /20110408/  /20110408-slug
+    re.compile(r"(?:^|[/_-])(\d{4})(\d{2})(\d{2})(?=$|[/._-])"),
+]
 
 
-class _Sentinel:
-    """Two different defaults reveal which parts dateutil filled in by itself."""
-
-
-def parse_date(text: str | None, *, today: date | None = None) -> str | None:
+def parse_date(
+    text: str | None, *, today: date | None = None, day_first: bool | None = None
+) -> str | None:
     """Return the day `text` names as YYYY-MM-DD, or None when it names no single plausible day."""
     if not text:
         return None
     text = text.strip()
     if not text or len(text) > 80:
         return None
-    day = _iso_day(text) or _prose_day(text)
+    if day_first is None:
+        day_first = day_first_default()
+    return _checked(_iso_day(text) or _prose_day(text, day_first), today)
+
+
+def day_first_default() -> bool:
+    """Whether all-numeric days read day first: CLIPPINGS_DATE_ORDER, read at each call."""
+    return os.environ.get(ORDER_VARIABLE, "dmy").strip().lower() != "mdy"
+
+
+def written_date(
+    text: str | None, *, today: date | None = None, day_first: bool | None = None
+) -> str | None:
+    """The day when `text` is nothing but a written date ("Friday, April 8, 2011 10:15 BST")."""
+    match = _WRITTEN_DATE.fullmatch(text or "")
+    return parse_date(match.group(1), today=today, day_first=day_first) if match else None
+
+
+def dateline_date(
+    body: str | None, *, today: date | None = None, day_first: bool | None = None
+) -> str | None:
+    """The day a wire-style dateline states at the start of a line near the top of the body."""
+    window = (body or "")[: _DATELINE_REACH * 2]
+    for start in _line_starts(window):
+        for pattern in _DATELINES:
+            match = pattern.match(window, start)
+            if match and _capitalised_place(match):
+                day = parse_date(match.group("date"), today=today, day_first=day_first)
+                if day:
+                    return day
+    return None
+
+
+def date_in_url(url: str | None, *, today: date | None = None) -> str | None:
+    """The day a URL path spells out: /2011/04/08/, /2011-04-08, /20110408/ (never year-month)."""
+    if not url:
+        return None
+    path = urlsplit(url.strip()).path
+    for pattern in _URL_DAYS:
+        for match in pattern.finditer(path):
+            day = _checked(_url_day(*match.groups()), today)
+            if day:
+                return day
+    return None
+
+
+def spells_out(text: str, day: str, *, day_first: bool | None = None) -> bool:
+    """Whether `text` writes `day` (YYYY-MM-DD) out whole: in digits, or "8 April 2011" in words."""
+    around_years = _around(text, (day[:4], *(mark + day[2:4] for mark in "/.-")))
+    if day_first is None:
+        day_first = day_first_default()
+    return any(form.search(around_years) for form in _spellings(day, day_first))
+
+
+def _checked(day: date | None, today: date | None) -> str | None:
+    """The day as YYYY-MM-DD when it lies between 1900 and today."""
     if day is None or day < _EARLIEST or day > (today or date.today()):
         return None
     return day.isoformat()
 
 
 def _iso_day(text: str) -> date | None:
+    """The day of a year-first (2011-04-08, 2011/04/08) or compact (20110408) date string."""
     match = _ISO.match(text) or _COMPACT.match(text)
     if not match:
         return None
+    year, month, day = (part for part in match.groups() if part.isdigit())
     try:
-        return date(*(int(part) for part in match.groups()))
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 
 
-def _prose_day(text: str) -> date | None:
+def _prose_day(text: str, day_first: bool) -> date | None:
+    """The day of a written date, when the text gives its year, month and day."""
     # Parse twice with different defaults: a field that differs was not in the text.
     try:
         with warnings.catch_warnings():
             # "10:00 EST": the zone is unknown to dateutil, but the day is all we keep.
             warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
-            first = dateutil_parser.parse(text, default=datetime(1901, 1, 1), fuzzy=True)
-            second = dateutil_parser.parse(text, default=datetime(1902, 2, 2), fuzzy=True)
+            first, second = (
+                dateutil_parser.parse(text, default=default, fuzzy=True, dayfirst=day_first)
+                for default in (datetime(1901, 1, 1), datetime(1902, 2, 2))
+            )
     except (ValueError, OverflowError, TypeError):
         return None
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
         return None
     return first.date()
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets of the lines that begin within the dateline reach."""
+    starts = [0, *(m.end() for m in re.finditer(r"\n\s*", text))]
+    return [start for start in starts if start < _DATELINE_REACH]
+
+
+def _capitalised_place(match: re.Match) -> bool:
+    """A dateline's place is capitalised ("BAGHDAD", "Geneva"), unlike a sentence's first words."""
+    before = re.sub(_AGENCY, " ", match.string[match.start() : match.start("date")])
+    words = re.findall(r"[^\W\d_][\w'’.\-]*", before)
+    return all(_PLACE_CASE.match(word) for word in words)
+
+
+def _url_day(year: str, month: str, day: str) -> date | None:
+    """The date of a URL's year, month (number or "jan") and day parts."""
+    number = _URL_MONTHS.get(month.lower()) or (int(month) if month.isdigit() else 0)
+    try:
+        return date(int(year), number, int(day))
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)  # an archive's days recur: compile each day's patterns once
+def _spellings(day: str, day_first: bool) -> list[re.Pattern]:
+    """Patterns for the whole-day spellings of `day`; d/m/y digits only in the order given."""
+    year, month, number = (int(part) for part in day.split("-"))
+    d, m, name = rf"0?{number}", rf"0?{month}", rf"(?:{_MONTH_WORDS[month - 1]})\b\.?"
+    orders = [(d, m), (m, d)] if number > 12 else [(d, m) if day_first else (m, d)]
+    forms = [
+        rf"(?<!\d){year}(?P<sep>[-/.]){m}(?P=sep){d}(?!\d)",  # 2011-04-08, 2011/4/8
+        rf"(?<!\d){year}{month:02}{number:02}",  # 20110408, 201104081015
+        rf"\b{d}(?:st|nd|rd|th|er)?\.?\s+(?:of\s+|de\s+)?{name},?\s+(?:de\s+)?{year}\b",
+        rf"\b{name}\s+{d}(?:st|nd|rd|th)?,?\s+{year}\b",  # April 8, 2011
+        *(
+            rf"(?<![\d.]){a}(?P<sep>[/.-]){b}(?P=sep)(?:{year}|{year % 100:02})(?!\d)"
+            for a, b in orders
+        ),
+    ]
+    return [re.compile(form, re.IGNORECASE) for form in forms]
+
+
+def _around(text: str, needles: tuple[str, ...]) -> str:
+    """The stretches of text around each needle, so that patterns scan kilobytes, not megabytes."""
+    pieces = []
+    for needle in needles:
+        start = text.find(needle)
+        while start != -1 and len(pieces) < _MAX_PIECES:
+            pieces.append(text[max(0, start - _REACH) : start + _REACH])
+            start = text.find(needle, start + 1)
+    return "\x00".join(pieces)

@@ -1,11 +1,14 @@
 """Clippings from one saved HTML page: an article page gives one clipping, a listing one per item.
 
 Titles follow Mozilla Readability (metadata first, then the cleaned `<title>`); bodies come from
-trafilatura with a BeautifulSoup fallback; dates come from page metadata only, never a guess.
+trafilatura with a BeautifulSoup fallback. Dates come from the page's metadata, then htmldate's
+reading of the markup (never of the body text), then the URL path, then a wire-style dateline
+atop the text; never a guess.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import statistics
@@ -15,11 +18,14 @@ from pathlib import PurePosixPath
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
+import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup, NavigableString, Tag
+from htmldate import find_date
 
 from indexer.clipping import BadFile, Clipping
-from indexer.dates import parse_date
+from indexer.dates import date_in_url, dateline_date, parse_date, spells_out
 
 # Never main text: page chrome, code, widgets.
 _DROP_TAGS = frozenset(
@@ -118,8 +124,35 @@ _DATE_NAMES = frozenset(
         "citation_publication_date",
         "citation_date",
         "pub_date",
+        # More publication-date names from htmldate's list, read here at no extra cost.
+        "article:publicationdate",
+        "article:published",
+        "article:post_date",
+        "dc.date.publication",
+        "og:pubdate",
+        "publish_time",
+        "published-date",
+        "originalpublicationdate",
+        "rnews:datepublished",
+        "pdate",
     ]
 )
+# What htmldate must not see, for each dates something else than the article:
+# - URL and image metadata (the URL is our own later step), update times (htmldate falls back
+#   on a modified time when it finds no published one);
+# - scripts other than JSON-LD (upload and build times of the site's app state);
+# - page chrome (today's date in the site header, other stories), photo captions;
+# - paragraphs without a date cue: body text, where dates are events.
+_URL_METAS = ("og:url", "og:image", "twitter:url", "twitter:image")
+_UPDATE_METAS = re.compile(r"modif|updated|lastmod|last-mod|revis", re.IGNORECASE)
+_JSON_SCRIPTS = ("application/ld+json", "application/settings+json")
+_CHROME_TAGS = ("aside", "nav", "figure", "figcaption")
+_SITE_TAGS = ("header", "footer")  # chrome outside <article> and <main>
+_TEXT_TAGS = ("p", "blockquote")  # text unless a class, id or itemprop names a date
+_BOX_TAGS = ("div", "span")  # kept unless named a caption
+_CAPTION = re.compile(r"caption", re.IGNORECASE)
+_CAPTION_CHARS = 500  # a "caption" box longer than this is a wrapper, not a caption
+_DATE_CUE = re.compile(r"dat|time|publi|posted|byline|meta|author|info|fecha", re.IGNORECASE)
 # Readability's list of schema.org Article types (same loose anchoring as Readability.js).
 _ARTICLE_TYPES = re.compile(
     r"^Article|AdvertiserContentArticle|NewsArticle|AnalysisNewsArticle|AskPublicNewsArticle|"
@@ -191,10 +224,8 @@ def parse_html(html: str, path: str) -> list[Clipping]:
         clippings = [_item_clipping(item, n, page, path) for n, item in enumerate(items, 1)]
     else:
         body = _article_body(main_text, page.title, _teasers(items, main_text))
-        date = _page_date(soup, jsonld)
-        clippings = [
-            Clipping(path, 1, page.title, body, date, _date_source(date), page.source, page.url)
-        ]
+        date, date_source = _page_date(html, soup, jsonld, page.url, body)
+        clippings = [Clipping(path, 1, page.title, body, date, date_source, page.source, page.url)]
     if not any(clipping.body for clipping in clippings):
         raise BadFile("no text: the page holds no article or listing text")
     return clippings
@@ -202,22 +233,18 @@ def parse_html(html: str, path: str) -> list[Clipping]:
 
 def _item_clipping(item: _Item, number: int, page: _Page, path: str) -> Clipping:
     """One listing item as a clipping of the listing's collection."""
+    date, date_source = _item_date_and_source(item)
     return Clipping(
         path,
         number,
         item.title,
         item.body,
-        item.date,
-        _date_source(item.date),
+        date,
+        date_source,
         page.source,
         item.url,
         collection=page.title,
     )
-
-
-def _date_source(date: str | None) -> str | None:
-    """Our dates all come from the page's markup, so a found date is metadata."""
-    return "metadata" if date else None
 
 
 # --- page facts -------------------------------------------------------------------------------
@@ -472,13 +499,107 @@ def _first_heading(soup: BeautifulSoup) -> str:
 # --- dates ------------------------------------------------------------------------------------
 
 
-def _page_date(soup: BeautifulSoup, jsonld: list[object]) -> str | None:
+def _page_date(
+    html: str, soup: BeautifulSoup, jsonld: list[object], url: str | None, body: str
+) -> tuple[str | None, str | None]:
+    """The publication day and its source: metadata (ours, else htmldate's), URL path, dateline."""
+    day_first = _page_day_first(soup)
+    day = _metadata_date(soup, jsonld, day_first) or _markup_date(html, day_first)
+    if day:
+        return day, "metadata"
+    return _url_or_dateline_date(url, body, day_first)
+
+
+def _item_date_and_source(item: _Item) -> tuple[str | None, str | None]:
+    """A listing item's day: its own <time>, else its link's URL path, else its dateline."""
+    if item.date:
+        return item.date, "metadata"
+    return _url_or_dateline_date(item.url, item.body, None)
+
+
+def _url_or_dateline_date(
+    url: str | None, body: str, day_first: bool | None
+) -> tuple[str | None, str | None]:
+    """The day the URL path spells out, else the one a dateline atop the text states."""
+    day = date_in_url(url)
+    if day:
+        return day, "url"
+    day = dateline_date(body, day_first=day_first)
+    return day, "dateline" if day else None
+
+
+def _page_day_first(soup: BeautifulSoup) -> bool | None:
+    """How the page orders 08/04/2011: by its <html lang> (en-US month first, others day first)."""
+    lang = (soup.html.get("lang") if soup.html else None) or ""
+    lang = lang.strip().lower().replace("_", "-")
+    if lang.endswith("-us"):
+        return False
+    if not lang or lang == "en" or lang.startswith(("en-ca", "en-ph")):
+        return None  # no telling: the configured order (CLIPPINGS_DATE_ORDER)
+    return True
+
+
+def _metadata_date(
+    soup: BeautifulSoup, jsonld: list[object], day_first: bool | None = None
+) -> str | None:
     """The publication day the page's metadata states, as YYYY-MM-DD; None when it states none."""
     for candidate in _date_candidates(soup, jsonld):
-        day = parse_date(candidate)
+        day = parse_date(candidate, day_first=day_first)
         if day:
             return day
     return None
+
+
+def _markup_date(
+    html: str, day_first: bool | None = None, *, extensive_search: bool = False
+) -> str | None:
+    """htmldate's reading of the page markup (no URL, no text search), when it names a whole day."""
+    tree = _markup_tree(html)
+    if tree is None:
+        return None
+    day = find_date(
+        tree,
+        # True searches free text: more wrong than right on bench/dates.py's pages.
+        extensive_search=extensive_search,
+        original_date=True,  # the first publication, not the last update
+        url="",  # the URL path is our own, later step (source "url"), not markup
+        min_date="1900-01-01",
+        max_date=datetime.date.today().isoformat(),
+    )
+    # htmldate completes "2011-04" with today's day and "April 2011" with the 1st, and reads
+    # 3/09/15 day first: a day counts only when the page writes it out whole, in its own order.
+    return day if day and spells_out(html, day, day_first=day_first) else None
+
+
+def _markup_tree(html: str) -> lxml.html.HtmlElement | None:
+    """The page for htmldate, without what dates something else: images, captions, body text."""
+    try:
+        parser = lxml.html.HTMLParser(encoding="utf-8")  # one per call: parsers are not shared
+        tree = lxml.html.document_fromstring(html.encode("utf-8", "ignore"), parser=parser)
+    except (ValueError, lxml.etree.LxmlError):
+        return None
+    tags = ("meta", "script", *_CHROME_TAGS, *_SITE_TAGS, *_TEXT_TAGS, *_BOX_TAGS)
+    for element in list(tree.iter(*tags)):
+        if _dates_something_else(element):
+            element.drop_tree()
+    return tree
+
+
+def _dates_something_else(element: lxml.html.HtmlElement) -> bool:
+    """URL or image metadata, a script, page chrome, a caption, a paragraph without a date cue."""
+    if element.tag == "meta":
+        key = (element.get("property") or element.get("name") or "").strip().lower()
+        return key.startswith(_URL_METAS) or bool(_UPDATE_METAS.search(key))
+    if element.tag == "script":
+        return (element.get("type") or "").strip().lower() not in _JSON_SCRIPTS
+    if element.tag in _CHROME_TAGS:
+        return True
+    if element.tag in _SITE_TAGS:
+        return next(element.iterancestors("article", "main"), None) is None
+    marks = " ".join(element.get(name) or "" for name in ("class", "id", "itemprop"))
+    if _CAPTION.search(marks) and len(element.text_content()) <= _CAPTION_CHARS:
+        return True
+    return element.tag in _TEXT_TAGS and not _DATE_CUE.search(marks)
 
 
 def _date_candidates(soup: BeautifulSoup, jsonld: list[object]) -> Iterator[str]:

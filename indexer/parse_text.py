@@ -1,10 +1,14 @@
 """Plain-text clippings: one article per file, or a digest of many articles in one file.
 
-A clipping is a title line, optional header lines (`Date:`, `Published:`, `Source:`, `URL:`,
-`Link:`, `Title:`) just before or after it, and a body. Digest items are separated by "Read
-more" lines ("Read more »", "Continue reading", "Full story") or by rules of three or more
-`-`, `*`, `=`, `_`, `~` or `#` ("---", "* * *", "###"). A digest's first line names its
-collection when it stands alone above the first item, e.g. `seeds/mek-camp-ashraf.txt`:
+A clipping is a title line, optional header lines (`Date:`, `Published:`, `Posted on:`,
+`Source:`, `URL:`, `Link:`, `Title:`, or a bare "Posted on April 8, 2011") just before or after
+it, and a body. Its date comes from a date header, else a wire-style dateline at the top of the
+body ("BAGHDAD, April 8, 2011 (Reuters) -"), else the URL path; never from elsewhere in the text.
+
+Digest items are separated by "Read more" lines ("Read more »", "Continue reading", "Full
+story") or by rules of three or more `-`, `*`, `=`, `_`, `~` or `#` ("---", "* * *", "###").
+A digest's first line names its collection when it stands alone above the first item, e.g.
+`seeds/mek-camp-ashraf.txt`:
 
     MEK Camp Ashraf                      <- collection
 
@@ -36,17 +40,23 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.clipping import BadFile, Clipping
-from indexer.dates import parse_date
+from indexer.dates import date_in_url, dateline_date, parse_date, written_date
 
-_HEADER = re.compile(r"^\s*(title|date|published|source|url|link)\s*:\s*(.*?)\s*$", re.I)
+_HEADER = re.compile(
+    r"^\s*(title|date|published|posted(?:\s+on)?|source|url|link)\s*:\s*(.*?)\s*$", re.I
+)
 _HEADER_KEYS = {
     "title": "title",
     "date": "date",
     "published": "date",
+    "posted": "date",
+    "posted on": "date",
     "source": "source",
     "url": "url",
     "link": "url",
 }
+# "Posted on April 8, 2011" without a colon is a header line only when a date is all it holds.
+_POSTED_ON = re.compile(r"^\s*(?:posted|published)\s+on\s+(.*?)\s*$", re.I)
 _MAX_HEADER_LINE = 300
 _READ_MORE = re.compile(r"^\W*(?:read\s+more|continue\s+reading|full\s+story)\b(.*)$", re.I)
 _READ_MORE_TAIL = re.compile(r"^(?:\W*\b(?:at|on|here)\b)?\W*$", re.I)
@@ -197,14 +207,23 @@ def _take_headers(lines: list[str], i: int, headers: dict[str, str]) -> int:
         match = _HEADER.match(line) if len(line) <= _MAX_HEADER_LINE else None
         if match and match.group(1).lower() in ("url", "link") and " " in match.group(2):
             match = None  # "Link: the missing piece" is a title, not a header
+        posted = _posted_on(line) if not match else None
         if match:
-            key = _HEADER_KEYS[match.group(1).lower()]
+            key = _HEADER_KEYS[_one_line(match.group(1).lower())]
             if match.group(2):
                 headers.setdefault(key, _one_line(match.group(2)))
+        elif posted:
+            headers.setdefault("date", posted)
         elif line.strip():
             break
         i += 1
     return i
+
+
+def _posted_on(line: str) -> str | None:
+    """The date of a "Posted on April 8, 2011" line, when the rest of the line is only that date."""
+    match = _POSTED_ON.match(line) if len(line) <= _MAX_HEADER_LINE else None
+    return match.group(1) if match and written_date(match.group(1)) else None
 
 
 def _collection(items: list[_Draft]) -> tuple[str | None, _Draft | None]:
@@ -234,18 +253,34 @@ def _title_like(line: str) -> bool:
 
 
 def _clipping(draft: _Draft, *, path: str, number: int, collection: str | None) -> Clipping:
-    date = parse_date(draft.headers.get("date"))
+    body = _paragraphs(draft.body)
+    url = _url(draft.headers.get("url")) or draft.url
+    date, date_source = _date_and_source(draft.headers.get("date"), body, url)
     return Clipping(
         path=path,
         number=number,
         title=draft.title,
-        body=_paragraphs(draft.body),
+        body=body,
         date=date,
-        date_source="header" if date else None,
+        date_source=date_source,
         source=draft.headers.get("source") or None,
-        url=_url(draft.headers.get("url")) or draft.url,
+        url=url,
         collection=collection,
     )
+
+
+def _date_and_source(
+    header: str | None, body: str, url: str | None
+) -> tuple[str | None, str | None]:
+    """The clipping's day and where it was found: a header line, the dateline, the URL path."""
+    day = parse_date(header)
+    if day:
+        return day, "header"
+    day = dateline_date(body)
+    if day:
+        return day, "dateline"
+    day = date_in_url(url)
+    return day, "url" if day else None
 
 
 def _paragraphs(lines: list[str]) -> str:

@@ -58,4 +58,6 @@ def clipping_schema() -> Schema:
         url=STORED,
         collection=ID(stored=True),
         fingerprint=STORED,
+        # [[name, type], …] as last written, to tell when re-tagging changes anything.
+        tagged=STORED,
     )

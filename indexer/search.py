@@ -95,6 +95,7 @@ class SearchEngine:
         self._table = EntityTable.from_json(store.read_entities(self.index_dir))
         self._entity_keys = self._indexed_entity_keys()
         self._variants: SpellingVariants | None = None
+        self._entity_counts: dict[str, int] | None = None  # per index generation
 
     def close(self) -> None:
         with self._lock:
@@ -205,9 +206,15 @@ class SearchEngine:
     def entities(self) -> list[EntityCount]:
         """Every entity in the index with its clipping count, the most frequent first."""
         with self._lock:
-            reader = self._fresh_searcher().reader()
+            self._fresh_searcher()
+            if self._entity_counts is None:
+                every = self._searcher.search(
+                    query.Every(), limit=1, groupedby=self._facets, maptype=sorting.Count
+                )
+                self._entity_counts = every.groups("entities")
+            counts = self._entity_counts
             counted = [
-                EntityCount(c.name, c.type, c.names, reader.doc_frequency("entities", c.name),
+                EntityCount(c.name, c.type, c.names, counts.get(c.name, 0),
                             c.gazetteer is not None or c.in_gazetteer)
                 for c in self._table.clusters()
             ]  # fmt: skip

@@ -12,7 +12,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -43,9 +43,6 @@ class FileRecord:
     sha256: str
     clippings: int = 0
     skipped: str | None = None  # the reason, when the file was skipped
-    # Per clipping: {"n": number, "m": mentions, "a": acronyms, "e": entity names indexed}.
-    # None when unknown (manifest rebuilt from the index): the file is then read again.
-    docs: list[dict] | None = field(default_factory=list)
 
 
 def exists(index_dir: Path) -> bool:
@@ -119,7 +116,7 @@ def records_from_index(ix: Index) -> dict[str, FileRecord]:
     with ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
             size, mtime_ns, sha = fields["fingerprint"]
-            record = files.setdefault(fields["path"], FileRecord(size, mtime_ns, sha, docs=None))
+            record = files.setdefault(fields["path"], FileRecord(size, mtime_ns, sha))
             record.clippings += 1
     return files
 

@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh import query
 from whoosh.writing import CLEAR
 
 from indexer import store
 from indexer.aliases import EntityTable
-from indexer.clipping import BadFile, Clipping, Mention
+from indexer.clipping import BadFile, Clipping
 from indexer.entities import GAZETTEER_NAME, Gazetteer
 from indexer.parse import Skipped, parse_bytes
 from indexer.read import find_files, read_clipping_bytes
@@ -84,37 +85,44 @@ class _Run:
     """One indexing run: the old file records, the new ones, and the corpus-wide entity table."""
 
     def __init__(self, corpus: Path, index_dir: Path, gazetteer: Gazetteer, rebuild: bool):
-        self.corpus, self.index_dir, self.gazetteer, self.rebuild = (
-            corpus,
-            index_dir,
-            gazetteer,
-            rebuild,
-        )
+        self.corpus, self.index_dir, self.gazetteer = corpus, index_dir, gazetteer
+        self.rebuild = rebuild
         self.report = UpdateReport()
         self.ix, self.old = _index_and_records(index_dir, rebuild)
         self.records: dict[str, FileRecord] = {}
-        self.table = EntityTable(gazetteer)
         self.gazetteer_hash = _gazetteer_hash(corpus / GAZETTEER_NAME)
-        self.gazetteer_changed = (
-            store.manifest_extra(index_dir).get("gazetteer") != self.gazetteer_hash
-        )
+        saved = store.manifest_extra(index_dir).get("gazetteer")
+        self.gazetteer_changed = bool(self.old) and saved != self.gazetteer_hash
+        self._table: EntityTable | None = None
+
+    @property
+    def table(self) -> EntityTable:
+        """The entity table as the last run left it (loaded only when something changed)."""
+        if self._table is None:
+            saved = {} if self.rebuild or not self.old else store.read_entities(self.index_dir)
+            self._table = EntityTable.from_json(saved, self.gazetteer)
+        return self._table
 
     def update(self, progress, procs) -> UpdateReport:
         files = {path.relative_to(self.corpus).as_posix(): path for path in find_files(self.corpus)}
         self.report.files_seen = len(files)
         todo = [(rel, path) for rel, path in files.items() if not self._unchanged(rel, path)]
+        deleted = sorted(set(self.old) - set(files))
+        if not todo and not deleted and not self.gazetteer_changed:
+            self.report.clippings_total = self.ix.doc_count()
+            return self.report  # nothing to do: no commit, searchers stay as they are
         if self.gazetteer_changed:
-            self._retag_texts()
-        for rel in sorted(self.records):
-            for doc in self.records[rel].docs or []:
-                self.table.add(_mentions(doc), _acronyms(doc))
+            self._table = EntityTable(self.gazetteer)
+            self._retag_all_texts()
+        else:
+            self._forget_old_mentions([rel for rel, _ in todo] + deleted)
         tick = progress(len(todo)) if progress and todo else (lambda n: None)
         writer = self.ix.writer(limitmb=256)
         try:
             for parsed in _parse_all(todo, self.gazetteer, procs):
                 tick(1)
                 self._write_file(writer, parsed)
-            for rel in set(self.old) - set(files):
+            for rel in deleted:
                 writer.delete_by_term("path", rel)
                 self.report.removed += 1
             if self.rebuild:
@@ -125,7 +133,7 @@ class _Run:
             writer.cancel()
             raise
         self.table.join_initials()
-        self._retag_stale()
+        self._retag_changed_names()
         self._save()
         return self.report
 
@@ -135,7 +143,6 @@ class _Run:
         if (
             self.rebuild
             or record is None
-            or record.docs is None
             or (record.size, record.mtime_ns) != (stat.st_size, stat.st_mtime_ns)
         ):
             return False
@@ -152,17 +159,16 @@ class _Run:
             self.report.skipped.append(Skipped(rel, record.skipped))
             keep = previous and previous.clippings and not self.rebuild
             if keep:  # keep what was indexed from the file's last good version
-                self.report.skipped[
-                    -1
-                ].reason += f" (kept its {previous.clippings} clippings from before)"
-                self._keep(previous)
+                kept = f" (kept its {previous.clippings} clippings from before)"
+                self.report.skipped[-1].reason += kept
+                self._restore_mentions(rel)
             self.records[rel] = previous if keep else record
             return
-        same = previous and previous.docs is not None and previous.sha256 == record.sha256
-        if same and not self.rebuild and not self.gazetteer_changed:
+        same = previous and previous.sha256 == record.sha256 and not self.gazetteer_changed
+        if same and not self.rebuild:
             previous.size, previous.mtime_ns = record.size, record.mtime_ns  # touched, not changed
             self.records[rel] = previous
-            self._keep(previous)
+            self._restore_mentions(rel)
             self.report.unchanged += 1
             return
         if not self.rebuild:
@@ -171,58 +177,74 @@ class _Run:
             self.report.updated += 1
         else:
             self.report.added += 1
-        record.docs = []
         for clipping in parsed.clippings:
             self.table.add(clipping.mentions, clipping.acronyms)
             clipping.entities = self.table.entities_for(clipping.mentions)
             writer.add_document(**document_fields(clipping, record))
-            record.docs.append(_doc_record(clipping))
         record.clippings = len(parsed.clippings)
         self.report.clippings_indexed += len(parsed.clippings)
         self.records[rel] = record
 
-    def _keep(self, record: FileRecord) -> None:
-        for doc in record.docs or []:
-            self.table.add(_mentions(doc), _acronyms(doc))
+    def _stored_clippings(self, searcher, rel: str) -> list[Clipping]:
+        """A file's clippings as the index holds them, with their names found again."""
+        hits = searcher.search(query.Term("path", rel), limit=None)
+        return [tag(_clipping_from_fields(hit.fields()), self.gazetteer) for hit in hits]
 
-    def _retag_texts(self) -> None:
-        """The gazetteer changed: find names again in the stored text of unchanged clippings."""
+    def _forget_old_mentions(self, paths: list[str]) -> None:
+        """Take the previous versions of changed and deleted files out of the entity table."""
+        self._old_mentions: dict[str, list[Clipping]] = {}
         with self.ix.searcher() as searcher:
-            for rel, record in self.records.items():
-                for doc in record.docs or []:
-                    fields = searcher.document(id=f"{rel}#{doc['n']}")
-                    if fields is None:
-                        continue
-                    clipping = tag(_clipping_from_fields(fields), self.gazetteer)
-                    doc.update(_doc_record(clipping), e=doc.get("e", []))
+            for rel in paths:
+                if rel in self.old and self.old[rel].clippings:
+                    clippings = self._stored_clippings(searcher, rel)
+                    self._old_mentions[rel] = clippings
+                    for clipping in clippings:
+                        self.table.remove(clipping.mentions)
 
-    def _retag_stale(self) -> None:
-        """Rewrite clippings whose entities, resolved with the final table, changed."""
-        stale = []
-        for rel, record in self.records.items():
-            for doc in record.docs or []:
-                entities = self.table.entities_for(_mentions(doc))
-                if _written(entities) != doc.get("e"):
-                    stale.append((f"{rel}#{doc['n']}", record, doc, entities))
-        if not stale:
-            return
+    def _restore_mentions(self, rel: str) -> None:
+        """A file thought changed kept its clippings after all: count their mentions again."""
+        for clipping in getattr(self, "_old_mentions", {}).pop(rel, []):
+            self.table.add(clipping.mentions, clipping.acronyms)
+
+    def _retag_all_texts(self) -> None:
+        """The gazetteer changed: find names again in every unchanged clipping's stored text."""
+        with self.ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                if fields["path"] in self.records:
+                    clipping = tag(_clipping_from_fields(fields), self.gazetteer)
+                    self.table.add(clipping.mentions, clipping.acronyms)
+        self._retag_everything = True
+
+    def _retag_changed_names(self) -> None:
+        """Rewrite the clippings whose entities, resolved with the final table, changed."""
         ix = store.open_index(self.index_dir)
+        everything = getattr(self, "_retag_everything", False)
+        names = self.table.changed_names()
+        if not everything and not names:
+            return
         writer = ix.writer(limitmb=256)
         try:
             with ix.searcher() as searcher:
-                for doc_id, record, doc, entities in stale:
-                    fields = searcher.document(id=doc_id)
-                    if fields is None:
-                        continue
-                    clipping = _clipping_from_fields(fields)
-                    clipping.entities = entities
-                    writer.update_document(**document_fields(clipping, record))
-                    doc["e"] = _written(entities)
+                if everything:
+                    docs = searcher.all_stored_fields()
+                else:
+                    wanted = query.Or([query.Term("entities", name) for name in names])
+                    docs = (hit.fields() for hit in searcher.search(wanted, limit=None))
+                for fields in docs:
+                    self._retag(writer, fields)
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
-        self.report.clippings_retagged = len(stale)
+
+    def _retag(self, writer, fields: dict) -> None:
+        clipping = tag(_clipping_from_fields(fields), self.gazetteer)
+        clipping.entities = self.table.entities_for(clipping.mentions)
+        if _written(clipping.entities) != fields.get("tagged"):
+            record = self.records.get(clipping.path)
+            if record is not None:
+                writer.update_document(**document_fields(clipping, record))
+                self.report.clippings_retagged += 1
 
     def _save(self) -> None:
         ix = store.open_index(self.index_dir)
@@ -257,6 +279,7 @@ def document_fields(clipping: Clipping, record: FileRecord) -> dict:
         "url": clipping.url,
         "collection": clipping.collection,
         "fingerprint": (record.size, record.mtime_ns, record.sha256),
+        "tagged": _written(clipping.entities),
     }
     return {name: value for name, value in fields.items() if value is not None}
 
@@ -281,26 +304,9 @@ def _clipping_from_fields(fields: dict) -> Clipping:
     )
 
 
-def _doc_record(clipping: Clipping) -> dict:
-    return {
-        "n": clipping.number,
-        "m": [[m.surface, m.type, m.entity] for m in clipping.mentions],
-        "a": [list(pair) for pair in clipping.acronyms],
-        "e": _written(clipping.entities),
-    }
-
-
 def _written(entities: list) -> list[list[str]]:
     """What the index holds of a clipping's entities: names and types."""
     return [[e.name, e.type] for e in entities]
-
-
-def _mentions(doc: dict) -> list[Mention]:
-    return [Mention(*m) for m in doc["m"]]
-
-
-def _acronyms(doc: dict) -> list[tuple[str, str]]:
-    return [tuple(pair) for pair in doc["a"]]
 
 
 def _index_and_records(index_dir: Path, rebuild: bool):

@@ -204,3 +204,26 @@ def test_feed_readers_see_new_clippings_after_a_reindex(corpus, tmp_path):
     update_index(corpus, index)
     after = client.get("/feed.atom").get_data(as_text=True)
     assert after.index("Camels arrive") < after.index("MKO members protest in Paris")
+
+
+def test_a_run_with_nothing_to_do_commits_nothing(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    generation = store.open_index(index).latest_generation()
+    update_index(corpus, index)
+    assert store.open_index(index).latest_generation() == generation
+
+
+def test_a_changed_file_takes_its_old_names_out_of_the_entity_table(corpus, tmp_path):
+    index = tmp_path / "index"
+    (corpus / "zanzibar.txt").write_text("Zanzibar note\n\nOfficials in Zanzibar met on Monday.\n")
+    update_index(corpus, index)
+    engine = SearchEngine(index)
+    assert "Zanzibar" in {e.name for e in engine.entities()}
+    engine.close()
+    (corpus / "zanzibar.txt").write_text("Quiet note\n\nNothing happened on Monday.\n")
+    update_index(corpus, index)
+    engine = SearchEngine(index)
+    assert "Zanzibar" not in {e.name for e in engine.entities()}
+    assert engine.entity("Zanzibar") is not None  # the name is still known, with no clipping
+    engine.close()
