@@ -53,5 +53,13 @@ class Clipping:
         return {"path": self.path, "id": self.id, **data}
 
 
+@dataclass
+class Skipped:
+    """A file left out of the index, with the one-line reason shown to the user."""
+
+    path: str
+    reason: str
+
+
 class BadFile(Exception):
     """A clipping file that cannot be used; the message is the one-line reason shown to the user."""

@@ -6,18 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.aliases import EntityTable
-from indexer.clipping import BadFile, Clipping
+from indexer.clipping import BadFile, Clipping, Skipped
 from indexer.entities import Gazetteer
 from indexer.parse_html import parse_html
 from indexer.parse_text import parse_text
 from indexer.read import decode, find_files, kind_of, read_clipping_bytes
 from indexer.tagging import tag
-
-
-@dataclass
-class Skipped:
-    path: str
-    reason: str
 
 
 @dataclass

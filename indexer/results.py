@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+SORTS = ("relevance", "newest", "oldest")
+
 
 @dataclass
 class Hit:

@@ -24,6 +24,7 @@ from indexer.facets import CachedOverlapFacet, SegmentListCache
 from indexer.names import name_key
 from indexer.query import parse_query, without_filters
 from indexer.results import (
+    SORTS,
     ClippingDetail,
     EntityCount,
     FacetValue,
@@ -32,7 +33,6 @@ from indexer.results import (
     SearchResults,
 )
 
-SORTS = ("relevance", "newest", "oldest")
 PAGE_SIZE = 10
 FACET_LIMIT = 12
 SNIPPET_CHARS = 240

@@ -23,13 +23,11 @@ from whoosh.writing import CLEAR
 
 from indexer import store
 from indexer.aliases import EntityTable
-from indexer.clipping import BadFile, Clipping
+from indexer.clipping import BadFile, Clipping, Skipped
 from indexer.entities import GAZETTEER_NAME, Gazetteer
-from indexer.parse import Skipped, parse_bytes
 from indexer.read import find_files, read_clipping_bytes
 from indexer.schema import clipping_schema
 from indexer.store import FileRecord
-from indexer.tagging import tag
 
 # Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
@@ -187,6 +185,8 @@ class _Run:
 
     def _stored_clippings(self, searcher, rel: str) -> list[Clipping]:
         """A file's clippings as the index holds them, with their names found again."""
+        from indexer.tagging import tag
+
         hits = searcher.search(query.Term("path", rel), limit=None)
         return [tag(_clipping_from_fields(hit.fields()), self.gazetteer) for hit in hits]
 
@@ -208,6 +208,8 @@ class _Run:
 
     def _retag_all_texts(self) -> None:
         """The gazetteer changed: find names again in every unchanged clipping's stored text."""
+        from indexer.tagging import tag
+
         with self.ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 if fields["path"] in self.records:
@@ -238,6 +240,8 @@ class _Run:
             raise
 
     def _retag(self, writer, fields: dict) -> None:
+        from indexer.tagging import tag
+
         clipping = tag(_clipping_from_fields(fields), self.gazetteer)
         clipping.entities = self.table.entities_for(clipping.mentions)
         if _written(clipping.entities) != fields.get("tagged"):
@@ -348,6 +352,8 @@ def _init_worker(gazetteer: Gazetteer) -> None:
 
 
 def _parse_one(item: tuple[str, Path]) -> _Parsed:
+    from indexer.parse import parse_bytes  # the parsers load only when a file needs them
+
     rel, path = item
     try:
         stat = path.stat()
@@ -356,6 +362,8 @@ def _parse_one(item: tuple[str, Path]) -> _Parsed:
         return _Parsed(rel, FileRecord(0, 0, "", skipped=_reason(error)), [])
     record = FileRecord(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
     try:
+        from indexer.tagging import tag
+
         clippings = [tag(c, _worker_gazetteer) for c in parse_bytes(data, path, rel)]
     except BadFile as error:
         record.skipped = str(error)

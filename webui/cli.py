@@ -12,12 +12,11 @@ import click
 from indexer import store
 from indexer.clipping import BadFile
 from indexer.entities import ENTITY_TYPES, GAZETTEER_NAME, Gazetteer
-from indexer.parse import parse_paths
 from indexer.query import SYNTAX_HINT, QueryError
-from indexer.search import SORTS, SearchEngine
-from indexer.stats import index_stats
-from indexer.update import UpdateReport, update_index
-from webui.export import csv_lines
+from indexer.results import SORTS
+
+# Commands import the heavy parts of the engine (parsers, searcher) when they run, so that
+# `clippings index` with nothing to do, or `--help`, starts at once.
 
 corpus_option = click.option(
     "--corpus",
@@ -62,6 +61,8 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index_command(corpus: Path, index_dir: Path, rebuild: bool, quiet: bool) -> None:
     """Build or update the index (incremental: only new, changed and deleted files)."""
+    from indexer.update import update_index
+
     if not corpus.is_dir():
         raise UsageError(f"corpus folder {corpus} does not exist")
     try:
@@ -86,7 +87,7 @@ def _progress(total: int):
     return tick
 
 
-def _summary(report: UpdateReport) -> str:
+def _summary(report) -> str:
     lines = [
         f"{report.files_seen} files seen: {report.added} added, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.removed} removed, {len(report.skipped)} skipped",
@@ -123,6 +124,8 @@ def search_command(
     as_csv: bool,
 ) -> None:
     """Search the index; QUERY uses the syntax of the search page."""
+    from webui.export import csv_lines
+
     engine = _engine(index_dir)
     try:
         results = engine.search(query, page=page, sort=sort, pagelen=limit, expand=not no_expand)
@@ -191,6 +194,8 @@ def serve_command(corpus: Path, index_dir: Path, host: str, port: int) -> None:
 @json_option
 def stats_command(index_dir: Path, as_json: bool) -> None:
     """Clippings, files, entities, date span and size of the index."""
+    from indexer.stats import index_stats
+
     try:
         stats = index_stats(index_dir)
     except store.IndexMissing as error:
@@ -260,6 +265,8 @@ def _toml_entry(entity) -> str:
 @json_option
 def parse_command(paths: tuple[Path, ...], corpus: Path, as_json: bool) -> None:
     """Show what the indexer sees in files or folders; indexes nothing."""
+    from indexer.parse import parse_paths
+
     try:
         gazetteer = Gazetteer.load(corpus / GAZETTEER_NAME)
     except BadFile as error:
@@ -279,7 +286,9 @@ def parse_command(paths: tuple[Path, ...], corpus: Path, as_json: bool) -> None:
     click.echo(f"{len(report.clippings)} clippings, {len(report.skipped)} files skipped")
 
 
-def _engine(index_dir: Path) -> SearchEngine:
+def _engine(index_dir: Path):
+    from indexer.search import SearchEngine
+
     try:
         return SearchEngine(index_dir)
     except store.IndexMissing as error:

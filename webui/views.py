@@ -18,8 +18,7 @@ from flask import (
 
 from indexer.entities import ENTITY_TYPES
 from indexer.query import SYNTAX_HINT, QueryError, active_filters, without_filters
-from indexer.results import SearchResults
-from indexer.search import SORTS
+from indexer.results import SORTS, SearchResults
 from indexer.store import IndexMissing
 from webui.app import engine
 from webui.export import atom_feed, csv_lines, json_chunks
