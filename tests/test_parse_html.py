@@ -8,10 +8,13 @@ figures the benchmark prints measure the same thing.
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
+import lxml.html
 import pytest
 
+import indexer.parse_html as parse_html_module
 from indexer.clipping import BadFile
 from indexer.parse_html import parse_html
 
@@ -235,6 +238,155 @@ def test_date_sources(head, body, date):
     (clipping,) = parse_html(page(head, body + FERRY_TEXT), "t.html")
     assert clipping.date == date
     assert clipping.date_source == ("metadata" if date else None)
+
+
+DATE_FIXTURES = Path(__file__).parent / "fixtures" / "dates"
+EXPECTED_DATES = json.loads((DATE_FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(name for name in EXPECTED_DATES["clippings"] if name.startswith("pages/")),
+)
+def test_date_fixture_pages(name):
+    clippings = parse_html((DATE_FIXTURES / name).read_text(encoding="utf-8"), name)
+    expected = [tuple(pair) for pair in EXPECTED_DATES["clippings"][name]]
+    assert [(c.date, c.date_source) for c in clippings] == expected
+
+
+@pytest.mark.parametrize(
+    "head,body,date,date_source",
+    [
+        # htmldate reads markup our metadata pass does not: a dated byline, abbr, a <time> list.
+        (
+            "",
+            '<div class="byline">By Jane Doe, <span class="date">8 April 2011</span></div>',
+            "2011-04-08",
+            "metadata",
+        ),
+        (
+            "",
+            '<p class="meta">Posted <abbr class="published" title="2011-04-08T10:00:00">'
+            "Friday</abbr></p>",
+            "2011-04-08",
+            "metadata",
+        ),
+        (
+            '<meta name="article:publicationdate" content="Fri Apr 08 21:30:09 EST 2011">',
+            "",
+            "2011-04-08",
+            "metadata",
+        ),
+        # The URL path when the markup names no day.
+        (
+            '<link rel="canonical" href="https://news.example.com/2011/04/08/ferry">',
+            "",
+            "2011-04-08",
+            "url",
+        ),
+        (
+            '<meta property="og:url" content="https://news.example.com/2011-04-08/ferry">',
+            "",
+            "2011-04-08",
+            "url",
+        ),
+        # Metadata wins over the URL path.
+        (
+            '<meta property="article:published_time" content="2011-04-07T22:00:00Z">'
+            '<link rel="canonical" href="https://news.example.com/2011/04/08/ferry">',
+            "",
+            "2011-04-07",
+            "metadata",
+        ),
+        # A wire-style dateline atop the text, when neither markup nor URL names a day.
+        ("", "<p>GENEVA, 13 September 2011 — The agency said.</p>", "2011-09-13", "dateline"),
+        (
+            '<link rel="canonical" href="https://news.example.com/2011/09/14/ferry">',
+            "<p>GENEVA, 13 September 2011 — The agency said.</p>",
+            "2011-09-14",
+            "url",
+        ),
+        # Nothing htmldate would guess: an image's upload day, a modified time, a copyright year,
+        # a month, a photo caption, a date in the running text, the site header's today.
+        (
+            '<meta property="og:image" content="https://cdn.example.com/2016/04/05/a.jpg">',
+            "",
+            None,
+            None,
+        ),
+        (
+            '<meta property="article:modified_time" content="2025-01-07T09:08:22+00:00">',
+            "",
+            None,
+            None,
+        ),
+        ("", "<footer>&copy; 2011 Coastal Wire</footer>", None, None),
+        ("", '<div class="date">April 2011</div>', None, None),
+        ('<meta property="article:published_time" content="2011-04">', "", None, None),
+        (
+            "",
+            "<figure><figcaption>A file photo of 28 March 2009.</figcaption></figure>",
+            None,
+            None,
+        ),
+        ("", "<p>The licence was renewed on 2011-04-08 after a debate.</p>", None, None),
+        ("", '<header><span class="date">Friday, 8 April 2011</span></header>', None, None),
+        ("", '<script>var build = {"date": "2011-04-08 10:00:00"};</script>', None, None),
+    ],
+)
+def test_dates_beyond_our_metadata(head, body, date, date_source):
+    (clipping,) = parse_html(page(head, body + FERRY_TEXT), "t.html")
+    assert (clipping.date, clipping.date_source) == (date, date_source)
+
+
+@pytest.mark.parametrize(
+    "lang,order,date",
+    [
+        ("en-US", "dmy", "2014-05-08"),  # the page's own locale decides: month first
+        ("en-us", "dmy", "2014-05-08"),
+        ("en-GB", "mdy", "2014-08-05"),
+        ("fr", "mdy", "2014-08-05"),
+        ("en", "dmy", "2014-08-05"),  # no region: the configured order
+        ("en", "mdy", "2014-05-08"),
+        (None, "mdy", "2014-05-08"),
+    ],
+)
+def test_numeric_metadata_dates_follow_the_page_language(monkeypatch, lang, order, date):
+    monkeypatch.setenv("CLIPPINGS_DATE_ORDER", order)
+    html = page('<meta name="publish_date" content="05/08/2014 07:01:00">', FERRY_TEXT)
+    if lang:
+        html = html.replace("<html>", f'<html lang="{lang}">')
+    (clipping,) = parse_html(html, "t.html")
+    assert (clipping.date, clipping.date_source) == (date, "metadata")
+
+
+def test_htmldate_reads_a_month_first_byline_only_in_a_month_first_page():
+    body = '<div class="byline"><span class="date">3/09/15 8:00am</span></div>' + FERRY_TEXT
+    html = page("", body).replace("<html>", '<html lang="en-US">')
+    (clipping,) = parse_html(html, "t.html")
+    # htmldate reads 3/09/15 day first (3 September); the page is US English: no day rather
+    # than a wrong one.
+    assert clipping.date is None
+
+
+def test_htmldate_runs_only_when_the_metadata_names_no_day(monkeypatch):
+    calls = []
+
+    def fake_find_date(tree, **settings):
+        calls.append((tree, settings))
+        return None
+
+    monkeypatch.setattr(parse_html_module, "find_date", fake_find_date)
+    parse_html(page('<meta name="date" content="2011-04-08">', FERRY_TEXT), "t.html")
+    assert calls == []
+    parse_html(page("", FERRY_TEXT), "t.html")
+    [(tree, settings)] = calls
+    # A parsed lxml tree, never the page string (find_date fetches a string that looks like
+    # a URL); no free-text search; the URL is our own step.
+    assert isinstance(tree, lxml.html.HtmlElement)
+    assert settings["extensive_search"] is False
+    assert settings["original_date"] is True
+    assert settings["url"] == ""
 
 
 # --- source and url -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -348,3 +349,145 @@ def test_title_only_file():
     with pytest.raises(BadFile) as caught:
         parse("title-only.txt")
     assert str(caught.value) == "no text after the title"
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+DATE_FIXTURES = Path(__file__).parent / "fixtures" / "dates"
+EXPECTED_DATES = json.loads((DATE_FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name in EXPECTED_DATES["clippings"] if name.startswith("text/"))
+)
+def test_date_fixture_clippings(name):
+    clippings = parse_text((DATE_FIXTURES / name).read_text(encoding="utf-8"), name)
+    expected = [tuple(pair) for pair in EXPECTED_DATES["clippings"][name]]
+    assert [(c.date, c.date_source) for c in clippings] == expected
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Date: 2011-04-08",
+        "Date: 8 April 2011",
+        "date: April 8, 2011",
+        "Date: Friday, April 8, 2011",
+        "Date: Fri 8 Apr 2011 10:15 BST",
+        "Date: 08/04/2011",
+        "Published: 8 April 2011",
+        "Published: Fri, 08 Apr 2011 10:00:00 GMT",
+        "Posted: April 8, 2011",
+        "Posted on: Friday 8 April 2011",
+        "Posted on April 8, 2011",
+        "Posted on Friday, 8 April 2011 at 10:15 am",
+        "Published on 8 April 2011",
+    ],
+)
+def test_date_header_lines(monkeypatch, header):
+    monkeypatch.delenv("CLIPPINGS_DATE_ORDER", raising=False)  # 08/04/2011: day first
+    for text in (f"Talks resume\n{header}\n\nBody.", f"{header}\nTalks resume\n\nBody."):
+        [clipping] = parse_text(text, "clip.txt")
+        assert (clipping.title, clipping.body) == ("Talks resume", "Body.")
+        assert (clipping.date, clipping.date_source) == ("2011-04-08", "header")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Posted on the wall of the camp were the names of the missing.",
+        "Posted on April 8, 2011 by Jane Doe",  # more than a date: a body line
+        "Published on a Friday, the report surprised nobody.",
+    ],
+)
+def test_lines_that_only_look_like_posted_on_headers_stay_in_the_body(line):
+    [clipping] = parse_text(f"Talks resume\n{line}\n\nBody.", "clip.txt")
+    assert clipping.body == f"{line}\n\nBody."
+    assert (clipping.date, clipping.date_source) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "body, date",
+    [
+        ("BAGHDAD, April 8, 2011 (Reuters) - Iraq said the camp would close.", "2011-04-08"),
+        (
+            "GENEVA, 13 September 2011 — The UN agency said it would examine each claim.",
+            "2011-09-13",
+        ),
+        ("WASHINGTON (AP) — Friday, April 8, 2011 — The Senate voted.", "2011-04-08"),
+        ("8 April 2011 — BAGHDAD — Iraq said the camp would close.", "2011-04-08"),
+        ("Friday, April 8, 2011\n\nIraq said the camp would close.", "2011-04-08"),
+    ],
+)
+def test_dateline_dates(body, date):
+    [clipping] = parse_text(f"Iraq sets a deadline\n\n{body}\n", "clip.txt")
+    assert (clipping.date, clipping.date_source) == (date, "dateline")
+    assert clipping.body.startswith(body.split("\n")[0])  # the dateline stays in the body
+
+
+@pytest.mark.parametrize(
+    "lines, date, source",
+    [
+        # A header line beats the dateline, the dateline beats the URL.
+        (
+            ["Date: 2011-04-09", "", "BAGHDAD, April 8, 2011 (Reuters) - Text."],
+            "2011-04-09",
+            "header",
+        ),
+        (
+            [
+                "URL: https://wire.example.com/2011/04/07/a",
+                "",
+                "BAGHDAD, April 8, 2011 (Reuters) - T.",
+            ],
+            "2011-04-08",
+            "dateline",
+        ),
+        (
+            ["URL: https://wire.example.com/2011/04/07/a", "", "BAGHDAD - Text."],
+            "2011-04-07",
+            "url",
+        ),
+        (
+            ["Link: https://wire.example.com/news/20110407-camp.html", "", "Text."],
+            "2011-04-07",
+            "url",
+        ),
+        # A header that names no day falls through to the next source.
+        (
+            ["Date: April 2011", "", "BAGHDAD, April 8, 2011 (Reuters) - Text."],
+            "2011-04-08",
+            "dateline",
+        ),
+        (
+            ["Date: 2031-04-08", "URL: https://wire.example.com/2011/04/07/a", "", "Text."],
+            "2011-04-07",
+            "url",
+        ),
+        # Nothing to go on: undated, never today, never a number from the text.
+        (["Date: sometime last spring", "", "Flight 447 carried 228 people in 2011."], None, None),
+        (["URL: https://wire.example.com/2011/04/camp", "", "Text of 12/34/5678."], None, None),
+    ],
+)
+def test_date_sources_in_order(lines, date, source):
+    [clipping] = parse_text("\n".join(["Iraq sets a deadline", *lines]), "clip.txt")
+    assert (clipping.date, clipping.date_source) == (date, source)
+
+
+def test_read_more_links_date_their_item():
+    text = "First title\nBody.\nRead more: https://example.com/2011/04/08/a\nSecond title\nBody.\n"
+    clippings = parse_text(text, "digest.txt")
+    assert [(c.date, c.date_source) for c in clippings] == [("2011-04-08", "url"), (None, None)]
+
+
+def test_a_date_late_in_the_body_is_not_the_clippings_date():
+    body = "The camp has stood for decades and its residents refuse to leave. " * 4
+    [clipping] = parse_text(f"Talks resume\n\n{body}\n\nOn 8 April 2011 — talks failed.", "c.txt")
+    assert (clipping.date, clipping.date_source) == (None, None)
+
+
+@pytest.mark.parametrize("order, date", [("dmy", "2011-04-08"), ("mdy", "2011-08-04")])
+def test_numeric_header_dates_follow_the_configured_order(monkeypatch, order, date):
+    monkeypatch.setenv("CLIPPINGS_DATE_ORDER", order)
+    [clipping] = parse_text("Talks resume\nDate: 08/04/2011\n\nBody.", "clip.txt")
+    assert clipping.date == date

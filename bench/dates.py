@@ -1,0 +1,289 @@
+"""Publication-date quality: our dates beside htmldate alone, as correct / wrong / missing.
+
+Run: .venv/bin/python bench/dates.py [--json out.json]
+
+Three sets of pages:
+- Readability's test pages whose expected-metadata.json has a publishedTime (gold: the calendar
+  day of that ISO string as the page states it, i.e. its date part);
+- our own fixtures, tests/fixtures/dates (HTML pages and text clippings; gold in expected.json,
+  null where the clipping states no publication date and must stay undated);
+- the URL-dated pages of the article-extraction benchmark, a silver set for the htmldate step
+  (silver: the day the URL path spells out; the methods scored there never see the URL).
+
+A wrong date is worse than a missing one, so the two are counted apart; on undated gold a date
+is "invented". The tests import `fixture_tallies` and `readability_tallies` for their floors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "dates"
+OUTCOMES = ("correct", "wrong", "missing", "kept undated", "invented")
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def shared_dir() -> Path:
+    """The shared corpora folder: $CLIPPINGS_SHARED, else ../shared beside the repository."""
+    return Path(os.environ.get("CLIPPINGS_SHARED") or ROOT / ".." / "shared")
+
+
+def outcome(predicted: str | None, gold: str | None) -> str:
+    """How one predicted day compares with the gold day (None: the clipping is undated)."""
+    if gold is None:
+        return "kept undated" if predicted is None else "invented"
+    if predicted is None:
+        return "missing"
+    return "correct" if predicted == gold else "wrong"
+
+
+def gunzip(path: Path) -> str:
+    with gzip.open(path) as file:
+        return file.read().decode("utf-8", "replace")
+
+
+# --- methods: one page in, one day out ---------------------------------------------------------
+
+
+def date_of_parse_html(html: str) -> str | None:
+    """Our date of the page: the first clipping's (a listing page has one per item)."""
+    from indexer.clipping import BadFile
+    from indexer.parse_html import parse_html
+
+    try:
+        return parse_html(html, "page.html")[0].date
+    except BadFile:
+        return None
+
+
+def date_of_htmldate(**settings) -> Callable[[str], str | None]:
+    """htmldate alone with these settings (the page's own canonical URL included)."""
+
+    def find(html: str) -> str | None:
+        import lxml.html
+        from htmldate import find_date
+
+        # A tree, not the string: find_date downloads a string that looks like a URL.
+        return find_date(lxml.html.document_fromstring(html.encode("utf-8")), **settings)
+
+    return find
+
+
+def date_of_markup_step(*, extensive_search: bool) -> Callable[[str], str | None]:
+    """Our htmldate step alone (no metadata, no URL), as parse_html runs it or extensive."""
+
+    def find(html: str) -> str | None:
+        from indexer.parse_html import _markup_date
+
+        return _markup_date(html, extensive_search=extensive_search)
+
+    return find
+
+
+def date_of_metadata(html: str) -> str | None:
+    """Our metadata step alone."""
+    from bs4 import BeautifulSoup
+
+    from indexer.parse_html import _jsonld_documents, _metadata_date
+
+    soup = BeautifulSoup(html, "lxml")
+    return _metadata_date(soup, _jsonld_documents(soup))
+
+
+PAGE_METHODS: dict[str, Callable[[str], str | None]] = {
+    "parse_html": date_of_parse_html,
+    "htmldate default": date_of_htmldate(),
+    "htmldate original_date": date_of_htmldate(original_date=True),
+    "our htmldate step": date_of_markup_step(extensive_search=False),
+    "our step, extensive": date_of_markup_step(extensive_search=True),
+}
+SILVER_METHODS: dict[str, Callable[[str], str | None]] = {
+    "our metadata step": date_of_metadata,
+    "our htmldate step": date_of_markup_step(extensive_search=False),
+    "our step, extensive": date_of_markup_step(extensive_search=True),
+    "htmldate fast, raw page": date_of_htmldate(
+        extensive_search=False, original_date=True, url="", min_date="1900-01-01"
+    ),
+}
+
+
+# --- the page sets -----------------------------------------------------------------------------
+
+
+def readability_pages() -> list[tuple[str, str, str]]:
+    """(name, html, gold day) of Readability's test pages that have a publishedTime."""
+    root = shared_dir() / "corpora" / "readability-test-pages" / "pages"
+    pages = []
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        meta = json.loads((folder / "expected-metadata.json").read_text(encoding="utf-8"))
+        if meta.get("publishedTime"):
+            pages.append(
+                (folder.name, gunzip(folder / "source.html.gz"), meta["publishedTime"][:10])
+            )
+    return pages
+
+
+def silver_pages() -> list[tuple[str, str, str]]:
+    """(url, html, the URL's day) of the article-extraction benchmark pages with a dated URL."""
+    from indexer.dates import date_in_url
+
+    root = shared_dir() / "corpora" / "article-extraction-benchmark"
+    if not (root / "ground-truth.json").is_file():
+        return []
+    gold = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for doc_id, entry in sorted(gold.items()):
+        day = date_in_url(entry["url"])
+        if day:
+            pages.append((entry["url"], gunzip(root / "html" / f"{doc_id}.html.gz"), day))
+    return pages
+
+
+def fixture_clippings() -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+    """(clipping id, gold day, gold source, our day, our source) of every fixture clipping."""
+    from indexer.parse_html import parse_html
+    from indexer.parse_text import parse_text
+
+    expected = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))["clippings"]
+    rows = []
+    for name, gold in sorted(expected.items()):
+        text = (FIXTURES / name).read_text(encoding="utf-8")
+        parse = parse_html if name.endswith(".html") else parse_text
+        clippings = parse(text, name)
+        for n, (day, source) in enumerate(gold):
+            ours = clippings[n] if n < len(clippings) else None
+            rows.append(
+                (f"{name}#{n + 1}", day, source, ours and ours.date, ours and ours.date_source)
+            )
+    return rows
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def tally(pairs: list[tuple[str | None, str | None]]) -> dict[str, int]:
+    """Counts of each outcome over (predicted, gold) pairs."""
+    counts = Counter(outcome(predicted, gold) for predicted, gold in pairs)
+    return {name: counts[name] for name in OUTCOMES if counts[name] or name in OUTCOMES[:3]}
+
+
+def bench_pages(pages: list[tuple[str, str, str | None]], methods: dict) -> dict:
+    """Outcome counts and mean milliseconds per method, plus our misses."""
+    report, misses = {}, []
+    for name, method in methods.items():
+        pairs, times = [], []
+        for page, html, gold in pages:
+            start = time.perf_counter()
+            predicted = method(html)
+            times.append((time.perf_counter() - start) * 1000)
+            pairs.append((predicted, gold))
+            if name == next(iter(methods)) and predicted != gold:
+                misses.append({"page": page, "got": predicted, "expected": gold})
+        report[name] = {**tally(pairs), "mean_ms": round(statistics.fmean(times), 1)}
+    return {"pages": len(pages), "methods": report, "misses": misses}
+
+
+def readability_tallies() -> dict[str, int] | None:
+    """parse_html's outcome counts on the Readability pages, or None when the corpus is absent."""
+    pages = readability_pages()
+    if not pages:
+        return None
+    return tally([(date_of_parse_html(html), gold) for _, html, gold in pages])
+
+
+def fixture_tallies() -> dict[str, dict[str, int]]:
+    """Outcome counts of our dates on the fixtures, and of exact (day, source) agreement."""
+    rows = fixture_clippings()
+    return {
+        "dates": tally([(ours, gold) for _, gold, _, ours, _ in rows]),
+        "sources": {
+            "right": sum(
+                (day, source) == (ours, our_source) for _, day, source, ours, our_source in rows
+            ),
+            "clippings": len(rows),
+        },
+    }
+
+
+def bench_fixtures() -> dict:
+    """Our dates on every fixture clipping, and htmldate alone on the fixture pages."""
+    rows = fixture_clippings()
+    pages = [
+        (name, (FIXTURES / name.split("#")[0]).read_text(encoding="utf-8"), gold)
+        for name, gold, _, _, _ in rows
+        if name.endswith(".html#1")
+    ]
+    return {
+        "clippings": len(rows),
+        "ours": fixture_tallies(),
+        "wrong_rows": [
+            {"clipping": name, "got": [ours, our_source], "expected": [day, source]}
+            for name, day, source, ours, our_source in rows
+            if (day, source) != (ours, our_source)
+        ],
+        "pages": bench_pages(pages, PAGE_METHODS),
+    }
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def print_table(title: str, result: dict) -> None:
+    print(f"\n{title}, {result['pages']} pages")
+    print(f"{'method':<26}{'correct':>8}{'wrong':>7}{'missing':>9}{'invented':>10}{'mean ms':>9}")
+    for name, row in result["methods"].items():
+        print(
+            f"{name:<26}{row['correct']:>8}{row['wrong']:>7}{row['missing']:>9}"
+            f"{row.get('invented', 0):>10}{row['mean_ms']:>9.1f}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Score the three page sets, print the tables, optionally save everything as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the full results to this file")
+    args = parser.parse_args(argv)
+    results = {"fixtures": bench_fixtures()}
+    fixtures = results["fixtures"]
+    dates, sources = fixtures["ours"]["dates"], fixtures["ours"]["sources"]
+    print(
+        f"Fixtures (tests/fixtures/dates), {fixtures['clippings']} clippings, parse_html/parse_text"
+    )
+    print("  " + ", ".join(f"{name} {count}" for name, count in dates.items()))
+    print(f"  day and date_source both right: {sources['right']}/{sources['clippings']}")
+    for row in fixtures["wrong_rows"]:
+        print(f"  off {row['clipping']}: got {row['got']}, expected {row['expected']}")
+    print_table("Fixture pages, page date (first clipping)", fixtures["pages"])
+    readability = readability_pages()
+    if readability:
+        results["readability"] = bench_pages(readability, PAGE_METHODS)
+        print_table("Readability test pages with a publishedTime", results["readability"])
+        for miss in results["readability"]["misses"]:
+            print(f"  parse_html {miss['page']}: got {miss['got']}, expected {miss['expected']}")
+    else:
+        print(f"\nReadability test pages: not found under {shared_dir()} (set CLIPPINGS_SHARED)")
+    silver = silver_pages()
+    if silver:
+        results["silver"] = bench_pages(silver, SILVER_METHODS)
+        print_table(
+            "Extraction-benchmark pages with a dated URL (silver: the URL's day)", results["silver"]
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

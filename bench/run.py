@@ -1,0 +1,1156 @@
+"""Speed benchmark "Fast at 100,000 clippings": our product against SQLite FTS5 and naive Whoosh.
+
+Run (from the repository root):
+
+    .venv/bin/python bench/run.py [--n 100000] [--seed 2004] [--corpus DIR] [--work DIR]
+                                  [--json out.json] [--queries 200] [--skip-http]
+                                  [--http-requests 400] [--http-seconds 60]
+
+One run does everything on one folder:
+
+1. Builds a reproducible folder of N clippings from `../shared/corpora/agnews` (`bench/corpus.py`;
+   env CLIPPINGS_SHARED moves the shared folder) under `--work` (default `bench/out/`), unless
+   `--corpus DIR` is given (used as it is) or the work folder already holds the folder built for
+   the same N and seed.
+2. Indexes it as a user does, each command a subprocess of the installed CLI:
+   `clippings index --rebuild --quiet` (wall time, clippings/s, peak RSS of the whole process
+   tree sampled every 0.1 s with psutil, the largest single process, CPU seconds, index size),
+   then a no-op `clippings index`.
+3. Parses every file with our parser (2 processes) and builds the two baselines from the same
+   clippings (`bench/baselines.py`): SQLite FTS5 and Whoosh used naively; parse time and write
+   time apart.
+4. Runs a seeded mix of queries (200 by default; kinds: single terms of rare, medium and
+   frequent document frequency, two-term AND, phrases from titles, `title:` terms, `entity:`
+   names from the index, date filters alone, a term with a date filter, newest-first term
+   queries) through `SearchEngine.search`, FTS5 and naive Whoosh, after one warm-up pass each.
+   Kinds a baseline cannot express are left out for it, and each ratio compares the same
+   queries. Then through `clippings serve` on 127.0.0.1 and a free port (`GET /?q=…`, the
+   results page) with 1 and with 8 concurrent clients, each setting bounded by
+   --http-requests and --http-seconds, after a warm-up pass.
+5. Changes one file and runs `clippings index`, polling from this process an
+   `indexer.search.SearchEngine(index, refresh_seconds=0)` for a new word written into the
+   file: "searchable after" counts from the start of `clippings index`. Then changes 1% of
+   the files and reindexes. Edited files are put back as they were at the end of the run (or
+   at the start of the next one, if a run was interrupted).
+6. Prints a table: every figure, its ratio to the baselines, and the issue's targets with
+   met/missed; `--json` writes all of it, per-query latencies and totals, and machine info.
+
+Reading the figures: "full index" is compared with each baseline's parse + write time (same
+parser, same 2 cores); our indexer also finds entities and resolves their aliases, which the
+baselines do not. Query ratios compare our latencies over exactly the queries the baseline ran.
+The work folder keeps `corpus-N-sSEED/`, `index-…/`, `fts5-….sqlite`, `whoosh-naive-…/` and
+`logs-…/` (each command's output, `serve.log`). Whatever else the machine does shows in the
+figures: run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import http.client
+import itertools
+import json
+import math
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psutil
+from baselines import (
+    BaselineBuild,
+    BenchQuery,
+    DateSpan,
+    Doc,
+    Fts5Baseline,
+    NaiveWhooshBaseline,
+    ParsedCorpus,
+    folder_size,
+    parsed_corpus,
+)
+
+from corpus import CorpusInfo, build_corpus, read_marker
+from indexer.read import find_files
+from indexer.schema import STOP_WORDS
+from indexer.search import SearchEngine
+
+ROOT = Path(__file__).resolve().parents[1]
+MB = 1024 * 1024
+
+# The issue's targets.
+SEARCH_P95_MS = 10.0
+HTTP_1_P95_MS = 25.0
+HTTP_8_P95_MS = 60.0
+INDEX_VS_FTS5 = 1.2
+PEAK_RSS_MB = 600.0
+NOOP_SECONDS = 2.0
+SEARCHABLE_SECONDS = 1.0
+
+# The query mix: kind -> share of the queries.
+QUERY_KINDS = {
+    "term_rare": 0.10,
+    "term_medium": 0.10,
+    "term_frequent": 0.10,
+    "and": 0.12,
+    "phrase": 0.12,
+    "title": 0.10,
+    "entity": 0.08,
+    "date": 0.10,
+    "term_date": 0.08,
+    "newest": 0.10,
+}
+TERM_KINDS = ("term_rare", "term_medium", "term_frequent")
+SAMPLE_SECONDS = 0.1
+SEARCHABLE_WAIT_AFTER_EXIT = 5.0
+POLL_SECONDS = 0.025  # between searches for the changed file: light on 2 cores, fine enough
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Latency:
+    """Latency figures of a set of timed requests, in milliseconds."""
+
+    n: int
+    p50_ms: float | None
+    p95_ms: float | None
+    mean_ms: float | None
+    max_ms: float | None
+
+
+@dataclass
+class IndexRun:
+    """One `clippings index` subprocess."""
+
+    label: str
+    command: list[str]
+    seconds: float
+    exit_code: int
+    cpu_seconds: float  # user + system of the whole process tree
+    peak_rss_tree_mb: float  # largest sum of RSS over the process and its children
+    peak_rss_largest_mb: float  # largest RSS of any one process of the tree
+    peak_pss_tree_mb: float | None  # sampled each second as PSS: shared pages counted once
+    files_seen: int | None = None
+    added: int | None = None
+    updated: int | None = None
+    clippings_indexed: int | None = None
+    clippings_total: int | None = None
+    clippings_per_second: float | None = None
+    index_size_mb: float | None = None
+    files_changed: int = 0
+    searchable_after_seconds: float | None = None  # one changed file: found by a search after
+    output: str = ""
+
+
+@dataclass
+class QueryRun:
+    """One system answering the query mix: per-query seconds (None = not run) and totals."""
+
+    system: str
+    seconds: list[float | None]
+    totals: list[int | None]
+    errors: list[str] = field(default_factory=list)
+
+    def latency(self, indexes: list[int] | None = None) -> Latency:
+        chosen = range(len(self.seconds)) if indexes is None else indexes
+        return latency([self.seconds[i] for i in chosen if self.seconds[i] is not None])
+
+
+@dataclass
+class HttpRun:
+    """The results page under `clients` concurrent clients."""
+
+    clients: int
+    requests: int
+    errors: int
+    seconds: float
+    requests_per_second: float
+    latency: Latency
+    server_rss_mb: float | None
+
+
+@dataclass
+class Row:
+    """A line of the printed table."""
+
+    figure: str
+    value: str
+    fts5: str = ""
+    whoosh: str = ""
+    target: str = ""
+    verdict: str = ""
+
+
+@dataclass
+class Target:
+    """One of the issue's targets, our figure, and whether it is met (None: not measured)."""
+
+    name: str
+    target: str
+    value: float | None
+    met: bool | None
+
+
+def latency(seconds: list[float]) -> Latency:
+    """p50 (statistics.median), p95 (nearest rank), mean and max, in ms."""
+    if not seconds:
+        return Latency(0, None, None, None, None)
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[max(0, math.ceil(0.95 * len(ms)) - 1)]
+    return Latency(
+        len(ms),
+        round(statistics.median(ms), 3),
+        round(p95, 3),
+        round(statistics.fmean(ms), 3),
+        round(ms[-1], 3),
+    )
+
+
+# --- the machine and the command ----------------------------------------------------------------
+
+
+def machine_info() -> dict:
+    """What the figures were measured on."""
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 1024**3, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "sqlite": __import__("sqlite3").sqlite_version,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_changed_files": len((_git("status", "--porcelain") or "").splitlines()),
+    }
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=10
+        )
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def clippings_cli() -> str:
+    """The installed `clippings` console script beside this Python, else the one on PATH."""
+    beside = Path(sys.executable).parent / "clippings"
+    return str(beside) if beside.exists() else (shutil.which("clippings") or "clippings")
+
+
+# --- process-tree sampling ----------------------------------------------------------------------
+
+
+class TreeSampler:
+    """Samples the RSS of a process and its descendants every 0.1 s; keeps the peaks.
+
+    Cheap enough not to slow what it measures on 2 cores: RSS every 0.1 s, the list of
+    descendants every 0.5 s, PSS (shared pages counted once; reads smaps) every second.
+    """
+
+    def __init__(self, pid: int):
+        self.root = psutil.Process(pid)
+        self.peak_rss = self.peak_largest = self.peak_pss = 0
+        self._procs = [self.root]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        for tick in itertools.count():
+            if tick % 5 == 0:
+                self._refresh()
+            self._sample(pss=tick % 10 == 0)
+            if self._stop.wait(SAMPLE_SECONDS):
+                return
+
+    def _refresh(self) -> None:
+        with suppress(psutil.Error):
+            self._procs = [self.root, *self.root.children(recursive=True)]
+
+    def _sample(self, pss: bool) -> None:
+        total = shared_once = 0
+        for proc in self._procs:
+            try:
+                rss = proc.memory_info().rss
+                shared_once += proc.memory_full_info().pss if pss else 0
+            except psutil.Error:  # exited since the last refresh
+                continue
+            total += rss
+            self.peak_largest = max(self.peak_largest, rss)
+        self.peak_rss = max(self.peak_rss, total)
+        self.peak_pss = max(self.peak_pss, shared_once)
+
+
+# --- indexing -----------------------------------------------------------------------------------
+
+_SEEN = re.compile(
+    r"(\d+) files seen: (\d+) added, (\d+) updated, (\d+) unchanged, (\d+) removed, (\d+) skipped"
+)
+_INDEXED = re.compile(r"(\d+) clippings indexed; (\d+) in the index")
+
+
+def index_run(
+    label: str,
+    corpus: Path,
+    index: Path,
+    work: Path,
+    *,
+    rebuild: bool = False,
+    while_running: Callable[[subprocess.Popen, float], float | None] | None = None,
+) -> IndexRun:
+    """Run `clippings index` in a subprocess, sampling its process tree until it exits.
+
+    `while_running(process, started)` is called once the process has started and may return
+    the seconds after which something was observed (the searchable-change poll).
+    """
+    command = [clippings_cli(), "index", "--corpus", str(corpus), "--index", str(index), "--quiet"]
+    if rebuild:
+        command.insert(2, "--rebuild")
+    log = work / f"index-{label}.log"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    observed = None
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        with TreeSampler(process.pid) as sampler:
+            if while_running:
+                observed = while_running(process, started)
+            exit_code = process.wait()
+            seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    run = IndexRun(
+        label=label,
+        command=command,
+        seconds=round(seconds, 3),
+        exit_code=exit_code,
+        cpu_seconds=round(
+            (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2
+        ),
+        peak_rss_tree_mb=round(sampler.peak_rss / MB, 1),
+        peak_rss_largest_mb=round(sampler.peak_largest / MB, 1),
+        peak_pss_tree_mb=round(sampler.peak_pss / MB, 1) if sampler.peak_pss else None,
+        index_size_mb=round(folder_size(index) / MB, 1),
+        searchable_after_seconds=None if observed is None else round(observed, 3),
+        output=output[-4000:],
+    )
+    if seen := _SEEN.search(output):
+        run.files_seen, run.added, run.updated = (int(seen.group(i)) for i in (1, 2, 3))
+    if indexed := _INDEXED.search(output):
+        run.clippings_indexed, run.clippings_total = int(indexed.group(1)), int(indexed.group(2))
+        run.clippings_per_second = round(run.clippings_indexed / seconds, 1)
+    if exit_code != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({exit_code}):\n{output[-2000:]}")
+    return run
+
+
+def full_index(corpus: Path, index: Path, work: Path) -> IndexRun:
+    return index_run("full", corpus, index, work, rebuild=True)
+
+
+def noop_reindex(corpus: Path, index: Path, work: Path) -> IndexRun:
+    return index_run("noop", corpus, index, work)
+
+
+class CorpusEdits:
+    """Edits to corpus files, each original saved first so that `restore` puts it back."""
+
+    def __init__(self, corpus: Path, originals: Path):
+        self.corpus, self.originals = corpus, originals
+
+    def add_sentence(self, path: Path, sentence: str) -> None:
+        saved = self.originals / path.relative_to(self.corpus)
+        data = path.read_bytes()
+        if not saved.exists():
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            saved.write_bytes(data)
+        path.write_bytes(with_sentence(data, path.suffix, sentence))
+
+    def restore(self) -> int:
+        """Put every edited file back; returns how many."""
+        if not self.originals.exists():
+            return 0
+        restored = 0
+        for saved in self.originals.rglob("*"):
+            if saved.is_file():
+                shutil.copyfile(saved, self.corpus / saved.relative_to(self.originals))
+                restored += 1
+        shutil.rmtree(self.originals)
+        return restored
+
+
+def with_sentence(data: bytes, suffix: str, sentence: str) -> bytes:
+    """A file's bytes with one sentence added to its main text."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    if suffix == ".txt":
+        text = text.rstrip("\n") + f"\n\n{sentence}\n"
+    else:
+        start = max(text.find('class="article-body"'), text.find("<article"), 0)
+        end = text.find("</p>", start)
+        if end >= 0:
+            text = f"{text[:end]} {sentence}{text[end:]}"
+        else:
+            text = text.replace("</body>", f"<p>{sentence}</p></body>", 1)
+    return text.encode("utf-8", errors="surrogateescape")
+
+
+def new_word(rng: random.Random) -> str:
+    """A word no clipping holds."""
+    return "zq" + "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(9))
+
+
+def one_file_change(
+    corpus: Path, index: Path, work: Path, edits: CorpusEdits, rng: random.Random
+) -> IndexRun:
+    """Reindex after one file changed, and when a search first finds the change."""
+    path = rng.choice(find_files(corpus))
+    word = new_word(rng)
+    engine = SearchEngine(index, refresh_seconds=0)
+    edits.add_sentence(path, f"The statement also mentioned {word} twice.")
+
+    def poll(process: subprocess.Popen, started: float) -> float | None:
+        exited_at = None
+        while True:
+            try:
+                if engine.search(word).total > 0:
+                    return time.perf_counter() - started
+            except Exception:  # an index between commits: try again
+                pass
+            if exited_at is None and process.poll() is not None:
+                exited_at = time.perf_counter()
+            if (
+                exited_at is not None
+                and time.perf_counter() - exited_at > SEARCHABLE_WAIT_AFTER_EXIT
+            ):
+                return None
+            time.sleep(POLL_SECONDS)
+
+    try:
+        run = index_run("one-file", corpus, index, work, while_running=poll)
+    finally:
+        engine.close()
+    run.files_changed = 1
+    return run
+
+
+def one_percent_change(
+    corpus: Path, index: Path, work: Path, edits: CorpusEdits, rng: random.Random
+) -> IndexRun:
+    """Reindex after 1% of the files changed."""
+    files = find_files(corpus)
+    chosen = rng.sample(files, max(1, round(len(files) / 100)))
+    for path in chosen:
+        edits.add_sentence(path, f"Officials later added that {new_word(rng)} was expected.")
+    run = index_run("one-percent", corpus, index, work)
+    run.files_changed = len(chosen)
+    return run
+
+
+# --- the query mix ------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def doc_words(doc: Doc) -> set[str]:
+    """The distinct plain words of a clipping worth searching for (4+ letters, no stop words)."""
+    words = _WORD.findall(f"{doc.title} {doc.body}".lower())
+    return {w for w in words if len(w) >= 4 and w not in STOP_WORDS}
+
+
+def vocabulary_bands(docs: list[Doc]) -> dict[str, list[str]]:
+    """Words by document frequency: frequent (top 1%), medium (5-15%), rare (last 30%)."""
+    frequency = Counter(word for doc in docs for word in doc_words(doc))
+    ranked = [w for w, n in sorted(frequency.items(), key=lambda x: (-x[1], x[0])) if n >= 2]
+    if not ranked:
+        ranked = sorted(frequency)
+    size = len(ranked)
+    return {
+        "frequent": ranked[: max(20, size // 100)],
+        "medium": ranked[size // 20 : max(size // 20 + 20, size * 15 // 100)],
+        "rare": ranked[size * 70 // 100 :] or ranked[-20:],
+    }
+
+
+def date_span(rng: random.Random) -> DateSpan:
+    """A month, a range of months, or a year within 2004-2005."""
+    form = rng.choice(("month", "range", "year"))
+    year = rng.choice((2004, 2005))
+    if form == "year":
+        return DateSpan(f"date:{year}", f"date:{year}*", f"{year}-01-01", f"{year + 1}-01-01")
+    first = rng.randrange(1, 13)
+    last = first if form == "month" else min(12, first + rng.randrange(1, 7))
+    end_year, end_month = (year + 1, 1) if last == 12 else (year, last + 1)
+    end = f"{end_year}-{end_month:02d}-01"
+    start = f"{year}-{first:02d}-01"
+    if form == "month":
+        return DateSpan(f"date:{year}-{first:02d}", f"date:{year}-{first:02d}*", start, end)
+    last_day = f"{year}-{last:02d}-{calendar.monthrange(year, last)[1]:02d}"
+    return DateSpan(f"date:[{start} to {last_day}]", f"date:[{start} TO {last_day}]", start, end)
+
+
+def title_phrase(rng: random.Random, docs: list[Doc]) -> tuple[str, ...]:
+    """2-3 consecutive plain words of a real title, none of them a stop word."""
+    for _ in range(1000):
+        words = rng.choice(docs).title.split()
+        length = rng.choice((2, 3))
+        starts = [
+            i
+            for i in range(len(words) - length + 1)
+            if all(w.isalpha() and w.lower() not in STOP_WORDS for w in words[i : i + length])
+        ]
+        if starts:
+            start = rng.choice(starts)
+            return tuple(w.lower() for w in words[start : start + length])
+    return ("news", "report")
+
+
+def query_mix(
+    docs: list[Doc], entity_names: list[str], count: int, rng: random.Random
+) -> list[BenchQuery]:
+    """`count` queries of every kind in QUERY_KINDS, in their shares, shuffled."""
+    bands = vocabulary_bands(docs)
+    searchable = [w for band in ("frequent", "medium") for w in bands[band]]
+    known = {*searchable, *bands["rare"]}
+
+    def two_words() -> tuple[str, ...]:
+        for _ in range(100):
+            words = sorted(doc_words(rng.choice(docs)) & known)
+            if len(words) >= 2:
+                return tuple(rng.sample(words, 2))
+        return tuple(rng.sample(searchable, 2))
+
+    def title_word() -> str:
+        for _ in range(100):
+            words = [w for w in _WORD.findall(rng.choice(docs).title.lower()) if len(w) >= 4]
+            words = [w for w in words if w not in STOP_WORDS]
+            if words:
+                return rng.choice(words)
+        return rng.choice(searchable)
+
+    makers: dict[str, Callable[[], BenchQuery]] = {
+        "term_rare": lambda: BenchQuery("term_rare", (rng.choice(bands["rare"]),)),
+        "term_medium": lambda: BenchQuery("term_medium", (rng.choice(bands["medium"]),)),
+        "term_frequent": lambda: BenchQuery("term_frequent", (rng.choice(bands["frequent"]),)),
+        "and": lambda: BenchQuery("and", two_words()),
+        "phrase": lambda: BenchQuery("phrase", phrase=title_phrase(rng, docs)),
+        "title": lambda: BenchQuery("title", title_word=title_word()),
+        "entity": lambda: BenchQuery("entity", entity=rng.choice(entity_names)),
+        "date": lambda: BenchQuery("date", span=date_span(rng)),
+        "term_date": lambda: BenchQuery(
+            "term_date", (rng.choice(searchable),), span=date_span(rng)
+        ),
+        "newest": lambda: BenchQuery("newest", (rng.choice(searchable),), sort="newest"),
+    }
+    if not entity_names:
+        makers["entity"] = makers["term_medium"]
+    counts = {kind: max(1, round(count * share)) for kind, share in QUERY_KINDS.items()}
+    counts["term_medium"] += count - sum(counts.values())
+    queries = [makers[kind]() for kind, n in counts.items() for _ in range(max(0, n))]
+    rng.shuffle(queries)
+    return queries
+
+
+def entity_names(index: Path) -> list[str]:
+    """Entity names of the index (named in 2+ clippings), as `clippings entities` lists them."""
+    engine = SearchEngine(index)
+    try:
+        listed = engine.entities()
+    finally:
+        engine.close()
+    names = [e.name for e in listed if e.count >= 2 and '"' not in e.name]
+    return names or [e.name for e in listed if '"' not in e.name]
+
+
+# --- timing queries -----------------------------------------------------------------------------
+
+
+def timed_queries(
+    system: str,
+    queries: list[BenchQuery],
+    run: Callable[[BenchQuery], int],
+    supports: Callable[[BenchQuery], bool] = lambda q: True,
+) -> QueryRun:
+    """One warm-up pass, then each query timed once; unsupported kinds are left out."""
+    chosen = [i for i, q in enumerate(queries) if supports(q)]
+    errors = []
+    for i in chosen:
+        try:
+            run(queries[i])
+        except Exception as error:
+            errors.append(f"{queries[i].kind}: {queries[i].ours()!r}: {error}")
+    seconds: list[float | None] = [None] * len(queries)
+    totals: list[int | None] = [None] * len(queries)
+    for i in chosen:
+        started = time.perf_counter()
+        try:
+            totals[i] = run(queries[i])
+        except Exception:
+            continue
+        seconds[i] = time.perf_counter() - started
+    return QueryRun(system, seconds, totals, errors[:20])
+
+
+def engine_latencies(index: Path, queries: list[BenchQuery]) -> QueryRun:
+    """Our engine as the search page calls it: one long-lived SearchEngine, `search(q)`."""
+    engine = SearchEngine(index)
+    try:
+        return timed_queries("ours", queries, lambda q: engine.search(q.ours(), sort=q.sort).total)
+    finally:
+        engine.close()
+
+
+def baseline_latencies(baseline, queries: list[BenchQuery]) -> QueryRun:
+    return timed_queries(baseline.name, queries, baseline.search, baseline.supports)
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def served(corpus: Path, index: Path, work: Path) -> Iterator[tuple[int, psutil.Process]]:
+    """`clippings serve` on 127.0.0.1 and a free port, ready to answer; stopped afterwards."""
+    port = free_port()
+    command = [
+        clippings_cli(), "serve", "--corpus", str(corpus), "--index", str(index),
+        "--host", "127.0.0.1", "--port", str(port),
+    ]  # fmt: skip
+    with open(work / "serve.log", "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_serving(port, process)
+            yield port, psutil.Process(process.pid)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"clippings serve exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/search?q=")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"clippings serve did not answer on port {port} in {timeout} s")
+
+
+def page_path(query: BenchQuery) -> str:
+    """The results page of a query, as the search form submits it."""
+    params = {"q": query.ours()}
+    if query.sort != "relevance":
+        params["sort"] = query.sort
+    return "/?" + urlencode(params)
+
+
+def http_load(
+    port: int, paths: list[str], clients: int, max_requests: int, max_seconds: float
+) -> tuple[list[float], int, float]:
+    """`clients` threads requesting the paths in turn until either bound; keep-alive, loopback.
+
+    Returns the latencies of the successful requests, the error count and the wall time.
+    """
+    lock = threading.Lock()
+    order = itertools.cycle(paths)
+    issued = 0
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + max_seconds
+
+    def next_path() -> str | None:
+        nonlocal issued
+        with lock:
+            if issued >= max_requests or time.perf_counter() > deadline:
+                return None
+            issued += 1
+            return next(order)
+
+    def client() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while (path := next_path()) is not None:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors += 1
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors, time.perf_counter() - started
+
+
+def http_latencies(
+    corpus: Path,
+    index: Path,
+    work: Path,
+    queries: list[BenchQuery],
+    max_requests: int,
+    max_seconds: float,
+) -> list[HttpRun]:
+    """The results page with 1 and with 8 clients, after a warm-up pass with one client."""
+    paths = [page_path(q) for q in queries]
+    runs = []
+    with served(corpus, index, work) as (port, server):
+        http_load(port, paths, 1, len(paths), max_seconds)
+        for clients in (1, 8):
+            seconds, errors, wall = http_load(port, paths, clients, max_requests, max_seconds)
+            try:
+                rss = round(server.memory_info().rss / MB, 1)
+            except psutil.Error:
+                rss = None
+            runs.append(
+                HttpRun(
+                    clients=clients,
+                    requests=len(seconds) + errors,
+                    errors=errors,
+                    seconds=round(wall, 2),
+                    requests_per_second=round((len(seconds) + errors) / wall, 1) if wall else 0,
+                    latency=latency(seconds),
+                    server_rss_mb=rss,
+                )
+            )
+    return runs
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} ms" if value >= 1 else f"{value:.2f} ms"
+
+
+def _s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s" if value < 10 else f"{value:.0f} s"
+
+
+def _mb(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} MB" if value < 10 else f"{value:.0f} MB"
+
+
+def _ratio(ours: float | None, base: float | None, show: Callable[[float | None], str]) -> str:
+    if ours is None or base is None or base == 0:
+        return "-"
+    return f"{ours / base:.2f} × ({show(base)})"
+
+
+def _verdict(met: bool | None) -> str:
+    return "" if met is None else "met" if met else "MISSED"
+
+
+def targets(result: dict) -> list[Target]:
+    """The issue's targets, each with our figure and whether it is met."""
+    index, engine = result["index"], result["queries"]["ours"]
+    fts5_total = result["baselines"]["fts5"]["total_seconds"]
+    http = {run["clients"]: run["latency"]["p95_ms"] for run in result.get("http", [])}
+    by_kind = result["queries"]["by_kind"]["ours"]
+    term_p50 = result["queries"]["term_p50_ms"]
+    date_p50 = (by_kind.get("date") or {}).get("p50_ms")
+    full = index["full"]["seconds"]
+    searchable = index["one_file"]["searchable_after_seconds"]
+
+    def at_most(value, limit):
+        return None if value is None or limit is None else value <= limit
+
+    found = [
+        Target("engine search p95", f"≤ {SEARCH_P95_MS:g} ms", engine["p95_ms"],
+               at_most(engine["p95_ms"], SEARCH_P95_MS)),
+        Target("HTTP p95, 1 client", f"≤ {HTTP_1_P95_MS:g} ms", http.get(1),
+               at_most(http.get(1), HTTP_1_P95_MS)),
+        Target("HTTP p95, 8 clients", f"≤ {HTTP_8_P95_MS:g} ms", http.get(8),
+               at_most(http.get(8), HTTP_8_P95_MS)),
+        Target("full index vs FTS5 (same parser)", f"≤ {INDEX_VS_FTS5:g} × FTS5",
+               round(full / fts5_total, 3), at_most(full, INDEX_VS_FTS5 * fts5_total)),
+        Target("peak RSS while indexing (tree)", f"≤ {PEAK_RSS_MB:g} MB",
+               index["full"]["peak_rss_tree_mb"],
+               at_most(index["full"]["peak_rss_tree_mb"], PEAK_RSS_MB)),
+        Target("no-op reindex", f"≤ {NOOP_SECONDS:g} s", index["noop"]["seconds"],
+               at_most(index["noop"]["seconds"], NOOP_SECONDS)),
+        Target("one changed file searchable", f"≤ {SEARCHABLE_SECONDS:g} s", searchable,
+               False if searchable is None else searchable <= SEARCHABLE_SECONDS),
+        Target("date filter p50 / term p50", "≤ 1 ×",
+               None if not (date_p50 and term_p50) else round(date_p50 / term_p50, 3),
+               at_most(date_p50, term_p50)),
+    ]  # fmt: skip
+    if not http:
+        found = [t for t in found if not t.name.startswith("HTTP")]
+    return found
+
+
+def report_rows(result: dict) -> list[Row]:
+    """The printed table: each figure, its ratio to each baseline, and the target."""
+    corpus, index, base = result["corpus"], result["index"], result["baselines"]
+    queries = result["queries"]
+    met = {t["name"]: t for t in result["targets"]}
+    fts5, naive = base["fts5"], base["whoosh_naive"]
+    full = index["full"]
+    rows = [
+        Row(
+            "corpus",
+            f"{full['clippings_total']} clippings in {corpus['files']} files "
+            f"({corpus['real_items']} real items, {corpus['recombined_items']} recombined)",
+        ),
+        Row(
+            "full index",
+            f"{_s(full['seconds'])}, {full['clippings_per_second']:.0f} clippings/s",
+            _ratio(full["seconds"], fts5["total_seconds"], _s),
+            _ratio(full["seconds"], naive["total_seconds"], _s),
+            f"≤ {INDEX_VS_FTS5:g} × FTS5",
+            _verdict(met["full index vs FTS5 (same parser)"]["met"]),
+        ),
+        Row(
+            "  baselines: parse (2 procs) + write",
+            f"parse {_s(base['parse']['seconds'])}",
+            f"write {_s(fts5['write_seconds'])}",
+            f"write {_s(naive['write_seconds'])}",
+        ),
+        Row(
+            "  CPU seconds of the index tree",
+            f"{full['cpu_seconds']:.0f} s ({full['cpu_seconds'] / full['seconds']:.2f} cores)",
+        ),
+        Row(
+            "peak RSS while indexing",
+            f"{full['peak_rss_tree_mb']:.0f} MB tree (largest process "
+            f"{full['peak_rss_largest_mb']:.0f} MB, PSS {full['peak_pss_tree_mb'] or 0:.0f} MB)",
+            target=f"≤ {PEAK_RSS_MB:g} MB",
+            verdict=_verdict(met["peak RSS while indexing (tree)"]["met"]),
+        ),
+        Row(
+            "index size on disk",
+            _mb(full["index_size_mb"]),
+            _ratio(full["index_size_mb"], fts5["size_bytes"] / MB, _mb),
+            _ratio(full["index_size_mb"], naive["size_bytes"] / MB, _mb),
+        ),
+        Row(
+            "no-op reindex",
+            _s(index["noop"]["seconds"]),
+            target=f"≤ {NOOP_SECONDS:g} s",
+            verdict=_verdict(met["no-op reindex"]["met"]),
+        ),
+        Row(
+            "one changed file: reindex",
+            _s(index["one_file"]["seconds"]),
+        ),
+        Row(
+            "  searchable after (from start)",
+            _s(index["one_file"]["searchable_after_seconds"])
+            if index["one_file"]["searchable_after_seconds"] is not None
+            else "not found",
+            target=f"≤ {SEARCHABLE_SECONDS:g} s",
+            verdict=_verdict(met["one changed file searchable"]["met"]),
+        ),
+        Row(
+            f"1% changed ({index['one_percent']['files_changed']} files): reindex",
+            _s(index["one_percent"]["seconds"]),
+        ),
+    ]
+    ours = queries["ours"]
+    same = queries["ours_on_baseline_queries"]
+    for label, key in (("p50", "p50_ms"), ("p95", "p95_ms"), ("mean", "mean_ms")):
+        rows.append(
+            Row(
+                f"engine search {label} ({ours['n']} queries)",
+                _ms(ours[key]),
+                _ratio(same["FTS5"][key], queries["fts5"][key], _ms),
+                _ratio(same["naive Whoosh"][key], queries["whoosh_naive"][key], _ms),
+                f"≤ {SEARCH_P95_MS:g} ms" if label == "p95" else "",
+                _verdict(met["engine search p95"]["met"]) if label == "p95" else "",
+            )
+        )
+    rows.append(
+        Row(
+            "date filter p50 vs single-term p50",
+            f"{_ms((queries['by_kind']['ours'].get('date') or {}).get('p50_ms'))} vs "
+            f"{_ms(queries['term_p50_ms'])}",
+            target="≤ 1 ×",
+            verdict=_verdict(met["date filter p50 / term p50"]["met"]),
+        )
+    )
+    for run in result.get("http", []):
+        limit = HTTP_1_P95_MS if run["clients"] == 1 else HTTP_8_P95_MS
+        clients = f"{run['clients']} client" + ("s" if run["clients"] > 1 else "")
+        rows.append(
+            Row(
+                f"HTTP results page, {clients}",
+                f"p50 {_ms(run['latency']['p50_ms'])}, p95 {_ms(run['latency']['p95_ms'])}, "
+                f"{run['requests_per_second']:.0f} req/s, {run['errors']} errors",
+                target=f"p95 ≤ {limit:g} ms",
+                verdict=_verdict(met[f"HTTP p95, {clients}"]["met"]),
+            )
+        )
+    return rows
+
+
+def kind_rows(result: dict) -> list[Row]:
+    """p50 / p95 per query kind for the three systems."""
+    by_kind = result["queries"]["by_kind"]
+    rows = []
+    for kind in QUERY_KINDS:
+        ours = by_kind["ours"].get(kind)
+        if not ours:
+            continue
+        cells = []
+        for system in ("ours", "FTS5", "naive Whoosh"):
+            figures = by_kind[system].get(kind)
+            cells.append(
+                f"{_ms(figures['p50_ms'])} / {_ms(figures['p95_ms'])}"
+                if figures and figures["n"]
+                else "no equivalent"
+            )
+        rows.append(Row(f"{kind} ({ours['n']})", *cells))
+    return rows
+
+
+def print_table(rows: list[Row], header: Row) -> None:
+    table = [header, *rows]
+    widths = [max(len(getattr(r, f)) for r in table) for f in Row.__dataclass_fields__]
+    for row in table:
+        cells = [
+            getattr(row, f).ljust(w) for f, w in zip(Row.__dataclass_fields__, widths, strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--n", type=int, default=100_000, help="clippings to build (default 100000)"
+    )
+    parser.add_argument("--seed", type=int, default=2004, help="seed of the corpus and queries")
+    parser.add_argument("--corpus", type=Path, help="use this folder as it is; build nothing")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out", help="work folder")
+    parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
+    parser.add_argument("--queries", type=int, default=200, help="queries in the mix (200)")
+    parser.add_argument("--skip-http", action="store_true", help="no `clippings serve` figures")
+    parser.add_argument("--http-requests", type=int, default=400, help="per setting (400)")
+    parser.add_argument("--http-seconds", type=float, default=60, help="per setting (60)")
+    return parser.parse_args(argv)
+
+
+def baseline_summary(parsed: ParsedCorpus, fts5: BaselineBuild, naive: BaselineBuild) -> dict:
+    """Parse time (shared), each baseline's write time, and their sums."""
+    return {
+        "parse": {
+            "seconds": round(parsed.seconds, 2),
+            "files": parsed.files,
+            "skipped": parsed.skipped,
+            "clippings": len(parsed.docs),
+            "procs": parsed.procs,
+        },
+        **{
+            key: {**asdict(build), "total_seconds": round(parsed.seconds + build.write_seconds, 2)}
+            for key, build in (("fts5", fts5), ("whoosh_naive", naive))
+        },
+    }
+
+
+def given_corpus(folder: Path) -> CorpusInfo:
+    """What is known of a folder given with --corpus: its marker if it has one, else its files."""
+    marker = read_marker(folder) or {}
+    known = {k: marker.get(k) for k in CorpusInfo.__dataclass_fields__ if k in marker}
+    known.update(path=str(folder), built=False, build_seconds=0.0)
+    known["files"] = len(find_files(folder))
+    for name in CorpusInfo.__dataclass_fields__:
+        known.setdefault(name, None)
+    return CorpusInfo(**known)
+
+
+def query_summary(runs: dict[str, QueryRun], queries: list[BenchQuery]) -> dict:
+    """Latencies overall, per kind, and ours restricted to the queries each baseline ran."""
+    by_kind = {
+        system: {
+            kind: asdict(run.latency([i for i, q in enumerate(queries) if q.kind == kind]))
+            for kind in QUERY_KINDS
+        }
+        for system, run in runs.items()
+    }
+    ours = runs["ours"]
+    terms = [i for i, q in enumerate(queries) if q.kind in TERM_KINDS]
+    return {
+        "ours": asdict(ours.latency()),
+        "fts5": asdict(runs["FTS5"].latency()),
+        "whoosh_naive": asdict(runs["naive Whoosh"].latency()),
+        "ours_on_baseline_queries": {
+            name: asdict(ours.latency([i for i, s in enumerate(run.seconds) if s is not None]))
+            for name, run in runs.items()
+            if name != "ours"
+        },
+        "term_p50_ms": ours.latency(terms).p50_ms,
+        "by_kind": by_kind,
+        "skipped_kinds": {
+            "FTS5": ["entity (no entities in FTS5)"],
+            "naive Whoosh": ["entity (no entities in the naive schema)"],
+        },
+        "errors": {name: run.errors for name, run in runs.items()},
+        "each": [
+            {
+                "kind": q.kind,
+                "query": q.ours(),
+                "sort": q.sort,
+                "fts5_match": Fts5Baseline.match(q) if Fts5Baseline.supports(q) else None,
+                "whoosh": NaiveWhooshBaseline.text(q) if NaiveWhooshBaseline.supports(q) else None,
+                "ms": {
+                    name: None if run.seconds[i] is None else round(run.seconds[i] * 1000, 3)
+                    for name, run in runs.items()
+                },
+                "total": {name: run.totals[i] for name, run in runs.items()},
+            }
+            for i, q in enumerate(queries)
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    result: dict = {"machine": machine_info(), "args": {k: str(v) for k, v in vars(args).items()}}
+    rng = random.Random(args.seed)
+
+    if args.corpus:
+        corpus = args.corpus.resolve()
+        name = corpus.name
+        info = given_corpus(corpus)
+    else:
+        name = f"{args.n}-s{args.seed}"
+        corpus = work / f"corpus-{name}"
+        CorpusEdits(corpus, work / f"originals-{name}").restore()  # an interrupted run's edits
+        print(f"corpus: building {args.n} clippings in {corpus} …", flush=True)
+        info = build_corpus(corpus, args.n, args.seed)
+    edits = CorpusEdits(corpus, work / f"originals-{name}")
+    edits.restore()
+    result["corpus"] = asdict(info)
+    index = work / f"index-{name}"
+    logs = work / f"logs-{name}"
+    logs.mkdir(exist_ok=True)
+
+    try:
+        step("full index")
+        runs = {"full": full_index(corpus, index, logs)}
+        step("no-op reindex")
+        runs["noop"] = noop_reindex(corpus, index, logs)
+
+        step("parsing for the baselines")
+        parsed = parsed_corpus(corpus, procs=2)
+        fts5 = Fts5Baseline(work / f"fts5-{name}.sqlite")
+        naive = NaiveWhooshBaseline(work / f"whoosh-naive-{name}")
+        step("FTS5 build")
+        fts5_build = fts5.build(parsed.docs)
+        step("naive Whoosh build")
+        naive_build = naive.build(parsed.docs)
+        result["baselines"] = baseline_summary(parsed, fts5_build, naive_build)
+
+        queries = query_mix(parsed.docs, entity_names(index), args.queries, rng)
+        step(f"{len(queries)} queries: our engine")
+        query_runs = {"ours": engine_latencies(index, queries)}
+        step("queries: FTS5")
+        query_runs["FTS5"] = baseline_latencies(fts5, queries)
+        step("queries: naive Whoosh")
+        query_runs["naive Whoosh"] = baseline_latencies(naive, queries)
+        fts5.close()
+        naive.close()
+        result["queries"] = query_summary(query_runs, queries)
+
+        if not args.skip_http:
+            step("HTTP: clippings serve")
+            http_runs = http_latencies(
+                corpus, index, logs, queries, args.http_requests, args.http_seconds
+            )
+            result["http"] = [asdict(run) for run in http_runs]
+
+        step("one changed file")
+        runs["one_file"] = one_file_change(corpus, index, logs, edits, rng)
+        step("1% of the files changed")
+        runs["one_percent"] = one_percent_change(corpus, index, logs, edits, rng)
+    finally:
+        edits.restore()
+    result["index"] = {label: asdict(run) for label, run in runs.items()}
+    result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["targets"] = [asdict(t) for t in targets(result)]
+
+    print()
+    print_table(
+        report_rows(result), Row("figure", "ours", "vs FTS5", "vs naive Whoosh", "target", "")
+    )
+    print()
+    print_table(
+        kind_rows(result),
+        Row("query kind (n)", "ours p50 / p95", "FTS5 p50 / p95", "naive Whoosh p50 / p95"),
+    )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+_STARTED = time.perf_counter()
+
+
+def step(what: str) -> None:
+    print(f"[{time.perf_counter() - _STARTED:7.1f} s] {what} …", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
