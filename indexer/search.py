@@ -19,8 +19,8 @@ from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.aliases import Cluster, EntityTable
+from indexer.docsets import ColumnBuilder, PostingCache, docset
 from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
-from indexer.facets import CachedOverlapFacet, SegmentListCache
 from indexer.names import name_key
 from indexer.query import parse_query, without_filters
 from indexer.results import (
@@ -32,6 +32,7 @@ from indexer.results import (
     Period,
     SearchResults,
 )
+from indexer.schema import text_analyzer
 
 PAGE_SIZE = 10
 FACET_LIMIT = 12
@@ -62,12 +63,7 @@ class MarkFormatter(highlight.Formatter):
         return text
 
 
-ENTITY_FACETS = ("entities", "people", "orgs", "places")
-
-_SNIPPETS = highlight.Highlighter(
-    fragmenter=highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90, autotrim=True),
-    formatter=MarkFormatter(),
-)
+_PINPOINT = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90, autotrim=True)
 _WHOLE = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(), formatter=MarkFormatter())
 
 
@@ -81,17 +77,14 @@ class SearchEngine:
         self._ix = store.open_index(self.index_dir)
         self._searcher: Searcher = self._ix.searcher()
         self._checked = time.monotonic()
-        self._segment_lists = SegmentListCache()
-        self._facets = sorting.Facets()
-        for name in ENTITY_FACETS:
-            self._facets.add_facet(name, CachedOverlapFacet(name, self._segment_lists))
-        self._facets.add_field("source_exact")
-        self._facets.add_field("year")
-        self._facets.add_field("month")
+        self._postings = PostingCache()
+        self._column_builder = ColumnBuilder(self._postings)
         self._load_tables()
 
     def _load_tables(self) -> None:
-        self._segment_lists.keep_only(self._searcher)
+        """What each index generation needs beside the searcher (after opening or a refresh)."""
+        self._columns = self._column_builder.columns(self._searcher.reader())
+        self._docsets: dict[str, object] = {}
         self._table = EntityTable.from_json(store.read_entities(self.index_dir))
         self._entity_keys = self._indexed_entity_keys()
         self._variants: SpellingVariants | None = None
@@ -117,40 +110,124 @@ class SearchEngine:
         sort = sort if sort in SORTS else "relevance"
         page = max(1, page)
         with self._lock:
-            searcher = self._fresh_searcher()
+            self._fresh_searcher()
             parsed, exact, expansions = self._parse(text, expand)
             if parsed is None:
                 parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
-            results = searcher.search(
-                parsed,
-                limit=page * pagelen,
-                sortedby=_sort_facet(sort, exact if expansions else None),
-                groupedby=self._facets,
-                maptype=sorting.Count,
-                terms=True,
+            docs = self._docset(parsed)
+            first = (page - 1) * pagelen
+            ranked = self._ranked(
+                parsed, exact if expansions else None, docs, sort, first + pagelen
             )
-            results.highlighter = _SNIPPETS
-            total = len(results)
-            hits = [self._hit(hit) for hit in results[(page - 1) * pagelen : page * pagelen]]
+            terms = self._query_terms(parsed)
+            hits = [self._page_hit(docnum, score, terms) for docnum, score in ranked[first:]]
             return SearchResults(
                 query=text,
-                total=total,
+                total=len(docs),
                 page=page,
-                pages=max(1, math.ceil(total / pagelen)),
+                pages=max(1, math.ceil(len(docs) / pagelen)),
                 sort=sort,
                 hits=hits,
-                facets={
-                    "entities": _facet(results.groups("entities")),
-                    "people": _facet(results.groups("people")),
-                    "orgs": _facet(results.groups("orgs")),
-                    "places": _facet(results.groups("places")),
-                    "sources": _facet(results.groups("source_exact")),
-                    "years": _facet(results.groups("year"), by_value=True),
-                },
+                facets=self._facet_counts(docs),
                 expanded=expansions,
-                timeline=timeline(results.groups("year"), results.groups("month")),
+                timeline=timeline(
+                    self._columns.year.counts(docs), self._columns.month.counts(docs)
+                ),
                 undated_left_out=self._undated_left_out(text, expand),
             )
+
+    def _docset(self, parsed: query.Query):
+        """The matching documents (numpy array), phrase results kept for this generation."""
+        key = repr(parsed)
+        found = self._docsets.get(key)
+        if found is None:
+            found = docset(
+                parsed, self._searcher.reader(), self._columns, self._postings, self._searcher
+            )
+            if len(self._docsets) > 512:
+                self._docsets.pop(next(iter(self._docsets)))
+            self._docsets[key] = found
+        return found
+
+    def _ranked(self, parsed, exact, docs, sort: str, count: int) -> list[tuple[int, float | None]]:
+        """The first `count` matches in order: by score (the words as typed first), or by date."""
+        if sort != "relevance":
+            ordered = self._columns.newest_first(docs, newest=sort == "newest")
+            return [(int(d), None) for d in ordered[:count]]
+        if exact is None:
+            top = self._searcher.search(parsed, limit=count)
+            return [(docnum, score) for score, docnum in top.top_n]
+        typed = set(self._docset(exact).tolist())
+        first = self._searcher.search(parsed, limit=count, filter=typed).top_n
+        rest = []
+        if len(first) < count:
+            rest = self._searcher.search(parsed, limit=count - len(first), mask=typed).top_n
+        return [(docnum, score) for score, docnum in [*first, *rest]]
+
+    def _facet_counts(self, docs) -> dict[str, list[FacetValue]]:
+        entities = self._columns.entities.counts(docs)
+        by_type = {"person": {}, "org": {}, "place": {}}
+        for name, count in entities.items():
+            by_type.get(self._entity_type(name), {})[name] = count
+        return {
+            "entities": _facet(entities),
+            "people": _facet(by_type["person"]),
+            "orgs": _facet(by_type["org"]),
+            "places": _facet(by_type["place"]),
+            "sources": _facet(self._columns.source.counts(docs)),
+            "years": _facet(self._columns.year.counts(docs), by_value=True),
+        }
+
+    def _entity_type(self, name: str) -> str | None:
+        cluster = self._table.lookup(name)
+        return cluster.type if cluster else None
+
+    def _query_terms(self, parsed: query.Query) -> dict[str, set[str]]:
+        """The indexed words the query looks for, per text field, for marking them.
+
+        (Whoosh's own `existing_terms` reuses its field argument as a loop variable and so
+        drops every field after the first.)
+        """
+        terms: dict[str, set[str]] = {"title": set(), "body": set()}
+        reader = self._searcher.reader()
+        for leaf in parsed.leaves():
+            if leaf.field() not in terms:
+                continue
+            for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                if (fieldname, word) in reader:
+                    terms[fieldname].add(word)
+        return terms
+
+    def _page_hit(self, docnum: int, score: float | None, terms: dict[str, set[str]]) -> Hit:
+        fields = self._searcher.stored_fields(docnum)
+        body = fields.get("body", "")
+        snippet = self._snippet(docnum, body, terms["body"]) or _lead(body)
+        title = fields.get("title", "")
+        title_html = _marked_whole(title, terms["title"] | terms["body"]) if terms else ""
+        return _hit_from_fields(fields, _score(score), snippet, title_html)
+
+    def _snippet(self, docnum: int, body: str, words: set[str]) -> str:
+        """The body's best passages with the query's words marked, from stored positions."""
+        tokens = []
+        reader = self._searcher.reader()
+        for word in words:
+            if ("body", word) not in reader:
+                continue
+            postings = reader.postings("body", word)
+            postings.skip_to(docnum)
+            if postings.is_active() and postings.id() == docnum:
+                for position, start, end in postings.value_as("characters"):
+                    tokens.append(highlight.Token(text=word, pos=position, startchar=start,
+                                                  endchar=end, matched=True))  # fmt: skip
+        if not tokens:
+            return ""
+        tokens.sort(key=lambda t: t.startchar)
+        fragments = _PINPOINT.fragment_matches(body, tokens)
+        best = highlight.top_fragments(
+            fragments, 2, highlight.BasicFragmentScorer(), highlight.FIRST
+        )
+        return MarkFormatter().format(best)
 
     def _undated_left_out(self, text: str, expand: bool) -> int | None:
         """How many undated clippings match the query once its date filters are taken away."""
@@ -208,10 +285,8 @@ class SearchEngine:
         with self._lock:
             self._fresh_searcher()
             if self._entity_counts is None:
-                every = self._searcher.search(
-                    query.Every(), limit=1, groupedby=self._facets, maptype=sorting.Count
-                )
-                self._entity_counts = every.groups("entities")
+                live = self._docset(query.Every())
+                self._entity_counts = self._columns.entities.counts(live)
             counts = self._entity_counts
             counted = [
                 EntityCount(c.name, c.type, c.names, counts.get(c.name, 0),
@@ -317,6 +392,16 @@ def timeline(years: dict, months: dict) -> list[Period]:
         periods.append(Period(key, months.get(key, 0)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return periods
+
+
+def _marked_whole(text: str, words: set[str]) -> str:
+    """Short text (a title) escaped, with the query's words marked."""
+    if not words or not text:
+        return ""
+    marked = highlight.highlight(
+        text, frozenset(words), text_analyzer(), highlight.WholeFragmenter(), MarkFormatter()
+    )
+    return marked or ""
 
 
 def _sort_facet(sort: str, exact: query.Query | None):

@@ -75,6 +75,7 @@ def test_small_benchmark_run_writes_every_figure(tmp_path):
 
     targets = {t["name"]: t for t in data["targets"]}
     assert len(targets) == 8
+    assert isinstance(data["notes"], list)
     assert all(t["met"] in (True, False) for t in targets.values()), targets
 
 

@@ -1,0 +1,298 @@
+"""Document sets as sorted numpy arrays: totals, facets, timelines and date order in vectors.
+
+Whoosh walks matches one document at a time in Python; counting every match of a frequent word
+for facets that way costs tens of milliseconds. Here a query's matching documents are computed
+as a set algebra over decoded posting lists (kept per segment, so unchanged segments are never
+decoded twice), and the per-document values that facets and sorting need (year, month, source,
+entities, date) are arrays built once per segment.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from whoosh import query
+from whoosh.matching.wrappers import WrappingMatcher
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+_EPOCH = date(1900, 1, 1).toordinal()
+# Decoded posting lists kept in memory (ids, summed over all cached terms).
+CACHE_IDS = 20_000_000
+
+
+def segment_id(segment_reader) -> str:
+    return segment_reader.segment().segment_id()
+
+
+class PostingCache:
+    """Decoded posting lists per (segment, field, term), least recently used dropped first."""
+
+    def __init__(self, limit: int = CACHE_IDS):
+        self.limit = limit
+        self._lists: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._size = 0
+
+    def ids(self, segment_reader, fieldname: str, text: str) -> np.ndarray:
+        key = (segment_id(segment_reader), fieldname, text)
+        found = self._lists.get(key)
+        if found is not None:
+            self._lists.move_to_end(key)
+            return found
+        found = _decoded_ids(segment_reader, fieldname, text)
+        self._lists[key] = found
+        self._size += len(found)
+        while self._size > self.limit and len(self._lists) > 1:
+            _, dropped = self._lists.popitem(last=False)
+            self._size -= len(dropped)
+        return found
+
+    def keep_only(self, live_segments: set[str]) -> None:
+        for key in [k for k in self._lists if k[0] not in live_segments]:
+            self._size -= len(self._lists.pop(key))
+
+
+def _decoded_ids(segment_reader, fieldname: str, text: str) -> np.ndarray:
+    """A term's document numbers in one segment, decoded a block at a time."""
+    if (fieldname, text) not in segment_reader:
+        return _EMPTY
+    matcher = segment_reader.postings(fieldname, text)
+    while isinstance(matcher, WrappingMatcher):  # deletions are masked separately
+        matcher = matcher.child
+    if not hasattr(matcher, "_read_ids"):  # not Whoosh's block matcher: the slow, sure way
+        return np.fromiter(matcher.all_ids(), dtype=np.int64)
+    blocks = []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        blocks.append(np.asarray(matcher._ids, dtype=np.int64))
+        matcher._next_block()
+    return np.concatenate(blocks) if blocks else _EMPTY
+
+
+@dataclass
+class Labelled:
+    """A single-valued field as numbers: `codes[doc]` indexes `labels`, -1 for none."""
+
+    codes: np.ndarray
+    labels: list[str]
+
+    def counts(self, docs: np.ndarray) -> dict[str, int]:
+        codes = self.codes[docs]
+        codes = codes[codes >= 0]
+        counted = np.bincount(codes, minlength=len(self.labels))
+        return {self.labels[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
+
+@dataclass
+class MultiLabelled:
+    """A multi-valued field as a compressed row table: doc d has `values[starts[d]:starts[d+1]]`."""
+
+    starts: np.ndarray
+    values: np.ndarray
+    labels: list[str]
+
+    def counts(self, docs: np.ndarray) -> dict[str, int]:
+        lengths = self.starts[docs + 1] - self.starts[docs]
+        total = int(lengths.sum())
+        if not total:
+            return {}
+        firsts = np.repeat(self.starts[docs] - np.cumsum(lengths) + lengths, lengths)
+        picked = self.values[firsts + np.arange(total)]
+        counted = np.bincount(picked, minlength=len(self.labels))
+        return {self.labels[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
+
+@dataclass
+class Columns:
+    """Per-document values of the whole index (all segments, one generation)."""
+
+    live: np.ndarray  # bool per document number
+    dates: np.ndarray  # days since 1900-01-01, -1 when undated
+    year: Labelled
+    month: Labelled
+    source: Labelled
+    entities: MultiLabelled
+
+    def newest_first(self, docs: np.ndarray, newest: bool) -> np.ndarray:
+        """Documents by date, newest or oldest first, undated last, ties by document number."""
+        days = self.dates[docs]
+        key = np.where(days < 0, np.iinfo(np.int64).max, -days if newest else days)
+        return docs[np.lexsort((docs, key))]
+
+
+class ColumnBuilder:
+    """Builds `Columns` for a searcher, reusing what it built for segments it has seen."""
+
+    def __init__(self, cache: PostingCache):
+        self.cache = cache
+        self._segments: dict[str, dict] = {}
+
+    def columns(self, reader) -> Columns:
+        leaves = list(reader.leaf_readers())
+        live_segments = {segment_id(r) for r, _ in leaves}
+        self._segments = {k: v for k, v in self._segments.items() if k in live_segments}
+        self.cache.keep_only(live_segments)
+        parts = []
+        for segment_reader, _ in leaves:
+            key = segment_id(segment_reader)
+            if key not in self._segments:
+                self._segments[key] = self._segment_values(segment_reader)
+            parts.append((segment_reader, self._segments[key]))
+        return _joined(parts)
+
+    def _segment_values(self, segment_reader) -> dict:
+        size = segment_reader.doc_count_all()
+        values = {}
+        for field in ("year", "month", "source_exact"):
+            values[field] = self._single(segment_reader, field, size)
+        values["date"] = self._dates(segment_reader, size)
+        values["entities"] = self._multi(segment_reader, "entities", size)
+        return values
+
+    def _terms(self, segment_reader, field: str) -> list[str]:
+        if field not in segment_reader.indexed_field_names():
+            return []
+        return list(segment_reader.field_terms(field))
+
+    def _single(self, segment_reader, field: str, size: int) -> tuple[np.ndarray, list[str]]:
+        codes = np.full(size, -1, dtype=np.int32)
+        labels = self._terms(segment_reader, field)
+        for number, label in enumerate(labels):
+            codes[self.cache.ids(segment_reader, field, label)] = number
+        return codes, labels
+
+    def _dates(self, segment_reader, size: int) -> np.ndarray:
+        days = np.full(size, -1, dtype=np.int64)
+        for label in self._terms(segment_reader, "date"):
+            try:
+                day = date.fromisoformat(label).toordinal() - _EPOCH
+            except ValueError:
+                continue
+            days[_decoded_ids(segment_reader, "date", label)] = day
+        return days
+
+    def _multi(self, segment_reader, field: str, size: int):
+        labels = self._terms(segment_reader, field)
+        pairs = [
+            (_decoded_ids(segment_reader, field, label), number)
+            for number, label in enumerate(labels)
+        ]
+        docs = np.concatenate([ids for ids, _ in pairs]) if pairs else _EMPTY
+        codes = np.concatenate([np.full(len(ids), n) for ids, n in pairs]) if pairs else _EMPTY
+        order = np.argsort(docs, kind="stable")
+        starts = np.zeros(size + 1, dtype=np.int64)
+        np.add.at(starts, docs + 1, 1)
+        return np.cumsum(starts), codes[order].astype(np.int64), labels
+
+
+def _joined(parts: list) -> Columns:
+    """One generation's columns from its segments', with labels merged."""
+    live = np.concatenate([_live(r) for r, _ in parts]) if parts else np.zeros(0, bool)
+    return Columns(
+        live=live,
+        dates=_concat([v["date"] for _, v in parts]),
+        year=_join_single([v["year"] for _, v in parts]),
+        month=_join_single([v["month"] for _, v in parts]),
+        source=_join_single([v["source_exact"] for _, v in parts]),
+        entities=_join_multi([v["entities"] for _, v in parts]),
+    )
+
+
+def _live(segment_reader) -> np.ndarray:
+    size = segment_reader.doc_count_all()
+    if not segment_reader.has_deletions():
+        return np.ones(size, dtype=bool)
+    live = np.zeros(size, dtype=bool)
+    live[np.fromiter(segment_reader.all_doc_ids(), dtype=np.int64)] = True
+    return live
+
+
+def _concat(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else _EMPTY
+
+
+def _join_single(parts: list[tuple[np.ndarray, list[str]]]) -> Labelled:
+    labels: dict[str, int] = {}
+    joined = []
+    for codes, segment_labels in parts:
+        mapping = np.array([labels.setdefault(x, len(labels)) for x in segment_labels] + [-1])
+        joined.append(mapping[codes])  # -1 indexes the appended -1
+    return Labelled(_concat(joined).astype(np.int64), list(labels))
+
+
+def _join_multi(parts: list) -> MultiLabelled:
+    labels: dict[str, int] = {}
+    starts, values, offset = [np.zeros(1, dtype=np.int64)], [], 0
+    for segment_starts, segment_values, segment_labels in parts:
+        mapping = np.array([labels.setdefault(x, len(labels)) for x in segment_labels] or [0])
+        values.append(mapping[segment_values] if len(segment_values) else _EMPTY)
+        starts.append(segment_starts[1:] + offset)
+        offset += int(segment_starts[-1])
+    return MultiLabelled(np.concatenate(starts), _concat(values).astype(np.int64), list(labels))
+
+
+def docset(q: query.Query, reader, columns: Columns, cache: PostingCache, searcher) -> np.ndarray:
+    """The sorted document numbers matching a query, deleted documents excluded."""
+    docs = _docs(q, reader, columns, cache, searcher)
+    return docs[columns.live[docs]] if len(docs) else docs
+
+
+def _docs(q, reader, columns, cache, searcher) -> np.ndarray:
+    if isinstance(q, query.Term):
+        return _term_docs(q.fieldname, q.text, reader, cache)
+    if isinstance(q, query.Every):
+        return np.flatnonzero(columns.live)
+    if isinstance(q, query.NullQuery.__class__) or q is query.NullQuery:
+        return _EMPTY
+    if isinstance(q, query.ConstantScoreQuery | query.WrappingQuery) and not isinstance(
+        q, query.Not
+    ):
+        return _docs(q.child, reader, columns, cache, searcher)
+    if isinstance(q, query.Not):
+        inner = _docs(q.query, reader, columns, cache, searcher)
+        return np.setdiff1d(np.flatnonzero(columns.live), inner, assume_unique=True)
+    if isinstance(q, query.AndNot):
+        a, b = (_docs(x, reader, columns, cache, searcher) for x in (q.a, q.b))
+        return np.setdiff1d(a, b, assume_unique=True)
+    if isinstance(q, query.AndMaybe):
+        return _docs(q.a, reader, columns, cache, searcher)
+    if isinstance(q, query.Require):
+        a, b = (_docs(x, reader, columns, cache, searcher) for x in (q.a, q.b))
+        return np.intersect1d(a, b, assume_unique=True)
+    if isinstance(q, query.And):
+        parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
+        return _intersect(parts)
+    if isinstance(q, query.Or | query.DisjunctionMax):
+        parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
+        return np.unique(np.concatenate(parts)) if parts else _EMPTY
+    if isinstance(q, query.MultiTerm):  # prefix, wildcard, fuzzy, ranges: their terms
+        terms = list(q._btexts(reader)) if hasattr(q, "_btexts") else None
+        if terms is not None:
+            texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in terms]
+            parts = [_term_docs(q.fieldname, t, reader, cache) for t in texts]
+            return np.unique(np.concatenate(parts)) if parts else _EMPTY
+    # Phrases and anything else: Whoosh's own matcher (still only over candidate documents).
+    return np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+
+
+def _term_docs(fieldname: str, text, reader, cache: PostingCache) -> np.ndarray:
+    parts = [
+        cache.ids(segment_reader, fieldname, text) + offset
+        for segment_reader, offset in reader.leaf_readers()
+    ]
+    return np.unique(np.concatenate(parts)) if parts else _EMPTY
+
+
+def _intersect(parts: list[np.ndarray]) -> np.ndarray:
+    if not parts:
+        return _EMPTY
+    parts = sorted(parts, key=len)
+    result = parts[0]
+    for part in parts[1:]:
+        if not len(result):
+            break
+        result = np.intersect1d(result, part, assume_unique=True)
+    return result
