@@ -18,6 +18,7 @@ from whoosh import query
 from whoosh.matching.wrappers import WrappingMatcher
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_EMPTY_F = np.zeros(0, dtype=np.float64)
 _EPOCH = date(1900, 1, 1).toordinal()
 # Decoded posting lists kept in memory (ids, summed over all cached terms).
 CACHE_IDS = 20_000_000
@@ -28,48 +29,72 @@ def segment_id(segment_reader) -> str:
 
 
 class PostingCache:
-    """Decoded posting lists per (segment, field, term), least recently used dropped first."""
+    """Decoded posting lists per (segment, field, term): document numbers and term frequencies,
+    least recently used dropped first."""
 
     def __init__(self, limit: int = CACHE_IDS):
         self.limit = limit
-        self._lists: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._lists: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._size = 0
 
-    def ids(self, segment_reader, fieldname: str, text: str) -> np.ndarray:
+    def postings(self, segment_reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         key = (segment_id(segment_reader), fieldname, text)
         found = self._lists.get(key)
         if found is not None:
             self._lists.move_to_end(key)
             return found
-        found = _decoded_ids(segment_reader, fieldname, text)
+        found = _decoded(segment_reader, fieldname, text)
         self._lists[key] = found
-        self._size += len(found)
+        self._size += len(found[0])
         while self._size > self.limit and len(self._lists) > 1:
-            _, dropped = self._lists.popitem(last=False)
+            _, (dropped, _) = self._lists.popitem(last=False)
             self._size -= len(dropped)
         return found
 
+    def ids(self, segment_reader, fieldname: str, text: str) -> np.ndarray:
+        return self.postings(segment_reader, fieldname, text)[0]
+
     def keep_only(self, live_segments: set[str]) -> None:
         for key in [k for k in self._lists if k[0] not in live_segments]:
-            self._size -= len(self._lists.pop(key))
+            self._size -= len(self._lists.pop(key)[0])
 
 
-def _decoded_ids(segment_reader, fieldname: str, text: str) -> np.ndarray:
-    """A term's document numbers in one segment, decoded a block at a time."""
+def _decoded(segment_reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A term's document numbers and frequencies in one segment, decoded a block at a time.
+
+    Whoosh decodes a block's delta-coded numbers in a Python loop; here numpy sums them.
+    """
     if (fieldname, text) not in segment_reader:
-        return _EMPTY
+        return _EMPTY, _EMPTY_F
     matcher = segment_reader.postings(fieldname, text)
     while isinstance(matcher, WrappingMatcher):  # deletions are masked separately
         matcher = matcher.child
-    if not hasattr(matcher, "_read_ids"):  # not Whoosh's block matcher: the slow, sure way
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)
-    blocks = []
+    if not hasattr(matcher, "_read_data"):  # postings kept inline with the term: few of them
+        return _walked(matcher)
+    ids, weights = [], []
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        blocks.append(np.asarray(matcher._ids, dtype=np.int64))
+        if matcher._data is None:
+            matcher._read_data()
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+        block = np.asarray(raw_ids, dtype=np.int64)
+        ids.append(block if matcher._byteids else np.cumsum(block))
+        if raw_weights is None or isinstance(raw_weights, float):
+            weights.append(np.full(len(block), raw_weights or 1.0))
+        else:
+            weights.append(np.asarray(raw_weights, dtype=np.float64))
         matcher._next_block()
-    return np.concatenate(blocks) if blocks else _EMPTY
+    if not ids:
+        return _EMPTY, _EMPTY_F
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _walked(matcher) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
 @dataclass
@@ -94,15 +119,27 @@ class MultiLabelled:
     values: np.ndarray
     labels: list[str]
 
-    def counts(self, docs: np.ndarray) -> dict[str, int]:
+    def count_array(self, docs: np.ndarray) -> np.ndarray:
+        """How many of `docs` have each label (indexed like `labels`)."""
         lengths = self.starts[docs + 1] - self.starts[docs]
         total = int(lengths.sum())
         if not total:
-            return {}
+            return np.zeros(len(self.labels), dtype=np.int64)
         firsts = np.repeat(self.starts[docs] - np.cumsum(lengths) + lengths, lengths)
         picked = self.values[firsts + np.arange(total)]
-        counted = np.bincount(picked, minlength=len(self.labels))
+        return np.bincount(picked, minlength=len(self.labels))
+
+    def counts(self, docs: np.ndarray) -> dict[str, int]:
+        counted = self.count_array(docs)
         return {self.labels[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
+    def top(self, counted: np.ndarray, among: np.ndarray, n: int) -> list[tuple[str, int]]:
+        """The `n` labels with the highest counts among the label numbers `among`."""
+        among = among[counted[among] > 0]
+        if len(among) > n:
+            among = among[np.argpartition(-counted[among], n - 1)[:n]]
+        ordered = sorted(among.tolist(), key=lambda i: (-counted[i], self.labels[i]))
+        return [(self.labels[i], int(counted[i])) for i in ordered]
 
 
 @dataclass
@@ -115,6 +152,7 @@ class Columns:
     month: Labelled
     source: Labelled
     entities: MultiLabelled
+    lengths: dict[str, np.ndarray]  # words per document in each text field
 
     def newest_first(self, docs: np.ndarray, newest: bool) -> np.ndarray:
         """Documents by date, newest or oldest first, undated last, ties by document number."""
@@ -150,6 +188,12 @@ class ColumnBuilder:
             values[field] = self._single(segment_reader, field, size)
         values["date"] = self._dates(segment_reader, size)
         values["entities"] = self._multi(segment_reader, "entities", size)
+        for field in ("title", "body"):
+            values[f"{field}_length"] = np.fromiter(
+                (segment_reader.doc_field_length(d, field, 0) or 0 for d in range(size)),
+                dtype=np.float64,
+                count=size,
+            )
         return values
 
     def _terms(self, segment_reader, field: str) -> list[str]:
@@ -171,13 +215,13 @@ class ColumnBuilder:
                 day = date.fromisoformat(label).toordinal() - _EPOCH
             except ValueError:
                 continue
-            days[_decoded_ids(segment_reader, "date", label)] = day
+            days[self.cache.ids(segment_reader, "date", label)] = day
         return days
 
     def _multi(self, segment_reader, field: str, size: int):
         labels = self._terms(segment_reader, field)
         pairs = [
-            (_decoded_ids(segment_reader, field, label), number)
+            (_decoded(segment_reader, field, label)[0], number)
             for number, label in enumerate(labels)
         ]
         docs = np.concatenate([ids for ids, _ in pairs]) if pairs else _EMPTY
@@ -198,6 +242,7 @@ def _joined(parts: list) -> Columns:
         month=_join_single([v["month"] for _, v in parts]),
         source=_join_single([v["source_exact"] for _, v in parts]),
         entities=_join_multi([v["entities"] for _, v in parts]),
+        lengths={f: _concat([v[f"{f}_length"] for _, v in parts]) for f in ("title", "body")},
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 from whoosh import highlight, query, sorting
 from whoosh.searching import Searcher
 
@@ -23,6 +24,7 @@ from indexer.docsets import ColumnBuilder, PostingCache, docset
 from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
 from indexer.names import name_key
 from indexer.query import parse_query, without_filters
+from indexer.ranking import Scorer
 from indexer.results import (
     SORTS,
     ClippingDetail,
@@ -85,6 +87,7 @@ class SearchEngine:
         """What each index generation needs beside the searcher (after opening or a refresh)."""
         self._columns = self._column_builder.columns(self._searcher.reader())
         self._docsets: dict[str, object] = {}
+        self._types = None
         self._table = EntityTable.from_json(store.read_entities(self.index_dir))
         self._entity_keys = self._indexed_entity_keys()
         self._variants: SpellingVariants | None = None
@@ -150,33 +153,46 @@ class SearchEngine:
         return found
 
     def _ranked(self, parsed, exact, docs, sort: str, count: int) -> list[tuple[int, float | None]]:
-        """The first `count` matches in order: by score (the words as typed first), or by date."""
-        if sort != "relevance":
-            ordered = self._columns.newest_first(docs, newest=sort == "newest")
+        """The first `count` matches in order: by score (the words as typed first), or by date.
+
+        Filters (dates, entities, undated) were applied in `docs`; only the words are scored,
+        among those documents. A query of filters alone lists the newest first.
+        """
+        scoring = _scoring_part(parsed)
+        if sort != "relevance" or scoring is None:
+            ordered = self._columns.newest_first(docs, newest=sort != "oldest")
             return [(int(d), None) for d in ordered[:count]]
-        if exact is None:
-            top = self._searcher.search(parsed, limit=count)
-            return [(docnum, score) for score, docnum in top.top_n]
-        typed = set(self._docset(exact).tolist())
-        first = self._searcher.search(parsed, limit=count, filter=typed).top_n
-        rest = []
-        if len(first) < count:
-            rest = self._searcher.search(parsed, limit=count - len(first), mask=typed).top_n
-        return [(docnum, score) for score, docnum in [*first, *rest]]
+        scorer = Scorer(self._searcher, self._columns, self._postings)
+        typed = self._docset(exact) if exact is not None else None
+        return scorer.top(scoring, docs, count, first=typed)
 
     def _facet_counts(self, docs) -> dict[str, list[FacetValue]]:
-        entities = self._columns.entities.counts(docs)
-        by_type = {"person": {}, "org": {}, "place": {}}
-        for name, count in entities.items():
-            by_type.get(self._entity_type(name), {})[name] = count
+        entities = self._columns.entities
+        counted = entities.count_array(docs)
+        types = self._entity_types()
+        everyone = np.arange(len(entities.labels))
+
+        def top(among) -> list[FacetValue]:
+            return [FacetValue(name, n) for name, n in entities.top(counted, among, FACET_LIMIT)]
+
         return {
-            "entities": _facet(entities),
-            "people": _facet(by_type["person"]),
-            "orgs": _facet(by_type["org"]),
-            "places": _facet(by_type["place"]),
+            "entities": top(everyone),
+            "people": top(np.flatnonzero(types == 0)),
+            "orgs": top(np.flatnonzero(types == 1)),
+            "places": top(np.flatnonzero(types == 2)),
             "sources": _facet(self._columns.source.counts(docs)),
             "years": _facet(self._columns.year.counts(docs), by_value=True),
         }
+
+    def _entity_types(self):
+        """Each entity label's type as a number (person 0, org 1, place 2, unknown -1)."""
+        if self._types is None:
+            codes = {"person": 0, "org": 1, "place": 2}
+            self._types = np.array(
+                [codes.get(self._entity_type(name), -1) for name in self._columns.entities.labels]
+                or [-1]
+            )[: len(self._columns.entities.labels)]
+        return self._types
 
     def _entity_type(self, name: str) -> str | None:
         cluster = self._table.lookup(name)
@@ -392,6 +408,26 @@ def timeline(years: dict, months: dict) -> list[Period]:
         periods.append(Period(key, months.get(key, 0)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return periods
+
+
+def _scoring_part(parsed: query.Query) -> query.Query | None:
+    """The part of a query that ranks (its words), without the filters that only narrow."""
+    if _is_filter(parsed):
+        return None
+    if isinstance(parsed, query.And):
+        kept = [q for q in parsed.subqueries if not _is_filter(q)]
+        return kept[0] if len(kept) == 1 else query.And(kept)
+    return parsed
+
+
+def _is_filter(q: query.Query) -> bool:
+    if isinstance(q, query.ConstantScoreQuery | query.Not | query.Every):
+        return True
+    if isinstance(q, query.Term):
+        return q.fieldname not in ("title", "body", "source")
+    if isinstance(q, query.And):
+        return all(_is_filter(s) for s in q.subqueries)
+    return False
 
 
 def _marked_whole(text: str, words: set[str]) -> str:
