@@ -9,6 +9,7 @@ one name; the search call's `expand=False` for the whole query.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from whoosh import query
 
@@ -35,14 +36,19 @@ def without_verbatim_marks(text: str) -> str:
     return re.sub(r'(?<![\w:=])=(?=["\w])', "", text)
 
 
-def expand_names(text: str, table: EntityTable) -> tuple[str, list[Expansion]]:
-    """The query text with each known name replaced by (name OR its other names)."""
+def expand_names(
+    text: str, table: EntityTable, worth: Callable[[str, Cluster], bool] = lambda s, c: True
+) -> tuple[str, list[Expansion]]:
+    """The query text with each known name replaced by (name OR its other names).
+
+    `worth(span, entity)` can refuse an expansion (an ordinary word that is also some name).
+    """
     out: list[str] = []
     expansions: list[Expansion] = []
     words: list[str] = []
 
     def flush() -> None:
-        out.extend(_expand_words(words, table, expansions))
+        out.extend(_expand_words(words, table, expansions, worth))
         words.clear()
 
     for match in _TOKEN.finditer(text):
@@ -61,13 +67,15 @@ def expand_names(text: str, table: EntityTable) -> tuple[str, list[Expansion]]:
     return " ".join(out), expansions
 
 
-def _expand_words(words: list[str], table: EntityTable, expansions: list[Expansion]) -> list[str]:
+def _expand_words(
+    words: list[str], table: EntityTable, expansions: list[Expansion], worth
+) -> list[str]:
     out, i = [], 0
     while i < len(words):
         for size in range(min(_MAX_NAME_WORDS, len(words) - i), 0, -1):
             span = " ".join(words[i : i + size])
             cluster = _name_cluster(span, table)
-            if cluster:
+            if cluster and worth(span, cluster):
                 original = f'"{span}"' if size > 1 else span
                 out.append(_alternatives(span, original, cluster, expansions))
                 i += size
@@ -115,7 +123,7 @@ class SpellingVariants:
         for cluster in table.clusters():
             for name in cluster.names:
                 for token in analyzer(name):
-                    if len(token.text) >= 5 and token.text.isalpha():
+                    if len(token.text) >= 6 and token.text.isalpha():
                         self._groups.setdefault(variant_key(token.text), set()).add(token.text)
 
     def expand(self, parsed: query.Query, reader, expansions: list[Expansion]) -> query.Query:

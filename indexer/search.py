@@ -6,6 +6,7 @@ Every front end (CLI, search page, JSON API) calls `SearchEngine.search` and ren
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
 import threading
@@ -85,6 +86,8 @@ class SearchEngine:
 
     def _load_tables(self) -> None:
         """What each index generation needs beside the searcher (after opening or a refresh)."""
+        self._leaves = list(self._searcher.reader().leaf_readers())
+        self._offsets = [offset for _, offset in self._leaves]
         self._columns = self._column_builder.columns(self._searcher.reader())
         self._docsets: dict[str, object] = {}
         self._types = None
@@ -218,32 +221,31 @@ class SearchEngine:
     def _page_hit(self, docnum: int, score: float | None, terms: dict[str, set[str]]) -> Hit:
         fields = self._searcher.stored_fields(docnum)
         body = fields.get("body", "")
-        snippet = self._snippet(docnum, body, terms["body"]) or _lead(body)
         title = fields.get("title", "")
-        title_html = _marked_whole(title, terms["title"] | terms["body"]) if terms else ""
-        return _hit_from_fields(fields, _score(score), snippet, title_html)
+        body_marks = self._marks(docnum, "body", terms["body"])
+        title_marks = self._marks(docnum, "title", terms["title"] | terms["body"])
+        snippet = _best_passages(body, body_marks) or _lead(body)
+        title_html = MarkFormatter().format([highlight.Fragment(title, title_marks)])
+        return _hit_from_fields(fields, _score(score), snippet, title_html if title_marks else "")
 
-    def _snippet(self, docnum: int, body: str, words: set[str]) -> str:
-        """The body's best passages with the query's words marked, from stored positions."""
+    def _marks(self, docnum: int, fieldname: str, words: set[str]) -> list[highlight.Token]:
+        """Where the words stand in one document's field, from the positions stored at indexing."""
+        index = bisect.bisect_right(self._offsets, docnum) - 1
+        segment_reader, offset = self._leaves[index]
         tokens = []
-        reader = self._searcher.reader()
+        local = docnum - offset
         for word in words:
-            if ("body", word) not in reader:
-                continue
-            postings = reader.postings("body", word)
-            postings.skip_to(docnum)
-            if postings.is_active() and postings.id() == docnum:
+            ids = self._postings.ids(segment_reader, fieldname, word)
+            at = np.searchsorted(ids, local)
+            if at >= len(ids) or ids[at] != local:
+                continue  # the word is not in this document: no need to read its positions
+            postings = segment_reader.postings(fieldname, word)
+            postings.skip_to(docnum - offset)
+            if postings.is_active() and postings.id() == docnum - offset:
                 for position, start, end in postings.value_as("characters"):
                     tokens.append(highlight.Token(text=word, pos=position, startchar=start,
                                                   endchar=end, matched=True))  # fmt: skip
-        if not tokens:
-            return ""
-        tokens.sort(key=lambda t: t.startchar)
-        fragments = _PINPOINT.fragment_matches(body, tokens)
-        best = highlight.top_fragments(
-            fragments, 2, highlight.BasicFragmentScorer(), highlight.FIRST
-        )
-        return MarkFormatter().format(best)
+        return sorted(tokens, key=lambda t: t.startchar)
 
     def _undated_left_out(self, text: str, expand: bool) -> int | None:
         """How many undated clippings match the query once its date filters are taken away."""
@@ -251,7 +253,7 @@ class SearchEngine:
         if rest == " ".join(text.split()):
             return None
         parsed, _, _ = self._parse(f"{rest} undated:yes", expand)
-        return len(self._searcher.search(parsed, limit=1))
+        return len(self._docset(parsed))
 
     def export(self, text: str, sort: str = "relevance", expand: bool = True) -> Iterator[Hit]:
         """Every match of the query in order, one at a time, for CSV and JSON exports.
@@ -281,7 +283,7 @@ class SearchEngine:
         exact = parse_query(without_verbatim_marks(text), schema, self.resolve_entity)
         if not expand or exact is None:
             return exact, exact, []
-        expanded_text, expansions = expand_names(text, self._table)
+        expanded_text, expansions = expand_names(text, self._table, self._names_a_thing)
         parsed = parse_query(expanded_text, schema, self.resolve_entity)
         parsed = self._spellings().expand(parsed, self._searcher.reader(), expansions)
         return parsed, exact, expansions
@@ -289,6 +291,21 @@ class SearchEngine:
     def updated(self) -> datetime:
         """When the index last changed: the moment a feed of its results was last updated."""
         return datetime.fromtimestamp(store.last_commit(self.index_dir), tz=UTC)
+
+    def _names_a_thing(self, span: str, cluster: Cluster) -> bool:
+        """Whether a word typed in the query stands for the entity rather than being an ordinary
+        word: most clippings that use it are tagged with the entity ("PMOI" yes, "stocks" no)."""
+        words = [t.text for t in text_analyzer()(span)]
+        if len(words) != 1:
+            return True  # a phrase that is a known name
+        uses = self._searcher.reader().doc_frequency("body", words[0])
+        counts = self._entity_counts_now()
+        return counts.get(cluster.name, 0) * 2 >= uses
+
+    def _entity_counts_now(self) -> dict[str, int]:
+        if self._entity_counts is None:
+            self._entity_counts = self._columns.entities.counts(self._docset(query.Every()))
+        return self._entity_counts
 
     def entity(self, name: str) -> Cluster | None:
         """The entity a name or alias stands for, with all its names."""
@@ -300,10 +317,7 @@ class SearchEngine:
         """Every entity in the index with its clipping count, the most frequent first."""
         with self._lock:
             self._fresh_searcher()
-            if self._entity_counts is None:
-                live = self._docset(query.Every())
-                self._entity_counts = self._columns.entities.counts(live)
-            counts = self._entity_counts
+            counts = self._entity_counts_now()
             counted = [
                 EntityCount(c.name, c.type, c.names, counts.get(c.name, 0),
                             c.gazetteer is not None or c.in_gazetteer)
@@ -430,14 +444,13 @@ def _is_filter(q: query.Query) -> bool:
     return False
 
 
-def _marked_whole(text: str, words: set[str]) -> str:
-    """Short text (a title) escaped, with the query's words marked."""
-    if not words or not text:
+def _best_passages(body: str, tokens: list[highlight.Token]) -> str:
+    """The body's two best passages around the marked words, escaped."""
+    if not tokens:
         return ""
-    marked = highlight.highlight(
-        text, frozenset(words), text_analyzer(), highlight.WholeFragmenter(), MarkFormatter()
-    )
-    return marked or ""
+    fragments = _PINPOINT.fragment_matches(body, tokens)
+    best = highlight.top_fragments(fragments, 2, highlight.BasicFragmentScorer(), highlight.FIRST)
+    return MarkFormatter().format(best)
 
 
 def _sort_facet(sort: str, exact: query.Query | None):
