@@ -20,6 +20,8 @@ from indexer.schema import text_analyzer
 
 MAX_ALTERNATIVES = 12
 ALTERNATIVE_BOOST = 0.5
+# A word in more than this share of clippings is taken as an ordinary word, not a spelling.
+COMMON_SHARE, COMMON_MIN = 0.01, 20
 _MAX_NAME_WORDS = 6
 # Quoted phrases, field clauses, operators and brackets pass through; bare words may be names.
 _TOKEN = re.compile(
@@ -130,8 +132,10 @@ class SpellingVariants:
         """`parsed` with each title/body term ORed with the other spellings the index holds."""
         if isinstance(parsed, query.Term) and parsed.fieldname in ("title", "body"):
             group = self._groups.get(variant_key(parsed.text), set())
-            if parsed.text not in group and reader.doc_frequency(parsed.fieldname, parsed.text):
-                return parsed
+            uses = reader.doc_frequency(parsed.fieldname, parsed.text)
+            common = uses > max(COMMON_MIN, reader.doc_count() * COMMON_SHARE)
+            if uses and (parsed.text not in group or common):
+                return parsed  # an ordinary word, or too common to be a rare spelling
             others = sorted(
                 t for t in group if t != parsed.text and reader.doc_frequency(parsed.fieldname, t)
             )

@@ -52,6 +52,9 @@ class Reader:
     def doc_frequency(self, fieldname, text):
         return int(text in self.terms)
 
+    def doc_count(self):
+        return 1000
+
 
 def test_spelling_variants_are_only_for_name_words():
     table = EntityTable(Gazetteer([Entity("Mojahedin", "org", ["Mujahedeen", "Mujahideen Front"])]))
