@@ -29,6 +29,8 @@ from indexer.read import find_files, read_clipping_bytes
 from indexer.schema import clipping_schema
 from indexer.store import FileRecord
 
+# Memory the Whoosh writer fills before it writes a segment to disk (peak RSS vs. merge work).
+WRITER_MB = 64
 # Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
 
@@ -115,7 +117,7 @@ class _Run:
         else:
             self._forget_old_mentions([rel for rel, _ in todo] + deleted)
         tick = progress(len(todo)) if progress and todo else (lambda n: None)
-        writer = self.ix.writer(limitmb=256)
+        writer = self.ix.writer(limitmb=WRITER_MB)
         try:
             for parsed in _parse_all(todo, self.gazetteer, procs):
                 tick(1)
@@ -224,7 +226,7 @@ class _Run:
         names = self.table.changed_names()
         if not everything and not names:
             return
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=WRITER_MB)
         try:
             with ix.searcher() as searcher:
                 if everything:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -171,11 +172,17 @@ def _plain(snippet: str) -> str:
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve_command(corpus: Path, index_dir: Path, host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=min(os.cpu_count() or 1, 4),
+    show_default="cores, at most 4",
+    type=click.IntRange(1, 32),
+    help="Server processes (each answers on its own core).",
+)
+def serve_command(corpus: Path, index_dir: Path, host: str, port: int, workers: int) -> None:
     """Serve the search page (builds the index first if there is none)."""
-    import waitress
-
     from webui.app import create_app
+    from webui.serve import serve
 
     if not store.exists(index_dir):
         if not corpus.is_dir():
@@ -184,9 +191,9 @@ def serve_command(corpus: Path, index_dir: Path, host: str, port: int) -> None:
             )
         click.echo(f"No index in {index_dir}: building it from {corpus} …")
         index_command.callback(corpus, index_dir, False, True)
-    app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)})
+    config = {"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)}
     click.echo(f"Serving clippings search on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=8, ident="clippings")
+    serve(lambda: create_app(config), host, port, workers)
 
 
 @main.command("stats")
