@@ -175,7 +175,7 @@ class EntityTable:
                 {
                     "name": c.name,
                     "type": c.type,
-                    "aliases": {a: c.aliases.get(a, 0) for a in c.names},
+                    "aliases": _all_aliases(c),
                     "votes": dict(c.votes),
                     "long_form": c.long_form,
                     "in_gazetteer": c.gazetteer is not None or c.in_gazetteer,
@@ -300,6 +300,14 @@ def _shouted(name: str, votes: Counter) -> bool:
     if not name.isupper() or letters <= 3:
         return False
     return " " in name or not is_acronym(name) or votes["org"] < votes["place"] + votes["person"]
+
+
+def _all_aliases(cluster: Cluster) -> dict[str, int]:
+    """Every name of a cluster with its count, gazetteer aliases included (for saving)."""
+    names = dict(cluster.aliases)
+    for alias in cluster.gazetteer.names if cluster.gazetteer else []:
+        names.setdefault(alias, 0)
+    return names
 
 
 def _root(cluster: Cluster) -> Cluster:

@@ -12,7 +12,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -96,9 +96,19 @@ def write_manifest(
     data = {
         "generation": generation,
         **extra,
-        "files": {p: asdict(r) for p, r in sorted(files.items())},
+        "files": {p: _record_row(r) for p, r in sorted(files.items())},
     }
     _write_atomically(index_dir / MANIFEST, json.dumps(data, ensure_ascii=False))
+
+
+def _record_row(record: FileRecord) -> dict:
+    return {
+        "size": record.size,
+        "mtime_ns": record.mtime_ns,
+        "sha256": record.sha256,
+        "clippings": record.clippings,
+        "skipped": record.skipped,
+    }
 
 
 def manifest_extra(index_dir: Path) -> dict:
