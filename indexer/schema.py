@@ -41,20 +41,17 @@ def clipping_schema() -> Schema:
         path=ID(stored=True),
         title=TEXT(analyzer=analyzer, stored=True, chars=True, spelling=False),
         body=TEXT(analyzer=analyzer, stored=True, chars=True),
-        date=ID(stored=True, sortable=True),
-        # "1" for undated clippings so that date sorts put them last in both directions.
-        undated=ID(sortable=True),
+        # Sorting, facets and timelines read these fields' postings into arrays once per
+        # segment (indexer/docsets.py), so none of them needs a Whoosh sort column.
+        date=ID(stored=True),
+        undated=ID(),  # "1" or "0", for undated:yes
         # Coarser copies of the date: date queries and histograms use a few terms, not ranges.
-        year=ID(sortable=True),
-        month=ID(sortable=True),
+        year=ID(),
+        month=ID(),
         date_source=STORED,
         entities=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
-        # The same names split by type, for the people / organisations / places facets.
-        people=KEYWORD(commas=True, lowercase=False),
-        orgs=KEYWORD(commas=True, lowercase=False),
-        places=KEYWORD(commas=True, lowercase=False),
         source=TEXT(analyzer=analyzer, stored=True),
-        source_exact=ID(sortable=True),
+        source_exact=ID(),
         url=STORED,
         collection=ID(stored=True),
         fingerprint=STORED,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from whoosh import highlight, query, sorting
+from whoosh import highlight, query
 from whoosh.searching import Searcher
 
 from indexer import store
@@ -38,6 +38,7 @@ from indexer.results import (
 from indexer.schema import text_analyzer
 
 PAGE_SIZE = 10
+EXPORT_BATCH = 500
 FACET_LIMIT = 12
 SNIPPET_CHARS = 240
 
@@ -258,24 +259,28 @@ class SearchEngine:
     def export(self, text: str, sort: str = "relevance", expand: bool = True) -> Iterator[Hit]:
         """Every match of the query in order, one at a time, for CSV and JSON exports.
 
-        Uses its own searcher so a long export neither blocks searches nor sees a half-updated
-        index. Snippets are the start of the body, not highlighted.
+        The order is fixed at the start; rows are read in batches, each under the lock, from the
+        searcher of that moment, which stays valid even if the index changes meanwhile.
+        Snippets are the start of the body.
         """
         sort = sort if sort in SORTS else "relevance"
         with self._lock:
             self._fresh_searcher()
             parsed, exact, expansions = self._parse(text, expand)
-            searcher = self._ix.searcher()
-        if parsed is None:
-            parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
-        try:
-            results = searcher.search(
-                parsed, limit=None, sortedby=_sort_facet(sort, exact if expansions else None)
-            )
-            for hit in results:
-                yield self._plain_hit(hit)
-        finally:
-            searcher.close()
+            if parsed is None:
+                parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
+            docs = self._docset(parsed)
+            typed = exact if expansions else None
+            ranked = self._ranked(parsed, typed, docs, sort, len(docs))
+            searcher = self._searcher
+        for start in range(0, len(ranked), EXPORT_BATCH):
+            with self._lock:
+                batch = [
+                    (searcher.stored_fields(docnum), score)
+                    for docnum, score in ranked[start : start + EXPORT_BATCH]
+                ]
+            for fields, score in batch:
+                yield _hit_from_fields(fields, _score(score), _lead(fields.get("body", "")), "")
 
     def _parse(self, text: str, expand: bool):
         """The query to run, the query as typed (to rank exact matches first), the expansions."""
@@ -372,10 +377,6 @@ class SearchEngine:
         names = self._searcher.reader().field_terms("entities")
         return {name_key(name): name for name in names}
 
-    def _plain_hit(self, hit) -> Hit:
-        fields = hit.fields()
-        return _hit_from_fields(fields, _score(hit.score), _lead(fields.get("body", "")), "")
-
     def _hit(self, hit) -> Hit:
         fields = hit.fields()
         body = fields.get("body", "")
@@ -451,17 +452,6 @@ def _best_passages(body: str, tokens: list[highlight.Token]) -> str:
     fragments = _PINPOINT.fragment_matches(body, tokens)
     best = highlight.top_fragments(fragments, 2, highlight.BasicFragmentScorer(), highlight.FIRST)
     return MarkFormatter().format(best)
-
-
-def _sort_facet(sort: str, exact: query.Query | None):
-    if sort == "relevance":
-        if exact is None:
-            return None
-        # Clippings with the words as typed first, then those found by other names only.
-        return sorting.MultiFacet([sorting.QueryFacet({0: exact}, other=1), sorting.ScoreFacet()])
-    return sorting.MultiFacet(
-        [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=sort == "newest")]
-    )
 
 
 def _score(key) -> float | None:

@@ -262,10 +262,6 @@ class _Run:
 
 def document_fields(clipping: Clipping, record: FileRecord) -> dict:
     """The Whoosh document for one clipping; fields without a value are left out."""
-    by_type = {
-        kind: [e.name for e in clipping.entities if e.type == kind]
-        for kind in ("person", "org", "place")
-    }
     fields = {
         "id": clipping.id,
         "path": clipping.path,
@@ -277,9 +273,6 @@ def document_fields(clipping: Clipping, record: FileRecord) -> dict:
         "month": clipping.date[:7] if clipping.date else None,
         "date_source": clipping.date_source,
         "entities": _keywords(e.name for e in clipping.entities),
-        "people": _keywords(by_type["person"]),
-        "orgs": _keywords(by_type["org"]),
-        "places": _keywords(by_type["place"]),
         "source": clipping.source,
         "source_exact": clipping.source,
         "url": clipping.url,
