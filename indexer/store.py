@@ -85,9 +85,9 @@ def read_manifest(index_dir: Path, generation: int) -> dict[str, FileRecord] | N
         data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if data.get("generation") != generation:
+    if data.get("generation") != generation or not isinstance(data.get("files"), list):
         return None
-    return {path: FileRecord(**record) for path, record in data["files"].items()}
+    return {row[0]: FileRecord(*row[1:]) for row in data["files"]}
 
 
 def write_manifest(
@@ -96,19 +96,15 @@ def write_manifest(
     data = {
         "generation": generation,
         **extra,
-        "files": {p: _record_row(r) for p, r in sorted(files.items())},
+        # One row per file, [path, size, mtime_ns, sha256, clippings, skipped]: lists load
+        # faster than objects, which matters at 100,000 files.
+        "files": [_record_row(p, r) for p, r in sorted(files.items())],
     }
     _write_atomically(index_dir / MANIFEST, json.dumps(data, ensure_ascii=False))
 
 
-def _record_row(record: FileRecord) -> dict:
-    return {
-        "size": record.size,
-        "mtime_ns": record.mtime_ns,
-        "sha256": record.sha256,
-        "clippings": record.clippings,
-        "skipped": record.skipped,
-    }
+def _record_row(path: str, record: FileRecord) -> list:
+    return [path, record.size, record.mtime_ns, record.sha256, record.clippings, record.skipped]
 
 
 def manifest_extra(index_dir: Path) -> dict:

@@ -25,7 +25,7 @@ from indexer import store
 from indexer.aliases import EntityTable
 from indexer.clipping import BadFile, Clipping, Skipped
 from indexer.entities import GAZETTEER_NAME, Gazetteer
-from indexer.read import find_files, read_clipping_bytes
+from indexer.scan import FileEntry, scan_files
 from indexer.schema import clipping_schema
 from indexer.store import FileRecord
 
@@ -104,9 +104,11 @@ class _Run:
         return self._table
 
     def update(self, progress, procs) -> UpdateReport:
-        files = {path.relative_to(self.corpus).as_posix(): path for path in find_files(self.corpus)}
+        files = {entry.rel: entry for entry in scan_files(self.corpus)}
         self.report.files_seen = len(files)
-        todo = [(rel, path) for rel, path in files.items() if not self._unchanged(rel, path)]
+        todo = [
+            (rel, Path(entry.path)) for rel, entry in files.items() if not self._unchanged(entry)
+        ]
         deleted = sorted(set(self.old) - set(files))
         if not todo and not deleted and not self.gazetteer_changed:
             self.report.clippings_total = self.ix.doc_count()
@@ -137,13 +139,12 @@ class _Run:
         self._save()
         return self.report
 
-    def _unchanged(self, rel: str, path: Path) -> bool:
-        record = self.old.get(rel)
-        stat = path.stat()
+    def _unchanged(self, entry: FileEntry) -> bool:
+        rel, record = entry.rel, self.old.get(entry.rel)
         if (
             self.rebuild
             or record is None
-            or (record.size, record.mtime_ns) != (stat.st_size, stat.st_mtime_ns)
+            or (record.size, record.mtime_ns) != (entry.size, entry.mtime_ns)
         ):
             return False
         self.records[rel] = record
@@ -348,6 +349,7 @@ def _init_worker(gazetteer: Gazetteer) -> None:
 
 def _parse_one(item: tuple[str, Path]) -> _Parsed:
     from indexer.parse import parse_bytes  # the parsers load only when a file needs them
+    from indexer.read import read_clipping_bytes
 
     rel, path = item
     try:

@@ -123,7 +123,7 @@ def test_gazetteer_change_retags_clippings_without_reading_their_files(
     def no_reading(path, **kwargs):
         raise AssertionError(f"{path} was read again")
 
-    monkeypatch.setattr("indexer.update.read_clipping_bytes", no_reading)
+    monkeypatch.setattr("indexer.read.read_clipping_bytes", no_reading)
     report = update_index(corpus, index)
     assert report.unchanged == 5 and report.clippings_retagged >= 1
     assert titles(index, 'entity:"City of Light"') == ["MKO members protest in Paris"]
@@ -227,3 +227,17 @@ def test_a_changed_file_takes_its_old_names_out_of_the_entity_table(corpus, tmp_
     assert "Zanzibar" not in {e.name for e in engine.entities()}
     assert engine.entity("Zanzibar") is not None  # the name is still known, with no clipping
     engine.close()
+
+
+def test_scan_lists_files_with_sizes_skipping_hidden_ones_and_the_gazetteer(corpus):
+    from indexer.scan import scan_files
+
+    (corpus / ".hidden").mkdir()
+    (corpus / ".hidden" / "x.txt").write_text("no")
+    (corpus / ".DS_Store").write_text("no")
+    entries = scan_files(corpus)
+    assert [e.rel for e in entries] == [
+        "markup.html", "mek-digest.txt", "refugees-body.txt", "refugees-title.txt",
+        "undated-note.txt",
+    ]  # fmt: skip
+    assert entries[0].size == (corpus / "markup.html").stat().st_size
