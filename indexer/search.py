@@ -114,17 +114,11 @@ class SearchEngine:
         Names in the query also search the entity's other names and spellings unless `expand`
         is off. Raises QueryError for a malformed query; an empty query lists the newest first.
         """
-        sort = sort if sort in SORTS else "relevance"
         page = max(1, page)
+        first = (page - 1) * pagelen
         with self._lock:
-            self._fresh_searcher()
-            parsed, exact, expansions = self._parse(text, expand)
-            if parsed is None:
-                parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
-            docs = self._docset(parsed)
-            first = (page - 1) * pagelen
-            ranked = self._ranked(
-                parsed, exact if expansions else None, docs, sort, first + pagelen
+            parsed, docs, sort, expansions, ranked = self._matches(
+                text, sort, expand, lambda docs: first + pagelen
             )
             terms = self._query_terms(parsed)
             hits = [self._page_hit(docnum, score, terms) for docnum, score in ranked[first:]]
@@ -142,6 +136,19 @@ class SearchEngine:
                 ),
                 undated_left_out=self._undated_left_out(text, expand),
             )
+
+    def _matches(self, text: str, sort: str, expand: bool, count):
+        """Parse, expand, match and order: (query, documents, sort, expansions, the first
+        `count(documents)` in order). Call with the lock held."""
+        sort = sort if sort in SORTS else "relevance"
+        self._fresh_searcher()
+        parsed, exact, expansions = self._parse(text, expand)
+        if parsed is None:
+            parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
+        docs = self._docset(parsed)
+        typed = exact if expansions else None
+        ranked = self._ranked(parsed, typed, docs, sort, count(docs))
+        return parsed, docs, sort, expansions, ranked
 
     def _docset(self, parsed: query.Query):
         """The matching documents (numpy array), phrase results kept for this generation."""
@@ -263,15 +270,8 @@ class SearchEngine:
         searcher of that moment, which stays valid even if the index changes meanwhile.
         Snippets are the start of the body.
         """
-        sort = sort if sort in SORTS else "relevance"
         with self._lock:
-            self._fresh_searcher()
-            parsed, exact, expansions = self._parse(text, expand)
-            if parsed is None:
-                parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
-            docs = self._docset(parsed)
-            typed = exact if expansions else None
-            ranked = self._ranked(parsed, typed, docs, sort, len(docs))
+            _, _, _, _, ranked = self._matches(text, sort, expand, len)
             searcher = self._searcher
         for start in range(0, len(ranked), EXPORT_BATCH):
             with self._lock:

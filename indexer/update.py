@@ -88,7 +88,7 @@ class _Run:
         self.corpus, self.index_dir, self.gazetteer = corpus, index_dir, gazetteer
         self.rebuild = rebuild
         self.report = UpdateReport()
-        self.ix, self.old = _index_and_records(index_dir, rebuild)
+        self.ix, self.old, self.manifest_rebuilt = _index_and_records(index_dir, rebuild)
         self.records: dict[str, FileRecord] = {}
         self.gazetteer_hash = _gazetteer_hash(corpus / GAZETTEER_NAME)
         saved = store.manifest_extra(index_dir).get("gazetteer")
@@ -112,6 +112,11 @@ class _Run:
         deleted = sorted(set(self.old) - set(files))
         if not todo and not deleted and not self.gazetteer_changed:
             self.report.clippings_total = self.ix.doc_count()
+            if self.manifest_rebuilt:  # save it, or every later run rebuilds it again
+                extra = {"gazetteer": self.gazetteer_hash}
+                store.write_manifest(
+                    self.index_dir, self.ix.latest_generation(), self.records, extra
+                )
             return self.report  # nothing to do: no commit, searchers stay as they are
         if self.gazetteer_changed:
             self._table = EntityTable(self.gazetteer)
@@ -310,14 +315,17 @@ def _written(entities: list) -> list[list[str]]:
 
 
 def _index_and_records(index_dir: Path, rebuild: bool):
+    """The index to update, its file records, and whether the records had to be rebuilt."""
     if store.exists(index_dir):
         ix = store.open_index(index_dir)
         if _same_schema(ix):
             if rebuild:
-                return ix, {}
+                return ix, {}, False
             records = store.read_manifest(index_dir, ix.latest_generation())
-            return ix, records if records is not None else store.records_from_index(ix)
-    return store.create_index(index_dir), {}
+            if records is None:
+                return ix, store.records_from_index(ix), True
+            return ix, records, False
+    return store.create_index(index_dir), {}, False
 
 
 def _same_schema(ix) -> bool:

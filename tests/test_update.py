@@ -241,3 +241,12 @@ def test_scan_lists_files_with_sizes_skipping_hidden_ones_and_the_gazetteer(corp
         "undated-note.txt",
     ]  # fmt: skip
     assert entries[0].size == (corpus / "markup.html").stat().st_size
+
+
+def test_a_lost_manifest_is_rebuilt_from_the_index_and_saved(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    (index / store.MANIFEST).unlink()
+    report = update_index(corpus, index)
+    assert (report.unchanged, report.added) == (5, 0)
+    assert (index / store.MANIFEST).exists()
