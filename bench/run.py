@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import hashlib
 import http.client
 import itertools
 import json
@@ -237,7 +238,16 @@ def machine_info() -> dict:
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "git_commit": _git("rev-parse", "HEAD"),
         "git_changed_files": len((_git("status", "--porcelain") or "").splitlines()),
+        "product_fingerprint_at_start": product_fingerprint(),
     }
+
+
+def product_fingerprint() -> str:
+    """A hash of the product's code (indexer/, webui/), to tell whether it changed mid-run."""
+    digest = hashlib.sha256()
+    for path in sorted([*ROOT.glob("indexer/**/*.py"), *ROOT.glob("webui/**/*.py")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _git(*args: str) -> str | None:
@@ -603,7 +613,7 @@ def timed_queries(
         try:
             run(queries[i])
         except Exception as error:
-            errors.append(f"{queries[i].kind}: {queries[i].ours()!r}: {error}")
+            errors.append(f"{queries[i].kind}: {queries[i].ours()!r}: {error!r}")
     seconds: list[float | None] = [None] * len(queries)
     totals: list[int | None] = [None] * len(queries)
     for i in chosen:
@@ -959,6 +969,40 @@ def kind_rows(result: dict) -> list[Row]:
     return rows
 
 
+def run_notes(result: dict) -> list[str]:
+    """Why a figure may mislead: code changed mid-run, a full re-read, lost clippings, errors."""
+    notes = []
+    machine = result["machine"]
+    if machine["product_fingerprint_at_start"] != machine["product_fingerprint_at_end"]:
+        notes.append(
+            "the product's code (indexer/, webui/) changed during the run: figures mix versions"
+            " (in-process engine queries use the code as imported at the start; each CLI"
+            " subprocess the code at its own start)"
+        )
+    index = result["index"]
+    for label in ("one_file", "one_percent"):
+        run = index[label]
+        read = (run["added"] or 0) + (run["updated"] or 0)
+        if run["files_changed"] and read > run["files_changed"]:
+            notes.append(
+                f"{label}: `clippings index` re-read {read} files for {run['files_changed']} "
+                "changed (the index or manifest format changed since the full index?)"
+            )
+    corpus, full = result["corpus"], index["full"]
+    if corpus.get("n_items") and full["clippings_total"] != corpus["n_items"]:
+        notes.append(
+            f"{corpus['n_items']} items written, {full['clippings_total']} clippings indexed "
+            f"(our parser read {result['baselines']['parse']['clippings']}; see the index logs)"
+        )
+    for system, errors in result["queries"]["errors"].items():
+        if errors:
+            notes.append(f"{system}: {len(errors)} queries failed, e.g. {errors[0]}")
+    for run in result.get("http", []):
+        if run["errors"]:
+            notes.append(f"HTTP with {run['clients']} clients: {run['errors']} failed requests")
+    return notes
+
+
 def print_table(rows: list[Row], header: Row) -> None:
     table = [header, *rows]
     widths = [max(len(getattr(r, f)) for r in table) for f in Row.__dataclass_fields__]
@@ -1127,7 +1171,9 @@ def main(argv: list[str] | None = None) -> int:
         edits.restore()
     result["index"] = {label: asdict(run) for label, run in runs.items()}
     result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["machine"]["product_fingerprint_at_end"] = product_fingerprint()
     result["targets"] = [asdict(t) for t in targets(result)]
+    result["notes"] = run_notes(result)
 
     print()
     print_table(
@@ -1138,6 +1184,8 @@ def main(argv: list[str] | None = None) -> int:
         kind_rows(result),
         Row("query kind (n)", "ours p50 / p95", "FTS5 p50 / p95", "naive Whoosh p50 / p95"),
     )
+    for note in result["notes"]:
+        print(f"note: {note}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
