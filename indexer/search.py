@@ -68,7 +68,6 @@ class MarkFormatter(highlight.Formatter):
 
 
 _PINPOINT = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90, autotrim=True)
-_WHOLE = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(), formatter=MarkFormatter())
 
 
 class SearchEngine:
@@ -331,27 +330,21 @@ class SearchEngine:
         return sorted((e for e in counted if e.count), key=lambda e: (-e.count, e.name))
 
     def clipping(self, clipping_id: str, text: str = "") -> ClippingDetail | None:
-        """A whole clipping with the query's matches marked in its title and body, or None."""
+        """A whole clipping with the query's matches (and its names' other names) marked in its
+        title and body, or None. Raises QueryError for a malformed query."""
         with self._lock:
-            searcher = self._fresh_searcher()
-            parsed = (
-                parse_query(text, searcher.schema, self.resolve_entity) if text.strip() else None
-            )
-            target = query.Term("id", clipping_id)
-            if parsed is not None:
-                results = searcher.search(query.And([target, parsed]), terms=True, limit=1)
-                if results.is_empty():
-                    results = searcher.search(target, limit=1)
-            else:
-                results = searcher.search(target, limit=1)
-            if results.is_empty():
+            self._fresh_searcher()
+            found = self._docset(query.Term("id", clipping_id))
+            if not len(found):
                 return None
-            results.highlighter = _WHOLE
-            hit = results[0]
-            detail = self._hit(hit)
-            body = hit.highlights("body", top=1, minscore=0) if results.has_matched_terms() else ""
+            docnum = int(found[0])
+            parsed = self._parse(text, True)[0] if text.strip() else None
+            terms = self._query_terms(parsed) if parsed else {"title": set(), "body": set()}
+            hit = self._page_hit(docnum, None, terms)
+            body = self._searcher.stored_fields(docnum).get("body", "")
+            marks = self._marks(docnum, "body", terms["body"])
             return ClippingDetail(
-                hit=detail, body_html=body or html.escape(hit.get("body", ""), quote=False)
+                hit=hit, body_html=MarkFormatter().format([highlight.Fragment(body, marks)])
             )
 
     def resolve_entity(self, name: str) -> str:
@@ -376,17 +369,6 @@ class SearchEngine:
     def _indexed_entity_keys(self) -> dict[str, str]:
         names = self._searcher.reader().field_terms("entities")
         return {name_key(name): name for name in names}
-
-    def _hit(self, hit) -> Hit:
-        fields = hit.fields()
-        body = fields.get("body", "")
-        snippet = hit.highlights("body", top=2) if hit.results.has_matched_terms() else ""
-        title_html = (
-            _WHOLE.highlight_hit(hit, "title", top=1, minscore=0)
-            if hit.results.has_matched_terms()
-            else ""
-        )
-        return _hit_from_fields(fields, _score(hit.score), snippet or _lead(body), title_html)
 
 
 def _hit_from_fields(fields: dict, score: float | None, snippet: str, title_html: str) -> Hit:

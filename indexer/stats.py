@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from whoosh import query
+
 from indexer import store
 
 
@@ -14,7 +16,7 @@ def index_stats(index_dir: Path) -> dict:
     with ix.searcher() as searcher:
         reader = searcher.reader()
         dates = sorted(reader.field_terms("date")) if "date" in reader.indexed_field_names() else []
-        undated = reader.doc_frequency("undated", "1")
+        undated = sum(1 for _ in searcher.docs_for_query(query.Term("undated", "1")))
         entities = sum(1 for _ in reader.field_terms("entities"))
         clippings = searcher.doc_count()
     size = sum(f.stat().st_size for f in Path(index_dir).iterdir() if f.is_file())
