@@ -35,7 +35,7 @@ def fold(text: str) -> str:
     return re.sub(f"[{re.escape(_DASHES)}]", " ", folded)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def name_key(name: str) -> str:
     """A key insensitive to case, accents, apostrophes and hyphen-versus-space."""
     return " ".join(re.findall(r"\w+(?:\.\w+)*\.?", fold(name)))
@@ -46,7 +46,7 @@ def is_acronym(name: str) -> bool:
     return bool(_ACRONYM.match(name.strip()))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def variant_key(name: str) -> str:
     """A key shared by transliteration variants of one name (see the module docstring)."""
     if is_acronym(name):
