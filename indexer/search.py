@@ -12,6 +12,7 @@ import math
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -208,51 +209,68 @@ class SearchEngine:
         cluster = self._table.lookup(name)
         return cluster.type if cluster else None
 
-    def _query_terms(self, parsed: query.Query) -> dict[str, set[str]]:
-        """The indexed words the query looks for, per text field, for marking them.
+    def _query_terms(self, parsed: query.Query) -> dict[str, Wanted]:
+        """The indexed words and phrases the query looks for, per text field, for marking them.
 
         (Whoosh's own `existing_terms` reuses its field argument as a loop variable and so
         drops every field after the first.)
         """
-        terms: dict[str, set[str]] = {"title": set(), "body": set()}
+        wanted = {"title": Wanted(set(), set()), "body": Wanted(set(), set())}
         reader = self._searcher.reader()
         for leaf in parsed.leaves():
-            if leaf.field() not in terms:
+            if leaf.field() not in wanted:
+                continue
+            if isinstance(leaf, query.Phrase):
+                wanted[leaf.field()].phrases.add(tuple(leaf.words))
                 continue
             for fieldname, text in leaf.expanded_terms(reader, phrases=True):
                 word = text.decode("utf-8") if isinstance(text, bytes) else text
                 if (fieldname, word) in reader:
-                    terms[fieldname].add(word)
-        return terms
+                    wanted[fieldname].words.add(word)
+        return wanted
 
-    def _page_hit(self, docnum: int, score: float | None, terms: dict[str, set[str]]) -> Hit:
+    def _page_hit(self, docnum: int, score: float | None, terms: dict[str, Wanted]) -> Hit:
         fields = self._searcher.stored_fields(docnum)
         body = fields.get("body", "")
         title = fields.get("title", "")
         body_marks = self._marks(docnum, "body", terms["body"])
-        title_marks = self._marks(docnum, "title", terms["title"] | terms["body"])
+        title_marks = self._marks(docnum, "title", terms["title"].joined(terms["body"]))
         snippet = _best_passages(body, body_marks) or _lead(body)
         title_html = MarkFormatter().format([highlight.Fragment(title, title_marks)])
         return _hit_from_fields(fields, _score(score), snippet, title_html if title_marks else "")
 
-    def _marks(self, docnum: int, fieldname: str, words: set[str]) -> list[highlight.Token]:
-        """Where the words stand in one document's field, from the positions stored at indexing."""
+    def _marks(self, docnum: int, fieldname: str, wanted: Wanted) -> list[highlight.Token]:
+        """Where the wanted words, and the words of wanted phrases where they stand together,
+        occur in one document's field, from the positions stored at indexing."""
+        found = {
+            word: self._positions(docnum, fieldname, word)
+            for word in wanted.words | {w for phrase in wanted.phrases for w in phrase}
+        }
+        tokens = [token for word in wanted.words for token in found[word]]
+        for phrase in wanted.phrases:
+            at = [{t.pos: t for t in found[word]} for word in phrase]
+            for start in at[0] if all(at) else ():
+                if all(start + i in at[i] for i in range(1, len(phrase))):
+                    tokens.extend(at[i][start + i] for i in range(len(phrase)))
+        unique = {(t.startchar, t.endchar): t for t in tokens}
+        return sorted(unique.values(), key=lambda t: t.startchar)
+
+    def _positions(self, docnum: int, fieldname: str, word: str) -> list[highlight.Token]:
         index = bisect.bisect_right(self._offsets, docnum) - 1
         segment_reader, offset = self._leaves[index]
-        tokens = []
         local = docnum - offset
-        for word in words:
-            ids = self._postings.ids(segment_reader, fieldname, word)
-            at = np.searchsorted(ids, local)
-            if at >= len(ids) or ids[at] != local:
-                continue  # the word is not in this document: no need to read its positions
-            postings = segment_reader.postings(fieldname, word)
-            postings.skip_to(docnum - offset)
-            if postings.is_active() and postings.id() == docnum - offset:
-                for position, start, end in postings.value_as("characters"):
-                    tokens.append(highlight.Token(text=word, pos=position, startchar=start,
-                                                  endchar=end, matched=True))  # fmt: skip
-        return sorted(tokens, key=lambda t: t.startchar)
+        ids = self._postings.ids(segment_reader, fieldname, word)
+        at = np.searchsorted(ids, local)
+        if at >= len(ids) or ids[at] != local:
+            return []  # the word is not in this document: no need to read its positions
+        postings = segment_reader.postings(fieldname, word)
+        postings.skip_to(local)
+        if not (postings.is_active() and postings.id() == local):
+            return []
+        return [
+            highlight.Token(text=word, pos=pos, startchar=start, endchar=end, matched=True)
+            for pos, start, end in postings.value_as("characters")
+        ]
 
     def _undated_left_out(self, text: str, expand: bool) -> int | None:
         """How many undated clippings match the query once its date filters are taken away."""
@@ -339,7 +357,8 @@ class SearchEngine:
                 return None
             docnum = int(found[0])
             parsed = self._parse(text, True)[0] if text.strip() else None
-            terms = self._query_terms(parsed) if parsed else {"title": set(), "body": set()}
+            nothing = {"title": Wanted(set(), set()), "body": Wanted(set(), set())}
+            terms = self._query_terms(parsed) if parsed else nothing
             hit = self._page_hit(docnum, None, terms)
             body = self._searcher.stored_fields(docnum).get("body", "")
             marks = self._marks(docnum, "body", terms["body"])
@@ -425,6 +444,17 @@ def _is_filter(q: query.Query) -> bool:
     if isinstance(q, query.And):
         return all(_is_filter(s) for s in q.subqueries)
     return False
+
+
+@dataclass
+class Wanted:
+    """What to mark in a field: single words, and phrases (marked only where they stand whole)."""
+
+    words: set[str]
+    phrases: set[tuple[str, ...]]
+
+    def joined(self, other: Wanted) -> Wanted:
+        return Wanted(self.words | other.words, self.phrases | other.phrases)
 
 
 def _best_passages(body: str, tokens: list[highlight.Token]) -> str:

@@ -252,3 +252,9 @@ def test_export_streams_every_match_in_order(engine):
         "Refugees leave the camp",
         "Border crossing reopens",
     ]
+
+
+def test_phrase_words_are_marked_only_where_the_phrase_stands(engine):
+    hit = engine.search('"more refugees"').hits[0]
+    assert "<mark>more</mark> <mark>refugees</mark>" in hit.snippet
+    assert "said refugees could" in hit.snippet  # the same word outside the phrase: unmarked
