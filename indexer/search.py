@@ -91,6 +91,7 @@ class SearchEngine:
         self._offsets = [offset for _, offset in self._leaves]
         self._columns = self._column_builder.columns(self._searcher.reader())
         self._docsets: dict[str, object] = {}
+        self._count_cache: dict[str, tuple] = {}
         self._types = None
         self._table = EntityTable.from_json(store.read_entities(self.index_dir))
         self._entity_keys = self._indexed_entity_keys()
@@ -122,6 +123,7 @@ class SearchEngine:
             )
             terms = self._query_terms(parsed)
             hits = [self._page_hit(docnum, score, terms) for docnum, score in ranked[first:]]
+            facets, periods = self._counts(parsed, docs)
             return SearchResults(
                 query=text,
                 total=len(docs),
@@ -129,11 +131,9 @@ class SearchEngine:
                 pages=max(1, math.ceil(len(docs) / pagelen)),
                 sort=sort,
                 hits=hits,
-                facets=self._facet_counts(docs),
+                facets=facets,
                 expanded=expansions,
-                timeline=timeline(
-                    self._columns.year.counts(docs), self._columns.month.counts(docs)
-                ),
+                timeline=periods,
                 undated_left_out=self._undated_left_out(text, expand),
             )
 
@@ -176,6 +176,18 @@ class SearchEngine:
         scorer = Scorer(self._searcher, self._columns, self._postings)
         typed = self._docset(exact) if exact is not None else None
         return scorer.top(scoring, docs, count, first=typed)
+
+    def _counts(self, parsed: query.Query, docs):
+        """Facets and timeline of a document set; those of the whole archive (the landing page,
+        the newest clippings) are kept for the index generation."""
+        key = repr(parsed)
+        if key in self._count_cache:
+            return self._count_cache[key]
+        years, months = self._columns.year.counts(docs), self._columns.month.counts(docs)
+        counts = (self._facet_counts(docs), timeline(years, months))
+        if isinstance(parsed, query.Every):
+            self._count_cache[key] = counts
+        return counts
 
     def _facet_counts(self, docs) -> dict[str, list[FacetValue]]:
         entities = self._columns.entities
