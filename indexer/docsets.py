@@ -290,7 +290,7 @@ def _docs(q, reader, columns, cache, searcher) -> np.ndarray:
         return _term_docs(q.fieldname, q.text, reader, cache)
     if isinstance(q, query.Every):
         return np.flatnonzero(columns.live)
-    if isinstance(q, query.NullQuery.__class__) or q is query.NullQuery:
+    if q is query.NullQuery:
         return _EMPTY
     if isinstance(q, query.ConstantScoreQuery | query.WrappingQuery) and not isinstance(
         q, query.Not

@@ -24,7 +24,6 @@ from indexer import store
 from indexer.aliases import Cluster, EntityTable
 from indexer.docsets import ColumnBuilder, PostingCache, docset
 from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
-from indexer.names import name_key
 from indexer.query import parse_query, without_filters
 from indexer.ranking import Scorer
 from indexer.results import (
@@ -68,6 +67,7 @@ class MarkFormatter(highlight.Formatter):
         return text
 
 
+_ANALYZER = text_analyzer()
 _PINPOINT = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90, autotrim=True)
 
 
@@ -94,7 +94,6 @@ class SearchEngine:
         self._count_cache: dict[str, tuple] = {}
         self._types = None
         self._table = EntityTable.from_json(store.read_entities(self.index_dir))
-        self._entity_keys = self._indexed_entity_keys()
         self._variants: SpellingVariants | None = None
         self._entity_counts: dict[str, int] | None = None  # per index generation
 
@@ -329,7 +328,7 @@ class SearchEngine:
     def _names_a_thing(self, span: str, cluster: Cluster) -> bool:
         """Whether a word typed in the query stands for the entity rather than being an ordinary
         word: most clippings that use it are tagged with the entity ("PMOI" yes, "stocks" no)."""
-        words = [t.text for t in text_analyzer()(span)]
+        words = [t.text for t in _ANALYZER(span)]
         if len(words) != 1:
             return True  # a phrase that is a known name
         uses = self._searcher.reader().doc_frequency("body", words[0])
@@ -381,7 +380,7 @@ class SearchEngine:
     def resolve_entity(self, name: str) -> str:
         """The canonical indexed name for an entity name or alias typed by the user."""
         cluster = self._table.lookup(name)
-        return cluster.name if cluster else self._entity_keys.get(name_key(name), name)
+        return cluster.name if cluster else name
 
     def _spellings(self) -> SpellingVariants:
         if self._variants is None:
@@ -396,10 +395,6 @@ class SearchEngine:
                 self._searcher = self._searcher.refresh()
                 self._load_tables()
         return self._searcher
-
-    def _indexed_entity_keys(self) -> dict[str, str]:
-        names = self._searcher.reader().field_terms("entities")
-        return {name_key(name): name for name in names}
 
 
 def _hit_from_fields(fields: dict, score: float | None, snippet: str, title_html: str) -> Hit:
@@ -478,11 +473,8 @@ def _best_passages(body: str, tokens: list[highlight.Token]) -> str:
     return MarkFormatter().format(best)
 
 
-def _score(key) -> float | None:
-    """The relevance score; under the exact-words-first sort the key is (tier, -score)."""
-    if isinstance(key, tuple) and key and isinstance(key[-1], float):
-        return round(-key[-1], 4)
-    return round(key, 4) if isinstance(key, float) else None
+def _score(score: float | None) -> float | None:
+    return None if score is None else round(score, 4)
 
 
 def _facet(groups: dict, by_value: bool = False) -> list[FacetValue]:

@@ -94,6 +94,8 @@ class _Run:
         saved = store.manifest_extra(index_dir).get("gazetteer")
         self.gazetteer_changed = bool(self.old) and saved != self.gazetteer_hash
         self._table: EntityTable | None = None
+        self._old_mentions: dict[str, list[Clipping]] = {}  # previous versions of changed files
+        self._retag_everything = False  # set when the gazetteer changed
 
     @property
     def table(self) -> EntityTable:
@@ -200,7 +202,6 @@ class _Run:
 
     def _forget_old_mentions(self, paths: list[str]) -> None:
         """Take the previous versions of changed and deleted files out of the entity table."""
-        self._old_mentions: dict[str, list[Clipping]] = {}
         with self.ix.searcher() as searcher:
             for rel in paths:
                 if rel in self.old and self.old[rel].clippings:
@@ -211,7 +212,7 @@ class _Run:
 
     def _restore_mentions(self, rel: str) -> None:
         """A file thought changed kept its clippings after all: count their mentions again."""
-        for clipping in getattr(self, "_old_mentions", {}).pop(rel, []):
+        for clipping in self._old_mentions.pop(rel, []):
             self.table.add(clipping.mentions, clipping.acronyms)
 
     def _retag_all_texts(self) -> None:
@@ -228,7 +229,7 @@ class _Run:
     def _retag_changed_names(self) -> None:
         """Rewrite the clippings whose entities, resolved with the final table, changed."""
         ix = store.open_index(self.index_dir)
-        everything = getattr(self, "_retag_everything", False)
+        everything = self._retag_everything
         names = self.table.changed_names()
         if not everything and not names:
             return
