@@ -15,17 +15,21 @@ from datetime import date
 
 import numpy as np
 from whoosh import query
-from whoosh.matching.wrappers import WrappingMatcher
+
+from indexer.whoosh_adapter import decoded_postings, multiterm_texts
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-_EMPTY_F = np.zeros(0, dtype=np.float64)
 _EPOCH = date(1900, 1, 1).toordinal()
+# The text fields whose words BM25F scores (with the field's length), as Whoosh does.
+LENGTH_FIELDS = ("title", "body", "source")
 # Decoded posting lists kept in memory (ids, summed over all cached terms).
 CACHE_IDS = 20_000_000
 
 
 def segment_id(segment_reader) -> str:
-    return segment_reader.segment().segment_id()
+    """The segment's id; an index without segments has one empty reader and no segment."""
+    segment = segment_reader.segment()
+    return segment.segment_id() if segment is not None else ""
 
 
 class PostingCache:
@@ -43,7 +47,7 @@ class PostingCache:
         if found is not None:
             self._lists.move_to_end(key)
             return found
-        found = _decoded(segment_reader, fieldname, text)
+        found = decoded_postings(segment_reader, fieldname, text)
         self._lists[key] = found
         self._size += len(found[0])
         while self._size > self.limit and len(self._lists) > 1:
@@ -57,44 +61,6 @@ class PostingCache:
     def keep_only(self, live_segments: set[str]) -> None:
         for key in [k for k in self._lists if k[0] not in live_segments]:
             self._size -= len(self._lists.pop(key)[0])
-
-
-def _decoded(segment_reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """A term's document numbers and frequencies in one segment, decoded a block at a time.
-
-    Whoosh decodes a block's delta-coded numbers in a Python loop; here numpy sums them.
-    """
-    if (fieldname, text) not in segment_reader:
-        return _EMPTY, _EMPTY_F
-    matcher = segment_reader.postings(fieldname, text)
-    while isinstance(matcher, WrappingMatcher):  # deletions are masked separately
-        matcher = matcher.child
-    if not hasattr(matcher, "_read_data"):  # postings kept inline with the term: few of them
-        return _walked(matcher)
-    ids, weights = [], []
-    while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
-        block = np.asarray(raw_ids, dtype=np.int64)
-        ids.append(block if matcher._byteids else np.cumsum(block))
-        if raw_weights is None or isinstance(raw_weights, float):
-            weights.append(np.full(len(block), raw_weights or 1.0))
-        else:
-            weights.append(np.asarray(raw_weights, dtype=np.float64))
-        matcher._next_block()
-    if not ids:
-        return _EMPTY, _EMPTY_F
-    return np.concatenate(ids), np.concatenate(weights)
-
-
-def _walked(matcher) -> tuple[np.ndarray, np.ndarray]:
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
 @dataclass
@@ -188,7 +154,7 @@ class ColumnBuilder:
             values[field] = self._single(segment_reader, field, size)
         values["date"] = self._dates(segment_reader, size)
         values["entities"] = self._multi(segment_reader, "entities", size)
-        for field in ("title", "body"):
+        for field in LENGTH_FIELDS:
             values[f"{field}_length"] = np.fromiter(
                 (segment_reader.doc_field_length(d, field, 0) or 0 for d in range(size)),
                 dtype=np.float64,
@@ -221,7 +187,7 @@ class ColumnBuilder:
     def _multi(self, segment_reader, field: str, size: int):
         labels = self._terms(segment_reader, field)
         pairs = [
-            (_decoded(segment_reader, field, label)[0], number)
+            (decoded_postings(segment_reader, field, label)[0], number)
             for number, label in enumerate(labels)
         ]
         docs = np.concatenate([ids for ids, _ in pairs]) if pairs else _EMPTY
@@ -242,7 +208,7 @@ def _joined(parts: list) -> Columns:
         month=_join_single([v["month"] for _, v in parts]),
         source=_join_single([v["source_exact"] for _, v in parts]),
         entities=_join_multi([v["entities"] for _, v in parts]),
-        lengths={f: _concat([v[f"{f}_length"] for _, v in parts]) for f in ("title", "body")},
+        lengths={f: _concat([v[f"{f}_length"] for _, v in parts]) for f in LENGTH_FIELDS},
     )
 
 
@@ -314,9 +280,8 @@ def _docs(q, reader, columns, cache, searcher) -> np.ndarray:
         parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
         return np.unique(np.concatenate(parts)) if parts else _EMPTY
     if isinstance(q, query.MultiTerm):  # prefix, wildcard, fuzzy, ranges: their terms
-        terms = list(q._btexts(reader)) if hasattr(q, "_btexts") else None
-        if terms is not None:
-            texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in terms]
+        texts = multiterm_texts(q, reader)
+        if texts is not None:
             parts = [_term_docs(q.fieldname, t, reader, cache) for t in texts]
             return np.unique(np.concatenate(parts)) if parts else _EMPTY
     # Phrases and anything else: Whoosh's own matcher (still only over candidate documents).

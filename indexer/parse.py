@@ -10,7 +10,8 @@ from indexer.clipping import BadFile, Clipping, Skipped
 from indexer.entities import Gazetteer
 from indexer.parse_html import parse_html
 from indexer.parse_text import parse_text
-from indexer.read import decode, find_files, kind_of, read_clipping_bytes
+from indexer.read import decode, kind_of, read_clipping_bytes
+from indexer.scan import safe_name, scan_corpus
 from indexer.tagging import tag
 
 
@@ -28,7 +29,7 @@ class ParseReport:
         }
 
 
-def parse_bytes(data: bytes, path: Path, rel: str) -> list[Clipping]:
+def parse_bytes(data: bytes, path: Path | str, rel: str) -> list[Clipping]:
     """The clippings in one file's bytes; raises BadFile with the reason to skip it."""
     kind = kind_of(path, data)
     text = decode(data, html=kind == "html")
@@ -38,7 +39,7 @@ def parse_bytes(data: bytes, path: Path, rel: str) -> list[Clipping]:
     return clippings
 
 
-def parse_file(path: Path, rel: str, gazetteer: Gazetteer) -> list[Clipping]:
+def parse_file(path: Path | str, rel: str, gazetteer: Gazetteer) -> list[Clipping]:
     """Read and parse one file and find the names in each clipping."""
     clippings = parse_bytes(read_clipping_bytes(path), path, rel)
     return [tag(clipping, gazetteer) for clipping in clippings]
@@ -47,14 +48,17 @@ def parse_file(path: Path, rel: str, gazetteer: Gazetteer) -> list[Clipping]:
 def parse_paths(paths: list[Path], gazetteer: Gazetteer) -> ParseReport:
     """Parse files and folders as the indexer would, without touching any index.
 
-    Names are resolved across the files given, as the index resolves them across the corpus.
+    Names are resolved across the files given, as the index resolves them across the corpus;
+    files are shown by their safe names, relative to the folder given.
     """
     report = ParseReport()
     for given in paths:
         if given.is_dir():
-            targets = [(f, f.relative_to(given).as_posix()) for f in find_files(given)]
+            scan = scan_corpus(given)
+            report.skipped.extend(scan.skipped)
+            targets = [(entry.path, entry.rel) for entry in scan.files]
         else:
-            targets = [(given, given.name)]
+            targets = [(given, safe_name(given.name))]
         for path, rel in targets:
             try:
                 report.clippings.extend(parse_file(path, rel, gazetteer))

@@ -1,9 +1,12 @@
 """BM25F scores for a whole document set at once, the way Whoosh scores one document at a time.
 
 Same formula, statistics and defaults as Whoosh's `BM25F` (B 0.75, K1 1.2, idf
-log(N / (df + 1)) + 1, the field's average length), so word queries rank as Whoosh ranks them
-(a phrase scores as the sum of its words, a wildcard as a constant); computed with numpy over
-decoded posting lists instead of a matcher per document.
+log(N / (df + 1)) + 1, the field's average length), and the same way of combining them as
+Whoosh's matchers: AND and OR add their parts' scores (an OR only those of the parts a
+document matches), a phrase scores as the sum of its words, a wildcard or fuzzy word as the sum
+of the words it expands to, a filter (`date:`, `NOT …`) as a constant, a word of a field that
+is not scored (`entity:`) as its count. Computed with numpy over decoded posting lists instead
+of a matcher per document; tests/test_parity.py checks it against Whoosh's own search.
 """
 
 from __future__ import annotations
@@ -11,43 +14,54 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query
 
-from indexer.docsets import Columns, PostingCache
+from indexer.docsets import LENGTH_FIELDS, Columns, PostingCache, docset
+from indexer.whoosh_adapter import multiterm_texts
 
 B, K1 = 0.75, 1.2
-SCORED_FIELDS = ("title", "body")
 
 
 class Scorer:
-    """Scores documents of one index generation against a query's words."""
+    """Scores documents of one index generation against a query."""
 
     def __init__(self, searcher, columns: Columns, cache: PostingCache):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.columns = columns
         self.cache = cache
-        self._average = {f: searcher.avg_field_length(f) or 1.0 for f in SCORED_FIELDS}
+        self._average = {f: searcher.avg_field_length(f) or 1.0 for f in LENGTH_FIELDS}
 
     def scores(self, q: query.Query, docs: np.ndarray) -> np.ndarray:
-        """Each document's score (docs sorted; zero where the query's words are absent)."""
+        """Each document's score, for documents (sorted) that match `q`."""
         if isinstance(q, query.Term):
             return self._term(q.fieldname, q.text, docs) * q.boost
         if isinstance(q, query.Phrase):
             words = [self._term(q.fieldname, w, docs) for w in q.words]
             return np.sum(words, axis=0) * q.boost if words else np.zeros(len(docs))
-        if isinstance(q, query.MultiTerm):  # prefix, wildcard, fuzzy: a constant, as Whoosh does
-            matched = np.isin(docs, self._expansion_docs(q))
-            return matched * q.boost
-        if isinstance(q, query.And | query.Or):
+        if isinstance(q, query.MultiTerm):
+            return self._expanded(q, docs)
+        if isinstance(q, query.ConstantScoreQuery):
+            return np.full(len(docs), float(q.score))
+        if isinstance(q, query.Not):
+            return np.ones(len(docs))  # Whoosh scores the documents a NOT matches 1
+        if isinstance(q, query.Every):
+            return np.full(len(docs), float(q.boost))
+        if isinstance(q, query.CompoundQuery) and len(q.subqueries) == 1:
+            return self.scores(q.subqueries[0], docs)  # Whoosh ignores a lone child's wrapper
+        if isinstance(q, query.And):
             parts = [self.scores(sub, docs) for sub in q.subqueries]
-            total = np.sum(parts, axis=0) if parts else np.zeros(len(docs))
-            return total * q.boost
+            return self._boosted(np.sum(parts, axis=0) if parts else np.zeros(len(docs)), q)
+        if isinstance(q, query.Or):
+            parts = [self._where_matched(sub, docs) for sub in q.subqueries]
+            return self._boosted(np.sum(parts, axis=0) if parts else np.zeros(len(docs)), q)
         if isinstance(q, query.DisjunctionMax):
-            parts = [self.scores(sub, docs) for sub in q.subqueries]
-            return np.max(parts, axis=0) * q.boost if parts else np.zeros(len(docs))
+            parts = [self._where_matched(sub, docs) for sub in q.subqueries]
+            return self._boosted(np.max(parts, axis=0) if parts else np.zeros(len(docs)), q)
         if isinstance(q, query.AndMaybe):
-            return self.scores(q.a, docs) + self.scores(q.b, docs)
+            return self.scores(q.a, docs) + self._where_matched(q.b, docs)
         if isinstance(q, query.Require | query.AndNot):
             return self.scores(q.a, docs)
+        if isinstance(q, query.WrappingQuery):
+            return self.scores(q.child, docs)
         return np.zeros(len(docs))
 
     def top(self, q, docs: np.ndarray, count: int, first: np.ndarray | None = None):
@@ -59,12 +73,37 @@ class Scorer:
         order = np.lexsort((docs, -scores, tier))[:count]
         return [(int(docs[i]), float(scores[i])) for i in order]
 
-    def _term(self, fieldname: str, text: str, docs: np.ndarray) -> np.ndarray:
+    def _where_matched(self, q: query.Query, docs: np.ndarray) -> np.ndarray:
+        """Scores of a part that only some of `docs` match (an OR's), zero where it does not."""
+        if isinstance(q, query.Term):
+            return self.scores(q, docs)  # zero exactly where the word is absent
+        matched = docset(q, self.reader, self.columns, self.cache, self.searcher)
+        inside = np.isin(docs, matched, assume_unique=True)
         out = np.zeros(len(docs))
-        if fieldname not in SCORED_FIELDS or not len(docs):
+        out[inside] = self.scores(q, docs[inside])
+        return out
+
+    def _expanded(self, q: query.MultiTerm, docs: np.ndarray) -> np.ndarray:
+        """A prefix, wildcard or fuzzy word: the sum of its words' scores, boosted; a single word
+        scores as that word alone, unboosted (as Whoosh does)."""
+        texts = multiterm_texts(q, self.reader) or []
+        parts = [self._term(q.fieldname, text, docs) for text in texts]
+        if len(parts) == 1:
+            return parts[0]
+        return np.sum(parts, axis=0) * q.boost if parts else np.zeros(len(docs))
+
+    def _boosted(self, scores: np.ndarray, q: query.Query) -> np.ndarray:
+        return scores * q.boost if q.boost != 1.0 else scores
+
+    def _term(self, fieldname: str, text: str, docs: np.ndarray) -> np.ndarray:
+        """BM25F for a word of a scored text field; a word's count in a field that is not scored."""
+        out = np.zeros(len(docs))
+        if fieldname not in self.searcher.schema or not len(docs):
             return out
-        idf = self.searcher.idf(fieldname, text)
-        lengths = self.columns.lengths[fieldname]
+        scored = self.searcher.schema[fieldname].scorable and fieldname in self.columns.lengths
+        if scored:
+            idf = self.searcher.idf(fieldname, text)
+            lengths = self.columns.lengths[fieldname]
         for segment_reader, offset in self.reader.leaf_readers():
             ids, tf = self.cache.postings(segment_reader, fieldname, text)
             if not len(ids):
@@ -73,14 +112,9 @@ class Scorer:
             where = np.searchsorted(docs, ids)
             hit = where < len(docs)
             hit[hit] = docs[where[hit]] == ids[hit]
+            if not scored:
+                out[where[hit]] += tf[hit]
+                continue
             norm = K1 * ((1 - B) + B * lengths[ids[hit]] / self._average[fieldname])
             out[where[hit]] += idf * (tf[hit] * (K1 + 1)) / (tf[hit] + norm)
         return out
-
-    def _expansion_docs(self, q: query.MultiTerm) -> np.ndarray:
-        parts = []
-        for text in q._btexts(self.reader):
-            word = text.decode("utf-8") if isinstance(text, bytes) else text
-            for segment_reader, offset in self.reader.leaf_readers():
-                parts.append(self.cache.ids(segment_reader, q.fieldname, word) + offset)
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)

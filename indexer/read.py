@@ -7,8 +7,9 @@ the user:
     kind = kind_of(path, data)                   # "html" | "text"; "unsupported file type .pdf"
     text = decode(data, html=(kind == "html"))   # "empty file", "binary file (looks like PDF)"
 
-`find_files` lists every non-hidden file, not only the ones with a clipping suffix, so that a
-PDF dropped into the corpus is reported as skipped rather than silently ignored.
+The corpus is walked by `indexer.scan` (`find_files` here lists what it finds): every
+non-hidden file, not only the ones with a clipping suffix, so that a PDF dropped into the
+corpus is reported as skipped rather than silently ignored.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import codecs
 import math
 import os
 import re
+import stat
 import unicodedata
 from functools import partial
 from pathlib import Path
@@ -24,13 +26,11 @@ from pathlib import Path
 import charset_normalizer
 
 from indexer.clipping import BadFile
+from indexer.scan import scan_corpus
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 CLIPPING_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES
-
-# Files that live in a corpus folder but are not clippings.
-IGNORED_NAMES = frozenset({"entities.toml"})
 
 MAX_BYTES = 20 * 1024 * 1024  # "20 MB"; a news page saved with its inline images stays far below
 _MB = 1024 * 1024
@@ -46,6 +46,7 @@ _MAGIC = (
     (b"GIF89a", "GIF"),
     (b"\x1f\x8b", "gzip"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office"),  # .doc, .xls before 2007
+    (b"\x7fELF", "ELF"),  # a program
 )
 
 # Longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
@@ -119,8 +120,7 @@ _C1_AS_CP1252 = {
 
 
 def find_files(corpus: Path) -> list[Path]:
-    """Every file under `corpus` the indexer should look at, sorted; hidden files and folders
-    (".git", ".DS_Store") and `entities.toml` are left out.
+    """The real paths of the files `scan_corpus` finds under `corpus`, sorted by shown path.
 
     Files with any suffix are returned so that `kind_of` can report the unsupported ones.
     Raises NotADirectoryError when `corpus` is not a folder.
@@ -128,29 +128,44 @@ def find_files(corpus: Path) -> list[Path]:
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise NotADirectoryError(f"corpus folder not found: {corpus}")
-    found = []
-    for folder, dirnames, filenames in os.walk(corpus):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        here = Path(folder)
-        for name in filenames:
-            if name.startswith(".") or name in IGNORED_NAMES:
-                continue
-            found.append(here / name)
-    return sorted(found)
+    return [Path(entry.path) for entry in scan_corpus(corpus).files]
 
 
 def read_clipping_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
     """The bytes of one file, refusing unreadable files and files over `limit` bytes."""
+    return read_file(path, limit=limit)[0]
+
+
+def read_file(path: Path | str, *, limit: int = MAX_BYTES) -> tuple[bytes, os.stat_result]:
+    """The bytes of one regular file and its stat, taken from the one open handle.
+
+    Opened without blocking, so a FIFO put where a file was is refused, not waited on;
+    raises BadFile("unreadable: permission denied"), "too large …", "not a regular file …",
+    "vanished before it could be read".
+    """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-            if len(data) > limit:
-                size = os.fstat(handle.fileno()).st_size
-                raise BadFile(f"too large ({_megabytes(size)} MB; limit {_megabytes(limit)} MB)")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError as error:
+        raise BadFile("vanished before it could be read") from error
     except OSError as error:
-        reason = error.strerror or str(error) or type(error).__name__
-        raise BadFile(f"unreadable: {reason[:1].lower()}{reason[1:]}") from error
-    return data
+        raise BadFile(_unreadable(error)) from error
+    with open(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise BadFile("not a regular file")
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise BadFile(_unreadable(error)) from error
+    if len(data) > limit:
+        size = max(info.st_size, len(data))
+        raise BadFile(f"too large ({_megabytes(size)} MB; limit {_megabytes(limit)} MB)")
+    return data, info
+
+
+def _unreadable(error: OSError) -> str:
+    reason = error.strerror or str(error) or type(error).__name__
+    return f"unreadable: {reason[:1].lower()}{reason[1:]}"
 
 
 def _megabytes(size: int) -> int:
@@ -176,7 +191,7 @@ def kind_of(path: Path, data: bytes) -> str:
     if magic:
         raise BadFile(f"binary file (looks like {magic})")
     if suffix in HTML_SUFFIXES:
-        return "html"
+        return "html" if b"<" in head else "text"  # no markup: text saved under the wrong name
     if suffix in TEXT_SUFFIXES:
         start = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
         return "html" if start.startswith((b"<!doctype html", b"<html")) else "text"
@@ -205,6 +220,8 @@ def decode(data: bytes, *, html: bool = False) -> str:
     if magic:
         raise BadFile(f"binary file (looks like {magic})")
     text = _decode_unicode(data)
+    if text is None and b"\x00" in data:
+        text = _try_decode(data, "utf-8")  # a stray NUL in UTF-8 text; _clean judges the share
     if text is None:
         controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
         if b"\x00" in data or controls > _MAX_CONTROL_SHARE * len(data):

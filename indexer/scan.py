@@ -2,44 +2,157 @@
 
 One `os.scandir` walk, no per-file `Path` objects: an incremental run over 100,000 files spends
 its time here, so it is kept cheap. Hidden files and folders and the gazetteer are left out;
-symbolic links to folders are not followed.
+symbolic links to folders are not followed. Every other entry that is no readable regular
+file (a broken link, a FIFO, a folder that cannot be listed) is reported with its reason.
+
+A file is known by its *shown* path (`safe_name`): printable, valid UTF-8 and the same on
+every run, so the index, the manifest and the web pages can hold any name the disk gives;
+the real path (undecodable bytes kept as `os.scandir` gives them) is used to read the file.
 """
 
 from __future__ import annotations
 
+import errno
 import os
-from dataclasses import dataclass
+import re
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.clipping import Skipped
 from indexer.entities import GAZETTEER_NAME
+
+# Escaped in shown names: C0 and C1 controls and DEL, line and paragraph separators, the
+# bidirectional overrides that reorder how a name reads, and undecodable bytes (which
+# os.fsdecode turns into lone surrogates U+DC80..U+DCFF).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_CLASH = "another file is shown under the same name; rename one of them"
 
 
 @dataclass(frozen=True)
 class FileEntry:
-    rel: str  # corpus-relative, "/" separated
-    path: str
+    rel: str  # corpus-relative, "/" separated, as shown (see `safe_name`)
+    path: str  # the real path to open
     size: int
     mtime_ns: int
 
 
+@dataclass
+class Scan:
+    """The files of a corpus, the entries skipped with their reasons, and the folders that
+    could not be listed (their files are not known to be gone)."""
+
+    files: list[FileEntry] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)  # shown folder paths, ending in "/"
+
+    def hides(self, rel: str) -> bool:
+        """Whether `rel` lies in a folder that could not be listed."""
+        return any(rel.startswith(folder) for folder in self.unlisted)
+
+
+def safe_name(name: str) -> str:
+    r"""A file name or path as shown and indexed: printable, valid UTF-8, one line.
+
+    Undecodable bytes become `\xe9` (always \x80 or above), control characters `\n`, `\t`,
+    `\r`, `\x1b` (below \x80) or `\u0085`, so no two escapes look alike; only a name that
+    holds such an escape typed literally can be shown like another (see `scan_corpus`).
+
+    >>> safe_name(os.fsdecode(b"caf\xe9\n.txt"))
+    'caf\\xe9\\n.txt'
+    """
+    return _UNSAFE.sub(_escape, name) if _UNSAFE.search(name) else name
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
+
+
 def scan_files(corpus: Path) -> list[FileEntry]:
-    """Every candidate clipping file under `corpus`, sorted by relative path."""
-    entries = []
+    """Every candidate clipping file under `corpus`, sorted by shown relative path."""
+    return scan_corpus(corpus).files
+
+
+def scan_corpus(corpus: Path) -> Scan:
+    """The files under `corpus` sorted by shown path, and every entry skipped, with reasons.
+
+    Of two real names shown alike the one shown as it is wins, else the first in byte order.
+    """
+    scan = Scan()
+    found: list[tuple[str, bool, bytes, FileEntry]] = []
     folders = [("", os.fspath(corpus))]
     while folders:
         prefix, folder = folders.pop()
-        with os.scandir(folder) as listing:
-            for entry in listing:
-                if entry.name.startswith(".") or entry.name == GAZETTEER_NAME:
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append((f"{prefix}{entry.name}/", entry.path))
-                elif entry.is_file():
-                    stat = entry.stat()
-                    entries.append(
-                        FileEntry(
-                            f"{prefix}{entry.name}", entry.path, stat.st_size, stat.st_mtime_ns
-                        )
-                    )
-    entries.sort(key=lambda e: e.rel)
-    return entries
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    if entry.name.startswith(".") or entry.name == GAZETTEER_NAME:
+                        continue
+                    rel = prefix + safe_name(entry.name)
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append((f"{rel}/", entry.path))
+                            continue
+                        info = _file_stat(entry)
+                    except OSError as error:
+                        reason = _not_a_file(error, entry.is_symlink())
+                        scan.skipped.append(Skipped(rel, reason))
+                        continue
+                    real = prefix + entry.name
+                    file = FileEntry(rel, entry.path, info.st_size, info.st_mtime_ns)
+                    found.append((rel, rel != real, os.fsencode(real), file))
+        except OSError as error:
+            scan.skipped.append(Skipped(prefix or "./", f"cannot list folder: {_lower(error)}"))
+            scan.unlisted.append(prefix)
+    found.sort(key=lambda item: item[:3])
+    for rel, _, _, file in found:
+        if scan.files and scan.files[-1].rel == rel:
+            scan.skipped.append(Skipped(rel, _CLASH))
+        else:
+            scan.files.append(file)
+    scan.skipped.sort(key=lambda skipped: skipped.path)
+    return scan
+
+
+def _file_stat(entry: os.DirEntry) -> os.stat_result:
+    """The stat of a regular file (followed through a link); OSError says why it is none."""
+    info = entry.stat()  # follows links: a broken one raises FileNotFoundError
+    if stat.S_ISREG(info.st_mode):
+        return info
+    if stat.S_ISDIR(info.st_mode):
+        raise OSError("link to a folder (not followed)")
+    raise OSError(f"not a regular file ({_kind(info.st_mode)})")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    return "unknown type"
+
+
+def _not_a_file(error: OSError, link: bool) -> str:
+    if error.errno == errno.ENOENT:
+        return "broken symbolic link" if link else "vanished before it could be read"
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if error.errno is None:
+        return str(error)
+    return f"unreadable: {_lower(error)}"
+
+
+def _lower(error: OSError) -> str:
+    reason = error.strerror or type(error).__name__
+    return reason[:1].lower() + reason[1:]

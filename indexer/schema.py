@@ -55,6 +55,9 @@ def clipping_schema() -> Schema:
         url=STORED,
         collection=ID(stored=True),
         fingerprint=STORED,
+        # The names found in the text, ([[surface, type, gazetteer name], …], [[long form,
+        # acronym], …]): every run rebuilds the corpus-wide entity table from them.
+        names=STORED,
         # [[name, type], …] as last written, to tell when re-tagging changes anything.
         tagged=STORED,
     )

@@ -7,6 +7,7 @@ Every front end (CLI, search page, JSON API) calls `SearchEngine.search` and ren
 from __future__ import annotations
 
 import bisect
+import contextlib
 import html
 import math
 import threading
@@ -36,6 +37,7 @@ from indexer.results import (
     SearchResults,
 )
 from indexer.schema import text_analyzer
+from indexer.whoosh_adapter import EscapingFormatter
 
 PAGE_SIZE = 10
 EXPORT_BATCH = 500
@@ -43,10 +45,10 @@ FACET_LIMIT = 12
 SNIPPET_CHARS = 240
 
 
-class MarkFormatter(highlight.Formatter):
+class MarkFormatter(EscapingFormatter):
     """Escaped clipping text with <mark> around matched words; fragments joined by an ellipsis."""
 
-    def _text(self, text: str) -> str:
+    def escape(self, text: str) -> str:
         return html.escape(text, quote=False)
 
     def format_token(self, text, token, replace=False):
@@ -78,8 +80,7 @@ class SearchEngine:
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
         self._lock = threading.RLock()
-        self._ix = store.open_index(self.index_dir)
-        self._searcher: Searcher = self._ix.searcher()
+        self._searcher: Searcher = self._latest_searcher()
         self._checked = time.monotonic()
         self._postings = PostingCache()
         self._column_builder = ColumnBuilder(self._postings)
@@ -96,6 +97,13 @@ class SearchEngine:
         self._table = EntityTable.from_json(store.read_entities(self.index_dir))
         self._variants: SpellingVariants | None = None
         self._entity_counts: dict[str, int] | None = None  # per index generation
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Hold the lock while reading the index; a file of it that cannot be read (truncated,
+        garbled, deleted) is reported as IndexDamaged, not as a crash."""
+        with self._lock, store.reading(self.index_dir):
+            yield
 
     def close(self) -> None:
         with self._lock:
@@ -116,7 +124,7 @@ class SearchEngine:
         """
         page = max(1, page)
         first = (page - 1) * pagelen
-        with self._lock:
+        with self._reading():
             parsed, docs, sort, expansions, ranked = self._matches(
                 text, sort, expand, lambda docs: first + pagelen
             )
@@ -298,11 +306,11 @@ class SearchEngine:
         searcher of that moment, which stays valid even if the index changes meanwhile.
         Snippets are the start of the body.
         """
-        with self._lock:
+        with self._reading():
             _, _, _, _, ranked = self._matches(text, sort, expand, len)
             searcher = self._searcher
         for start in range(0, len(ranked), EXPORT_BATCH):
-            with self._lock:
+            with self._reading():
                 batch = [
                     (searcher.stored_fields(docnum), score)
                     for docnum, score in ranked[start : start + EXPORT_BATCH]
@@ -342,13 +350,13 @@ class SearchEngine:
 
     def entity(self, name: str) -> Cluster | None:
         """The entity a name or alias stands for, with all its names."""
-        with self._lock:
+        with self._reading():
             self._fresh_searcher()
             return self._table.lookup(name)
 
     def entities(self) -> list[EntityCount]:
         """Every entity in the index with its clipping count, the most frequent first."""
-        with self._lock:
+        with self._reading():
             self._fresh_searcher()
             counts = self._entity_counts_now()
             counted = [
@@ -361,7 +369,7 @@ class SearchEngine:
     def clipping(self, clipping_id: str, text: str = "") -> ClippingDetail | None:
         """A whole clipping with the query's matches (and its names' other names) marked in its
         title and body, or None. Raises QueryError for a malformed query."""
-        with self._lock:
+        with self._reading():
             self._fresh_searcher()
             found = self._docset(query.Term("id", clipping_id))
             if not len(found):
@@ -388,13 +396,23 @@ class SearchEngine:
         return self._variants
 
     def _fresh_searcher(self) -> Searcher:
+        """The searcher of the latest commit, checked at most every `refresh_seconds`.
+
+        A new searcher reads every segment afresh: Whoosh's `Searcher.refresh()` reuses the
+        readers of unchanged segments with their old deleted-document sets, so it would keep
+        showing deleted and replaced clippings. The old searcher is not closed: an export may
+        still be reading from it, and it is released when nothing refers to it.
+        """
         now = time.monotonic()
         if now - self._checked >= self.refresh_seconds:
             self._checked = now
             if not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                self._searcher = self._latest_searcher()
                 self._load_tables()
         return self._searcher
+
+    def _latest_searcher(self) -> Searcher:
+        return store.open_searcher(self.index_dir)
 
 
 def _hit_from_fields(fields: dict, score: float | None, snippet: str, title_html: str) -> Hit:

@@ -12,8 +12,9 @@ from indexer import store
 def index_stats(index_dir: Path) -> dict:
     """Clippings, files, entities, date span and size on disk of the index in `index_dir`."""
     ix = store.open_index(index_dir)
-    records = store.read_manifest(index_dir, ix.latest_generation()) or store.records_from_index(ix)
-    with ix.searcher() as searcher:
+    with store.open_searcher(index_dir) as searcher, store.reading(index_dir):
+        generation = searcher.reader().generation()
+        records = store.read_manifest(index_dir, generation) or store.records_from_index(ix)
         reader = searcher.reader()
         dates = sorted(reader.field_terms("date")) if "date" in reader.indexed_field_names() else []
         undated = sum(1 for _ in searcher.docs_for_query(query.Term("undated", "1")))

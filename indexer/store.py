@@ -11,14 +11,22 @@ import contextlib
 import fcntl
 import json
 import os
+import pickle
+import shutil
+import struct
+import time
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
+from whoosh.searching import Searcher
 
 from indexer.schema import clipping_schema
+from indexer.whoosh_adapter import toc_files
 
 INDEX_NAME = "clippings"
 MANIFEST = "files.json"
@@ -34,6 +42,46 @@ class IndexMissing(RuntimeError):
     """There is no index yet in the directory."""
 
 
+class IndexDamaged(RuntimeError):
+    """A file of the index is missing, truncated or garbled; the message names the fix."""
+
+    def __init__(self, index_dir: Path, error: BaseException):
+        detail = " ".join(str(error).split())[:160] or "no detail"
+        super().__init__(
+            f"the index in {index_dir} is damaged ({type(error).__name__}: {detail}); "
+            "run `clippings index --rebuild` to rebuild it from the corpus"
+        )
+
+
+class IndexWriteFailed(RuntimeError):
+    """The run could not write the index (a full disk, no permission); the last commit stands."""
+
+    def __init__(self, index_dir: Path, error: OSError):
+        super().__init__(
+            f"could not write the index in {index_dir} ({error.strerror or error}); "
+            "the index still holds its last complete run"
+        )
+
+
+# What reading a truncated, garbled or half-deleted Whoosh file raises.
+DAMAGE_ERRORS = (
+    OSError,
+    EOFError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
+    ValueError,
+    IndexError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    whoosh_index.IndexError,  # Whoosh's own, raised for a garbled table of contents
+)
+# What a file damaged after opening raises while a query reads it (narrower, so that a bug in
+# the engine is not reported as damage).
+READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
+
+
 @dataclass
 class FileRecord:
     """What the last run saw of one corpus file."""
@@ -43,17 +91,53 @@ class FileRecord:
     sha256: str
     clippings: int = 0
     skipped: str | None = None  # the reason, when the file was skipped
+    # Per clipping, [number, mentions, acronyms, tagged]: the names found in its text and the
+    # entities it was written with, from which every run rebuilds the corpus-wide entity table.
+    names: list = field(default_factory=list)
 
 
 def exists(index_dir: Path) -> bool:
-    return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    """Whether the folder holds an index (a table of contents), readable or not."""
+    return index_dir.is_dir() and bool(toc_files(index_dir, INDEX_NAME))
 
 
 def open_index(index_dir: Path) -> Index:
-    """Open an existing index for reading or writing."""
+    """Open an existing index for reading or writing; IndexDamaged if its table of contents
+    cannot be read."""
     if not exists(index_dir):
         raise IndexMissing(f"no index in {index_dir}: run `clippings index` first")
-    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    try:
+        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    except DAMAGE_ERRORS as error:
+        raise IndexDamaged(index_dir, error) from error
+
+
+@contextlib.contextmanager
+def reading(index_dir: Path) -> Iterator[None]:
+    """Report a file of the index that fails while being read as IndexDamaged."""
+    try:
+        yield
+    except READ_ERRORS as error:
+        raise IndexDamaged(index_dir, error) from error
+
+
+def open_searcher(index_dir: Path) -> Searcher:
+    """A searcher of the latest commit, every segment read afresh; IndexDamaged if a file of it
+    is missing or unreadable.
+
+    A commit landing meanwhile may delete the segment files of the generation being opened, so
+    a missing file is retried on the newer generation before it counts as damage.
+    """
+    for attempt in range(5):
+        try:
+            return open_index(index_dir).searcher()
+        except FileNotFoundError as error:
+            if attempt == 4:
+                raise IndexDamaged(index_dir, error) from error
+            time.sleep(0.02 * (attempt + 1))
+        except DAMAGE_ERRORS as error:
+            raise IndexDamaged(index_dir, error) from error
+    raise AssertionError("unreachable")
 
 
 def create_index(index_dir: Path) -> Index:
@@ -104,7 +188,15 @@ def write_manifest(
 
 
 def _record_row(path: str, record: FileRecord) -> list:
-    return [path, record.size, record.mtime_ns, record.sha256, record.clippings, record.skipped]
+    return [
+        path,
+        record.size,
+        record.mtime_ns,
+        record.sha256,
+        record.clippings,
+        record.skipped,
+        record.names,
+    ]
 
 
 def manifest_extra(index_dir: Path) -> dict:
@@ -124,18 +216,58 @@ def records_from_index(ix: Index) -> dict[str, FileRecord]:
             size, mtime_ns, sha = fields["fingerprint"]
             record = files.setdefault(fields["path"], FileRecord(size, mtime_ns, sha))
             record.clippings += 1
+            mentions, acronyms = fields.get("names", ([], []))
+            number = int(fields["id"].rsplit("#", 1)[1])
+            record.names.append([number, mentions, acronyms, fields.get("tagged", [])])
+    for record in files.values():
+        record.names.sort(key=lambda entry: entry[0])
     return files
 
 
 def last_commit(index_dir: Path) -> float:
     """When the index last changed (seconds since the epoch), from its table of contents."""
-    tocs = list(Path(index_dir).glob(f"_{INDEX_NAME}_*.toc"))
+    tocs = toc_files(index_dir, INDEX_NAME)
     return max((toc.stat().st_mtime for toc in tocs), default=0.0)
 
 
-def write_entities(index_dir: Path, table: dict) -> None:
-    """Save the entity table (names, types, aliases) the index was built with, for queries."""
-    _write_atomically(index_dir / ENTITIES, json.dumps(table, ensure_ascii=False))
+def write_entities(index_dir: Path, table: dict, generation: int) -> None:
+    """Save the entity table (names, types, aliases) of index `generation`, for queries."""
+    data = {**table, "generation": generation}
+    _write_atomically(index_dir / ENTITIES, json.dumps(data, ensure_ascii=False))
+
+
+def entities_generation(index_dir: Path) -> int | None:
+    """The index generation the saved entity table belongs to (None if none is saved)."""
+    return read_entities(index_dir).get("generation")
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Delete what dead or failed runs left: Whoosh's temporary folder and table-of-contents
+    files, segment files no commit refers to, and our half-written files.
+
+    Call with the writer lock held, so that no live run's files are taken for leftovers.
+    """
+    shutil.rmtree(index_dir / f"{INDEX_NAME}.tmp", ignore_errors=True)
+    for path in index_dir.glob(f"_{INDEX_NAME}_*.toc.*"):
+        path.unlink(missing_ok=True)
+    for path in index_dir.glob("*.json.tmp"):
+        path.unlink(missing_ok=True)
+    if exists(index_dir):
+        with contextlib.suppress(IndexDamaged, *DAMAGE_ERRORS):
+            ix = open_index(index_dir)
+            whoosh_index.clean_files(ix.storage, INDEX_NAME, ix.latest_generation(), ix._segments())
+
+
+def move_aside(index_dir: Path) -> Path:
+    """Move a damaged index's files into a dated folder inside `index_dir`; return it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    aside = index_dir / f"damaged-{stamp}"
+    aside.mkdir(exist_ok=True)
+    for path in index_dir.iterdir():
+        if path.name == LOCK or path.name.startswith("damaged-"):
+            continue
+        path.rename(aside / path.name)
+    return aside
 
 
 def read_entities(index_dir: Path) -> dict:

@@ -10,6 +10,7 @@ files again. A failure before the commit leaves the previous index as it was.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
 import os
@@ -18,14 +19,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import query
 from whoosh.writing import CLEAR
 
 from indexer import store
 from indexer.aliases import EntityTable
-from indexer.clipping import BadFile, Clipping, Skipped
+from indexer.clipping import BadFile, Clipping, Mention, Skipped
 from indexer.entities import GAZETTEER_NAME, Gazetteer
-from indexer.scan import FileEntry, scan_files
+from indexer.scan import FileEntry, Scan, safe_name, scan_corpus
 from indexer.schema import clipping_schema
 from indexer.store import FileRecord
 
@@ -49,6 +49,8 @@ class UpdateReport:
     clippings_retagged: int = 0
     clippings_total: int = 0
     seconds: float = 0.0
+    moved_aside: Path | None = None  # where a damaged index went before a rebuild
+    repaired: bool = False  # a run that died after its commit was finished
 
 
 @dataclass
@@ -59,6 +61,9 @@ class _Parsed:
 
 
 Progress = Callable[[int], None]
+
+# Writing errors that end a run with a one-line message and the last commit intact.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 def update_index(
@@ -71,60 +76,90 @@ def update_index(
 ) -> UpdateReport:
     """Bring the index in line with the corpus folder.
 
-    Raises IndexBusy when another run holds the index, BadFile for a malformed gazetteer.
+    Raises IndexBusy when another run holds the index, BadFile for a malformed gazetteer,
+    IndexDamaged when the index cannot be read (a rebuild moves it aside instead), and
+    IndexWriteFailed when the disk is full (the last commit stays as it was).
     """
     started = time.perf_counter()
     with store.writer_lock(index_dir):
+        store.remove_leftovers(index_dir)
         gazetteer = Gazetteer.load(corpus / GAZETTEER_NAME)
-        report = _Run(corpus, index_dir, gazetteer, rebuild).update(progress, procs)
+        try:
+            report = _Run(corpus, index_dir, gazetteer, rebuild).update(progress, procs)
+        except OSError as error:
+            if error.errno not in _WRITE_ERRNOS:
+                raise
+            store.remove_leftovers(index_dir)
+            raise store.IndexWriteFailed(index_dir, error) from error
     report.seconds = time.perf_counter() - started
     return report
 
 
 class _Run:
-    """One indexing run: the old file records, the new ones, and the corpus-wide entity table."""
+    """One indexing run: the old file records, the new ones, and the corpus-wide entity table.
+
+    Every run that changes anything ends by rebuilding the entity table from the names stored
+    for every clipping, in clipping order, and re-writing the clippings whose entities differ,
+    so incremental runs and runs that finish what a killed run began end exactly where a
+    rebuild would.
+    """
 
     def __init__(self, corpus: Path, index_dir: Path, gazetteer: Gazetteer, rebuild: bool):
         self.corpus, self.index_dir, self.gazetteer = corpus, index_dir, gazetteer
         self.rebuild = rebuild
         self.report = UpdateReport()
-        self.ix, self.old, self.manifest_rebuilt = _index_and_records(index_dir, rebuild)
+        self.ix, self.old, self.manifest_rebuilt, self.report.moved_aside = _index_and_records(
+            index_dir, rebuild
+        )
         self.records: dict[str, FileRecord] = {}
         self.gazetteer_hash = _gazetteer_hash(corpus / GAZETTEER_NAME)
         saved = store.manifest_extra(index_dir).get("gazetteer")
         self.gazetteer_changed = bool(self.old) and saved != self.gazetteer_hash
-        self._table: EntityTable | None = None
-        self._old_mentions: dict[str, list[Clipping]] = {}  # previous versions of changed files
-        self._retag_everything = False  # set when the gazetteer changed
-
-    @property
-    def table(self) -> EntityTable:
-        """The entity table as the last run left it (loaded only when something changed)."""
-        if self._table is None:
-            saved = {} if self.rebuild or not self.old else store.read_entities(self.index_dir)
-            self._table = EntityTable.from_json(saved, self.gazetteer)
-        return self._table
+        # Names as this run's clippings are written; the final table replaces it at the end.
+        self.table = EntityTable(gazetteer)
+        self._rewrite: set[str] = set()  # clippings whose stored names must be written again
 
     def update(self, progress, procs) -> UpdateReport:
-        files = {entry.rel: entry for entry in scan_files(self.corpus)}
-        self.report.files_seen = len(files)
-        todo = [
-            (rel, Path(entry.path)) for rel, entry in files.items() if not self._unchanged(entry)
-        ]
-        deleted = sorted(set(self.old) - set(files))
-        if not todo and not deleted and not self.gazetteer_changed:
+        scan = scan_corpus(self.corpus)
+        files = {entry.rel: entry for entry in scan.files}
+        self.report.files_seen = len(files) + len(scan.skipped)
+        self.report.skipped += scan.skipped
+        todo = [(rel, entry.path) for rel, entry in files.items() if not self._unchanged(entry)]
+        deleted = self._gone(scan, files)
+        unfinished = self._unfinished()
+        if not todo and not deleted and not self.gazetteer_changed and not unfinished:
             self.report.clippings_total = self.ix.doc_count()
-            if self.manifest_rebuilt:  # save it, or every later run rebuilds it again
-                extra = {"gazetteer": self.gazetteer_hash}
-                store.write_manifest(
-                    self.index_dir, self.ix.latest_generation(), self.records, extra
-                )
             return self.report  # nothing to do: no commit, searchers stay as they are
+        self.report.repaired = unfinished and not (todo or deleted or self.rebuild)
         if self.gazetteer_changed:
-            self._table = EntityTable(self.gazetteer)
-            self._retag_all_texts()
-        else:
-            self._forget_old_mentions([rel for rel, _ in todo] + deleted)
+            self._find_names_again()
+        if todo or deleted or self.rebuild:
+            self._write(todo, deleted, progress, procs)
+        final = self._final_table()
+        self._retag(final)
+        self._save(final)
+        return self.report
+
+    def _gone(self, scan: Scan, files: dict[str, FileEntry]) -> list[str]:
+        """The files of the last run not found now; those in a folder that could not be
+        listed are not known to be gone and keep their records and clippings."""
+        gone = []
+        for rel in set(self.old) - set(files):
+            if scan.hides(rel):
+                self.records[rel] = self.old[rel]
+            else:
+                gone.append(rel)
+        return sorted(gone)
+
+    def _unfinished(self) -> bool:
+        """Whether the last run died after a commit, before it saved its manifest and table."""
+        if self.rebuild or not self.old and not self.manifest_rebuilt:
+            return False
+        generation = self.ix.latest_generation()
+        return self.manifest_rebuilt or store.entities_generation(self.index_dir) != generation
+
+    def _write(self, todo, deleted: list[str], progress, procs) -> None:
+        """Index new and changed files and remove deleted ones, in one commit."""
         tick = progress(len(todo)) if progress and todo else (lambda n: None)
         writer = self.ix.writer(limitmb=WRITER_MB)
         try:
@@ -141,10 +176,6 @@ class _Run:
         except BaseException:
             writer.cancel()
             raise
-        self.table.join_initials()
-        self._retag_changed_names()
-        self._save()
-        return self.report
 
     def _unchanged(self, entry: FileEntry) -> bool:
         rel, record = entry.rel, self.old.get(entry.rel)
@@ -169,14 +200,12 @@ class _Run:
             if keep:  # keep what was indexed from the file's last good version
                 kept = f" (kept its {previous.clippings} clippings from before)"
                 self.report.skipped[-1].reason += kept
-                self._restore_mentions(rel)
             self.records[rel] = previous if keep else record
             return
         same = previous and previous.sha256 == record.sha256 and not self.gazetteer_changed
         if same and not self.rebuild:
             previous.size, previous.mtime_ns = record.size, record.mtime_ns  # touched, not changed
             self.records[rel] = previous
-            self._restore_mentions(rel)
             self.report.unchanged += 1
             return
         if not self.rebuild:
@@ -189,81 +218,78 @@ class _Run:
             self.table.add(clipping.mentions, clipping.acronyms)
             clipping.entities = self.table.entities_for(clipping.mentions)
             writer.add_document(**document_fields(clipping, record))
+            record.names.append(_names_entry(clipping))
         record.clippings = len(parsed.clippings)
         self.report.clippings_indexed += len(parsed.clippings)
         self.records[rel] = record
 
-    def _stored_clippings(self, searcher, rel: str) -> list[Clipping]:
-        """A file's clippings as the index holds them, with their names found again."""
-        from indexer.tagging import tag
-
-        hits = searcher.search(query.Term("path", rel), limit=None)
-        return [tag(_clipping_from_fields(hit.fields()), self.gazetteer) for hit in hits]
-
-    def _forget_old_mentions(self, paths: list[str]) -> None:
-        """Take the previous versions of changed and deleted files out of the entity table."""
-        with self.ix.searcher() as searcher:
-            for rel in paths:
-                if rel in self.old and self.old[rel].clippings:
-                    clippings = self._stored_clippings(searcher, rel)
-                    self._old_mentions[rel] = clippings
-                    for clipping in clippings:
-                        self.table.remove(clipping.mentions)
-
-    def _restore_mentions(self, rel: str) -> None:
-        """A file thought changed kept its clippings after all: count their mentions again."""
-        for clipping in self._old_mentions.pop(rel, []):
-            self.table.add(clipping.mentions, clipping.acronyms)
-
-    def _retag_all_texts(self) -> None:
+    def _find_names_again(self) -> None:
         """The gazetteer changed: find names again in every unchanged clipping's stored text."""
         from indexer.tagging import tag
 
         with self.ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
-                if fields["path"] in self.records:
-                    clipping = tag(_clipping_from_fields(fields), self.gazetteer)
-                    self.table.add(clipping.mentions, clipping.acronyms)
-        self._retag_everything = True
+                record = self.records.get(fields["path"])
+                if record is None:
+                    continue
+                clipping = tag(_clipping_from_fields(fields), self.gazetteer)
+                for entry in record.names:
+                    if entry[0] == clipping.number:
+                        found = _names_entry(clipping)[:3]
+                        if entry[:3] != found:
+                            entry[1:3] = found[1:3]
+                            self._rewrite.add(clipping.id)
 
-    def _retag_changed_names(self) -> None:
-        """Rewrite the clippings whose entities, resolved with the final table, changed."""
-        ix = store.open_index(self.index_dir)
-        everything = self._retag_everything
-        names = self.table.changed_names()
-        if not everything and not names:
+    def _final_table(self) -> EntityTable:
+        """The entity table of the whole corpus as a rebuild makes it: every clipping's names
+        added in clipping order, then undefined acronyms joined by their initials."""
+        table = EntityTable(self.gazetteer)
+        for rel in sorted(self.records):
+            for _, mentions, acronyms, _ in self.records[rel].names:
+                table.add(_mentions(mentions), [tuple(a) for a in acronyms])
+        table.join_initials()
+        return table
+
+    def _retag(self, final: EntityTable) -> None:
+        """Re-write, in one commit, the clippings whose entities under the final table differ
+        from those they were written with (or whose names were found again)."""
+        stale = []
+        for rel, record in self.records.items():
+            for entry in record.names:
+                tagged = _written(final.entities_for(_mentions(entry[1])))
+                clipping_id = f"{rel}#{entry[0]}"
+                if tagged != entry[3] or clipping_id in self._rewrite:
+                    entry[3] = tagged
+                    stale.append((clipping_id, entry, record))
+        if not stale:
             return
+        ix = store.open_index(self.index_dir)
         writer = ix.writer(limitmb=WRITER_MB)
         try:
             with ix.searcher() as searcher:
-                if everything:
-                    docs = searcher.all_stored_fields()
-                else:
-                    wanted = query.Or([query.Term("entities", name) for name in names])
-                    docs = (hit.fields() for hit in searcher.search(wanted, limit=None))
-                for fields in docs:
-                    self._retag(writer, fields)
+                for clipping_id, entry, record in stale:
+                    fields = searcher.document(id=clipping_id)
+                    if fields is None:
+                        continue
+                    clipping = _clipping_from_fields(fields)
+                    clipping.mentions = _mentions(entry[1])
+                    clipping.acronyms = [tuple(a) for a in entry[2]]
+                    clipping.entities = final.entities_for(clipping.mentions)
+                    writer.update_document(**document_fields(clipping, record))
+                    self.report.clippings_retagged += 1
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
 
-    def _retag(self, writer, fields: dict) -> None:
-        from indexer.tagging import tag
-
-        clipping = tag(_clipping_from_fields(fields), self.gazetteer)
-        clipping.entities = self.table.entities_for(clipping.mentions)
-        if _written(clipping.entities) != fields.get("tagged"):
-            record = self.records.get(clipping.path)
-            if record is not None:
-                writer.update_document(**document_fields(clipping, record))
-                self.report.clippings_retagged += 1
-
-    def _save(self) -> None:
+    def _save(self, final: EntityTable) -> None:
+        """Save the entity table, then the manifest: a manifest of the index's generation
+        says the run finished."""
         ix = store.open_index(self.index_dir)
+        generation = ix.latest_generation()
+        store.write_entities(self.index_dir, final.to_json(), generation)
         extra = {"gazetteer": self.gazetteer_hash}
-        store.write_manifest(self.index_dir, ix.latest_generation(), self.records, extra)
-        store.write_entities(self.index_dir, self.table.to_json())
+        store.write_manifest(self.index_dir, generation, self.records, extra)
         self.report.clippings_total = ix.doc_count()
 
 
@@ -285,9 +311,21 @@ def document_fields(clipping: Clipping, record: FileRecord) -> dict:
         "url": clipping.url,
         "collection": clipping.collection,
         "fingerprint": (record.size, record.mtime_ns, record.sha256),
+        "names": tuple(_names_entry(clipping)[1:3]),
         "tagged": _written(clipping.entities),
     }
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def _names_entry(clipping: Clipping) -> list:
+    """[number, mentions, acronyms, tagged] of a clipping, as the manifest keeps them."""
+    mentions = [[m.surface, m.type, m.entity] for m in clipping.mentions]
+    acronyms = [list(a) for a in clipping.acronyms]
+    return [clipping.number, mentions, acronyms, _written(clipping.entities)]
+
+
+def _mentions(rows: list) -> list[Mention]:
+    return [Mention(*row) for row in rows]
 
 
 def _keywords(names) -> str | None:
@@ -296,9 +334,9 @@ def _keywords(names) -> str | None:
 
 def _clipping_from_fields(fields: dict) -> Clipping:
     """A clipping rebuilt from the index's stored fields, for re-tagging without the file."""
-    path, number = fields["id"].rsplit("#", 1)
+    number = fields["id"].rsplit("#", 1)[1]
     return Clipping(
-        path=path,
+        path=fields["path"],
         number=int(number),
         title=fields.get("title", ""),
         body=fields.get("body", ""),
@@ -316,17 +354,26 @@ def _written(entities: list) -> list[list[str]]:
 
 
 def _index_and_records(index_dir: Path, rebuild: bool):
-    """The index to update, its file records, and whether the records had to be rebuilt."""
-    if store.exists(index_dir):
+    """The index to update, its file records, whether the records had to be rebuilt, and
+    where a damaged index was moved (rebuilds only; other runs raise IndexDamaged)."""
+    if not store.exists(index_dir):
+        return store.create_index(index_dir), {}, False, None
+    try:
         ix = store.open_index(index_dir)
-        if _same_schema(ix):
-            if rebuild:
-                return ix, {}, False
-            records = store.read_manifest(index_dir, ix.latest_generation())
-            if records is None:
-                return ix, store.records_from_index(ix), True
-            return ix, records, False
-    return store.create_index(index_dir), {}, False
+        store.open_searcher(index_dir).close()
+    except store.IndexDamaged:
+        if not rebuild:
+            raise
+        moved = store.move_aside(index_dir)
+        return store.create_index(index_dir), {}, False, moved
+    if not _same_schema(ix):
+        return store.create_index(index_dir), {}, False, None
+    if rebuild:
+        return ix, {}, False, None
+    records = store.read_manifest(index_dir, ix.latest_generation())
+    if records is None:
+        return ix, store.records_from_index(ix), True, None
+    return ix, records, False, None
 
 
 def _same_schema(ix) -> bool:
@@ -356,16 +403,16 @@ def _init_worker(gazetteer: Gazetteer) -> None:
     _worker_gazetteer = gazetteer
 
 
-def _parse_one(item: tuple[str, Path]) -> _Parsed:
+def _parse_one(item: tuple[str, str]) -> _Parsed:
+    """One file's clippings, from its real path `item[1]`, under its shown path `item[0]`."""
     from indexer.parse import parse_bytes  # the parsers load only when a file needs them
-    from indexer.read import read_clipping_bytes
+    from indexer.read import read_file
 
     rel, path = item
     try:
-        stat = path.stat()
-        data = read_clipping_bytes(path)
-    except (BadFile, OSError) as error:
-        return _Parsed(rel, FileRecord(0, 0, "", skipped=_reason(error)), [])
+        data, stat = read_file(path)
+    except BadFile as error:
+        return _Parsed(rel, FileRecord(0, 0, "", skipped=str(error)), [])
     record = FileRecord(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
     try:
         from indexer.tagging import tag
@@ -375,13 +422,10 @@ def _parse_one(item: tuple[str, Path]) -> _Parsed:
         record.skipped = str(error)
         return _Parsed(rel, record, [])
     except Exception as error:  # a parser bug must not abort the whole run
-        record.skipped = f"could not parse: {type(error).__name__}: {error}"
+        message = safe_name(" ".join(str(error).split()))[:200]  # one line, printable
+        record.skipped = f"could not parse: {type(error).__name__}: {message}"
         return _Parsed(rel, record, [])
     return _Parsed(rel, record, clippings)
-
-
-def _reason(error: Exception) -> str:
-    return str(error) if isinstance(error, BadFile) else f"unreadable: {error.strerror or error}"
 
 
 def _gazetteer_hash(path: Path) -> str:

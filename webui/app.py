@@ -7,9 +7,10 @@ import threading
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from indexer.search import SearchEngine
+from indexer.store import IndexDamaged, IndexMissing
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -28,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(views.bp)
     app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(IndexDamaged, _index_unavailable)
+    app.register_error_handler(IndexMissing, _index_unavailable)
     return app
 
 
@@ -49,3 +52,8 @@ def _error_page(error: HTTPException):
         return {"error": error.description}, error.code
     g.error = error
     return render_template("error.html", error=error), error.code
+
+
+def _index_unavailable(error: RuntimeError):
+    """A damaged or missing index: a 503 page (or JSON error) naming the fix, no traceback."""
+    return _error_page(ServiceUnavailable(f"{error}."))

@@ -50,7 +50,20 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: an index that is missing, busy, damaged or cannot be written is one
+    line on stderr and exit code 1, never a traceback (nor click's bare "Aborted!")."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (store.IndexMissing, store.IndexBusy, store.IndexDamaged) as error:
+            _fail(str(error))
+        except store.IndexWriteFailed as error:
+            _fail(str(error))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Search a folder of news clippings: index it, query it, serve a search page."""
 
@@ -95,6 +108,10 @@ def _summary(report) -> str:
         f"{report.clippings_indexed} clippings indexed; {report.clippings_total} in the index; "
         f"{report.seconds:.2f} s",
     ]
+    if report.moved_aside:
+        lines.append(f"the damaged index was moved aside to {report.moved_aside}")
+    if report.repaired:
+        lines.append("finished what an interrupted run had left undone")
     lines += [f"  skipped {s.path}: {s.reason}" for s in report.skipped]
     return "\n".join(lines)
 

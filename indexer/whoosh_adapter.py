@@ -1,0 +1,112 @@
+"""Every use of Whoosh's private parts, in one place, for the one Whoosh version it was written for.
+
+The fast path (indexer/docsets.py, indexer/ranking.py) decodes posting blocks itself and the
+highlighter escapes text through a private hook; those read attributes Whoosh may rename in
+any release. Importing this module fails at once, with a message that says so, when the
+installed Whoosh is not the pinned one; tests/test_parity.py checks the fast path against
+Whoosh's own search.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+
+import numpy as np
+from whoosh import highlight, query
+from whoosh.matching.wrappers import WrappingMatcher
+
+# Must equal the pin in pyproject.toml (tests/test_whoosh_adapter.py checks that it does).
+PINNED = "2.7.5"
+DISTRIBUTION = "whoosh-reloaded"
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+_EMPTY_F = np.zeros(0, dtype=np.float64)
+
+
+def installed_version() -> str:
+    """The installed Whoosh distribution's version ("none" if it is not installed)."""
+    try:
+        return importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def check_version(found: str) -> None:
+    """Raise ImportError unless `found` is the Whoosh version this module was written for."""
+    if found != PINNED:
+        raise ImportError(
+            f"clippings needs {DISTRIBUTION} {PINNED} (its internals are read by "
+            f"indexer/whoosh_adapter.py); found {found}"
+        )
+
+
+check_version(installed_version())
+
+
+def decoded_postings(segment_reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A term's document numbers (sorted, local to the segment) and frequencies in one segment,
+    deleted documents included.
+
+    Whoosh decodes a block's delta-coded numbers in a Python loop; here numpy sums them, reading
+    the block's raw data tuple (ids, weights, values) of the W3 codec's leaf matcher.
+    """
+    if (fieldname, text) not in segment_reader:
+        return _EMPTY, _EMPTY_F
+    matcher = segment_reader.postings(fieldname, text)
+    while isinstance(matcher, WrappingMatcher):  # deletions are masked separately
+        matcher = matcher.child
+    if not hasattr(matcher, "_read_data"):  # postings kept inline with the term: few of them
+        return _walked(matcher)
+    ids, weights = [], []
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+        block = np.asarray(raw_ids, dtype=np.int64)
+        ids.append(block if matcher._byteids else np.cumsum(block))
+        if raw_weights is None or isinstance(raw_weights, float):
+            weights.append(np.full(len(block), raw_weights or 1.0))
+        else:
+            weights.append(np.asarray(raw_weights, dtype=np.float64))
+        matcher._next_block()
+    if not ids:
+        return _EMPTY, _EMPTY_F
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _walked(matcher) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+def multiterm_texts(q: query.Query, reader) -> list[str] | None:
+    """The indexed words a prefix, wildcard, fuzzy or range query stands for, or None for a query
+    that does not expand to words.
+
+    Empty words are left out, as Whoosh's own matcher leaves them out.
+    """
+    if not isinstance(q, query.MultiTerm) or not hasattr(q, "_btexts"):
+        return None
+    texts = (t.decode("utf-8") if isinstance(t, bytes) else t for t in q._btexts(reader))
+    return [t for t in texts if t]
+
+
+def toc_files(index_dir: Path, indexname: str) -> list[Path]:
+    """The table-of-contents files of an index's generations (one per commit still on disk)."""
+    return list(Path(index_dir).glob(f"_{indexname}_*.toc"))
+
+
+class EscapingFormatter(highlight.Formatter):
+    """A highlight formatter whose unmarked text goes through `escape` (Whoosh's own hook for
+    that, `_text`, is private)."""
+
+    def escape(self, text: str) -> str:
+        return text
+
+    def _text(self, text: str) -> str:
+        return self.escape(text)
