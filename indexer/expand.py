@@ -33,6 +33,18 @@ _TOKEN = re.compile(
 )
 
 
+class ExpandedText(str):
+    """Query text written by `expand_names`; `typed` is the text the user typed, which is what
+    the query's size bounds measure (other names can make the written text far longer)."""
+
+    typed: str
+
+    def __new__(cls, text: str, typed: str) -> ExpandedText:
+        written = super().__new__(cls, text)
+        written.typed = typed
+        return written
+
+
 def without_verbatim_marks(text: str) -> str:
     """The query with `=name` marks removed (what runs when expansion is off)."""
     return re.sub(r'(?<![\w:=])=(?=["\w])', "", text)
@@ -40,7 +52,7 @@ def without_verbatim_marks(text: str) -> str:
 
 def expand_names(
     text: str, table: EntityTable, worth: Callable[[str, Cluster], bool] = lambda s, c: True
-) -> tuple[str, list[Expansion]]:
+) -> tuple[ExpandedText, list[Expansion]]:
     """The query text with each known name replaced by (name OR its other names).
 
     `worth(span, entity)` can refuse an expansion (an ordinary word that is also some name).
@@ -66,7 +78,7 @@ def expand_names(
         else:
             out.append(value)
     flush()
-    return " ".join(out), expansions
+    return ExpandedText(" ".join(out), text), expansions
 
 
 def _expand_words(

@@ -25,7 +25,7 @@ from indexer import store
 from indexer.aliases import Cluster, EntityTable
 from indexer.docsets import ColumnBuilder, PostingCache, docset
 from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
-from indexer.query import parse_query, without_filters
+from indexer.query import MAX_PAGE, parse_query, without_filters
 from indexer.ranking import Scorer
 from indexer.results import (
     SORTS,
@@ -122,7 +122,7 @@ class SearchEngine:
         Names in the query also search the entity's other names and spellings unless `expand`
         is off. Raises QueryError for a malformed query; an empty query lists the newest first.
         """
-        page = max(1, page)
+        page = min(max(1, page), MAX_PAGE)
         first = (page - 1) * pagelen
         with self._reading():
             parsed, docs, sort, expansions, ranked = self._matches(
