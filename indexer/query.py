@@ -56,7 +56,7 @@ MAX_WORD_CHARS = 100
 MAX_WORDS = 50
 MAX_DEPTH = 32  # brackets within brackets
 MAX_PATTERNS = 8  # wildcard, fuzzy and range words in one query
-MAX_EXPANSION = 1_000  # words of a field one pattern may match
+MAX_EXPANSION = 2_000  # indexed words those may match in all (title and body counted apart)
 MAX_EDITS = 2
 MAX_FUZZY_LETTERS = 20
 MAX_PAGE = 1_000_000  # pages past this are read as this one
@@ -394,9 +394,11 @@ class _QueryNode(SyntaxNode):
 def _bounded(parsed: query.Query) -> query.Query:
     """The parsed query with its wildcard, fuzzy and range words bounded (see `_Capped`).
 
-    Refuses more than MAX_PATTERNS such words, and fuzzy words with too many edits or letters.
+    Refuses more than MAX_PATTERNS such words, a wildcard first, and fuzzy words with too many
+    edits or letters.
     """
     patterns: set[str] = set()
+    budget = _Budget(MAX_EXPANSION)
 
     def bound(q: query.Query) -> query.Query:
         if not isinstance(q, query.MultiTerm):
@@ -408,6 +410,9 @@ def _bounded(parsed: query.Query) -> query.Query:
             raise QueryError(f"{typed}: this kind of query is not supported")
         capped = copy.copy(q)
         capped.__class__ = capped_class
+        capped.budget = budget
+        if isinstance(q, query.Wildcard) and not q._find_prefix(q.text):
+            raise QueryError(f"{typed}: a wildcard cannot come first; start with a letter")
         if isinstance(q, query.FuzzyTerm):
             _check_fuzzy(q, typed)
             capped.prefixlength = max(1, q.prefixlength)
@@ -436,23 +441,34 @@ def _check_fuzzy(q: query.FuzzyTerm, typed: str) -> None:
         )
 
 
+class _Budget:
+    """How many more indexed words the wildcard, fuzzy and range words of one query may match."""
+
+    def __init__(self, words: int):
+        self.left = words
+
+
 class _Capped:
-    """A wildcard, fuzzy or range word that refuses to match more than MAX_EXPANSION words of a
-    field, and finds its words once per index reader however often the engine asks.
+    """A wildcard, fuzzy or range word that draws the words it matches from its query's budget,
+    refusing when that runs out, and finds them once per index reader however often the engine
+    asks.
 
     Fuzzy words match only words with their first letter, which spares reading the whole
     vocabulary for each.
     """
 
+    budget: _Budget
+
     def _btexts(self, reader) -> Iterator:
         kept = self.__dict__.get("_kept")
         if kept is None or kept[0] is not reader:
-            words = list(islice(super()._btexts(reader), MAX_EXPANSION + 1))
-            if len(words) > MAX_EXPANSION:
+            words = list(islice(super()._btexts(reader), self.budget.left + 1))
+            if len(words) > self.budget.left:
                 raise QueryError(
-                    f"{_typed(self)} matches more than {MAX_EXPANSION:,} words, the limit: "
-                    "make it narrower (more letters before a * or ?)"
+                    f"{_typed(self)}: the query's wildcard, fuzzy and range words match more "
+                    f"than {MAX_EXPANSION:,} words, the limit; make them narrower"
                 )
+            self.budget.left -= len(words)
             kept = self._kept = (reader, words)
         return iter(kept[1])
 
