@@ -237,6 +237,26 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
     )
 
 
+@main.command("check")
+@corpus_option
+@index_option
+@json_option
+def check_command(corpus: Path, index_dir: Path, as_json: bool) -> None:
+    """Compare the index with the corpus: missing, stale, duplicate or orphaned clippings."""
+    from indexer.check import check_index
+
+    if not corpus.is_dir():
+        raise UsageError(f"corpus folder {corpus} does not exist")
+    report = check_index(corpus, index_dir)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for problem in report.problems:
+            click.echo(problem.line())
+        click.echo(report.summary())
+    sys.exit(0 if report.clean else 1)
+
+
 @main.command("entities")
 @index_option
 @click.option("--type", "kind", type=click.Choice(ENTITY_TYPES), help="Only this type.")
