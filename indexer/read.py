@@ -149,11 +149,12 @@ def read_file(path: Path | str, *, limit: int = MAX_BYTES) -> tuple[bytes, os.st
         raise BadFile("vanished before it could be read") from error
     except OSError as error:
         raise BadFile(_unreadable(error)) from error
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # a folder, or a FIFO or device put where a file was
+        os.close(fd)
+        raise BadFile("not a regular file")
     with open(fd, "rb") as handle:
         try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise BadFile("not a regular file")
             data = handle.read(limit + 1)
         except OSError as error:
             raise BadFile(_unreadable(error)) from error

@@ -11,7 +11,7 @@ import pytest
 
 import indexer.read
 from indexer.clipping import BadFile
-from indexer.read import decode, find_files, kind_of, read_clipping_bytes
+from indexer.read import decode, find_files, kind_of, read_clipping_bytes, read_file
 
 ENCODINGS = Path(__file__).parent / "fixtures" / "encodings"
 
@@ -80,7 +80,8 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF"
         ("story.html", b"<p>Camp Ashraf</p>", "html"),
         ("STORY.HTM", b"<p>Camp Ashraf</p>", "html"),
         ("page.xhtml", b"<p>Camp Ashraf</p>", "html"),
-        ("page.shtml", b"plain words", "html"),
+        ("page.shtml", b"<b>plain</b> words", "html"),
+        ("page.html", b"A title\n\nNo markup at all", "text"),  # a text saved as a page
         ("note.txt", b"Camp Ashraf\n\nBody", "text"),
         ("note.text", b"Camp Ashraf\n\nBody", "text"),
         ("note.md", b"# Camp Ashraf\n\nBody", "text"),
@@ -230,6 +231,8 @@ def test_decode_refuses_files(name, reason):
         (b"GIF89a\x01\x00", "binary file (looks like GIF)"),
         (b"\x1f\x8b\x08\x00", "binary file (looks like gzip)"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "binary file (looks like MS Office)"),
+        (b"\x7fELF\x02\x01\x01\x00" + bytes(56), "binary file (looks like ELF)"),
+        (b"\x00" * 200 + b"abc" + b"\x00" * 200, "binary file"),
         (codecs.BOM_UTF16_LE + " \n\t".encode("utf-16-le"), "empty file"),
         (b"\x00\x00\x00\x00", "binary file"),
         (b"Camp Ashraf\x01\x02\x03\x04\x05 closes", "binary file"),
@@ -264,8 +267,8 @@ def test_a_file_over_the_limit_is_too_large(tmp_path):
 @pytest.mark.parametrize(
     "make,reason",
     [
-        (lambda tmp: tmp, "unreadable: is a directory"),
-        (lambda tmp: tmp / "gone.txt", "unreadable: no such file or directory"),
+        (lambda tmp: tmp, "not a regular file"),
+        (lambda tmp: tmp / "gone.txt", "vanished before it could be read"),
     ],
 )
 def test_unreadable_paths(tmp_path, make, reason):
@@ -278,7 +281,7 @@ def test_permission_denied_is_reported(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(indexer.read, "open", refuse, raising=False)
+    monkeypatch.setattr(indexer.read.os, "open", refuse)
     with pytest.raises(BadFile) as caught:
         read_clipping_bytes(tmp_path / "locked.txt")
     assert str(caught.value) == "unreadable: permission denied"
@@ -295,3 +298,22 @@ def test_a_file_without_read_permission(tmp_path):
     finally:
         path.chmod(0o644)
     assert str(caught.value) == "unreadable: permission denied"
+
+
+def test_a_stray_nul_in_utf8_text_is_dropped():
+    text = "The caf\u00e9 reopened on Monday, officials said at noon.\n"
+    assert decode(text.replace("on ", "on \x00").encode()) == text
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(BadFile) as caught:
+        read_clipping_bytes(tmp_path / "pipe.txt")  # a blocking open would hang here
+    assert str(caught.value) == "not a regular file"
+
+
+def test_read_file_gives_the_stat_of_what_it_read(tmp_path):
+    path = tmp_path / "clip.txt"
+    path.write_bytes(b"Camp Ashraf\n")
+    data, info = read_file(path)
+    assert (data, info.st_size, info.st_mtime_ns) == (b"Camp Ashraf\n", 12, path.stat().st_mtime_ns)
