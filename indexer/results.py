@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 SORTS = ("relevance", "newest", "oldest")
+WEB_SCHEMES = ("http", "https")
+# What a browser drops before reading a URL's scheme: C0 controls and spaces at either end, and
+# tabs and newlines anywhere (WHATWG URL standard), so "\x01java\tscript:" is still a script.
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_TABS_AND_NEWLINES = re.compile(r"[\t\n\r]")
+
+
+def web_link(url: str | None) -> str | None:
+    """`url` as a browser reads it when its scheme is http or https, else None (not a link)."""
+    cleaned = _URL_TABS_AND_NEWLINES.sub("", (url or "").strip(_URL_EDGES))
+    scheme, colon, _ = cleaned.partition(":")
+    return cleaned if colon and scheme.lower() in WEB_SCHEMES else None
 
 
 @dataclass
@@ -23,6 +36,13 @@ class Hit:
     snippet: str
     date_source: str | None = None  # metadata | url | header | dateline, or None when undated
     title_html: str = ""  # escaped title with matches marked (not part of the JSON contract)
+    # When the clipping entered the archive (its file's mtime, ISO 8601 UTC; not in the contract).
+    added: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        """The original's URL when it is safe to make a live link of it (http or https only)."""
+        return web_link(self.url)
 
 
 @dataclass
@@ -77,7 +97,7 @@ class SearchResults:
     def to_json(self) -> dict:
         data = asdict(self)
         for hit in data["hits"]:
-            del hit["title_html"]
+            del hit["title_html"], hit["added"]
         return data
 
 

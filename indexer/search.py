@@ -416,6 +416,8 @@ class SearchEngine:
 
 
 def _hit_from_fields(fields: dict, score: float | None, snippet: str, title_html: str) -> Hit:
+    fingerprint = fields.get("fingerprint")  # (size, mtime_ns, sha256) of the clipping's file
+    added = fingerprint and datetime.fromtimestamp(fingerprint[1] // 10**9, tz=UTC)
     return Hit(
         id=fields["id"],
         title=fields.get("title", ""),
@@ -429,6 +431,7 @@ def _hit_from_fields(fields: dict, score: float | None, snippet: str, title_html
         snippet=snippet,
         date_source=fields.get("date_source"),
         title_html=title_html or html.escape(fields.get("title", ""), quote=False),
+        added=added.strftime("%Y-%m-%dT%H:%M:%SZ") if added else None,
     )
 
 

@@ -144,3 +144,31 @@ def test_timeline_feed_and_exports(server, browser):
     assert lines[0].startswith("id,title,date")
     assert len(lines) == 3  # header and the two matches of date:2011
     page.close()
+
+
+# Reports every Content-Security-Policy violation as a console error the test can see.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/?q=camp", "/?q=(camp", "/clipping/markup.html%231?q=markup", "/entities",
+     "/entity/Camp%20Ashraf", "/clipping/nope.txt%231"],
+)  # fmt: skip
+def test_pages_work_under_the_content_security_policy(server, browser, path):
+    page = browser.new_page()
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    response = page.goto(server + path)
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    expect(page.locator("header.top")).to_be_visible()
+    # The stylesheet applied: the header is laid out by style.css, not the browser's defaults.
+    assert page.locator("header.top").evaluate("e => getComputedStyle(e).display") == "flex"
+    page.wait_for_load_state("networkidle")
+    assert [e for e in errors if "Content Security Policy" in e or "CSP" in e] == []
+    page.close()

@@ -196,11 +196,24 @@ def _plain(snippet: str) -> str:
     type=click.IntRange(1, 32),
     help="Server processes (each answers on its own core).",
 )
-def serve_command(corpus: Path, index_dir: Path, host: str, port: int, workers: int) -> None:
+@click.option(
+    "--base-url",
+    default="",
+    envvar="CLIPPINGS_BASE_URL",
+    help="Address the pages are served at (https://…), for the absolute links of feeds and "
+    "redirects; without it they are relative (env CLIPPINGS_BASE_URL).",
+)
+def serve_command(
+    corpus: Path, index_dir: Path, host: str, port: int, workers: int, base_url: str
+) -> None:
     """Serve the search page (builds the index first if there is none)."""
-    from webui.app import create_app
+    from webui.app import checked_base_url, create_app
     from webui.serve import serve
 
+    try:
+        checked_base_url(base_url)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     if not store.exists(index_dir):
         if not corpus.is_dir():
             raise UsageError(
@@ -208,7 +221,7 @@ def serve_command(corpus: Path, index_dir: Path, host: str, port: int, workers: 
             )
         click.echo(f"No index in {index_dir}: building it from {corpus} …")
         index_command.callback(corpus, index_dir, False, True)
-    config = {"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)}
+    config = {"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus), "BASE_URL": base_url}
     click.echo(f"Serving clippings search on http://{host}:{port}/ (Ctrl+C to stop)")
     serve(lambda: create_app(config), host, port, workers)
 

@@ -20,8 +20,8 @@ from indexer.entities import ENTITY_TYPES
 from indexer.query import SYNTAX_HINT, QueryError, active_filters, without_filters
 from indexer.results import SORTS, SearchResults
 from indexer.store import IndexMissing
-from webui.app import engine
-from webui.export import atom_feed, csv_lines, json_chunks
+from webui.app import absolute, engine
+from webui.export import atom_feed, atom_id, csv_lines, json_chunks
 
 bp = Blueprint("search", __name__)
 ENTITY_SORTS = ("count", "name")
@@ -179,14 +179,17 @@ def feed():
     except QueryError as error:
         abort(400, str(error))
     title = f"Clippings: {wanted.q}" if wanted.q.strip() else "Clippings: newest"
-    entries = [
-        (hit, url_for("search.clipping_page", clipping_id=hit.id, _external=True))
-        for hit in results.hits
-    ]
+    expand = None if wanted.expand else 0
+    feed_path = url_for("search.feed", q=wanted.q or None, expand=expand)
+    entries = []
+    for hit in results.hits:
+        path = url_for("search.clipping_page", clipping_id=hit.id)
+        entries.append((hit, absolute(path), atom_id(path)))
     body = atom_feed(
         title=title,
-        self_url=request.url,
-        page_url=url_for("search.search_page", q=wanted.q, _external=True),
+        self_url=absolute(feed_path),
+        page_url=absolute(url_for("search.search_page", q=wanted.q, expand=expand)),
+        feed_id=atom_id(feed_path),
         updated=_engine().updated(),
         entries=entries,
     )
