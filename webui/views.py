@@ -17,7 +17,7 @@ from flask import (
 )
 
 from indexer.entities import ENTITY_TYPES
-from indexer.query import SYNTAX_HINT, QueryError, active_filters, without_filters
+from indexer.query import MAX_PAGE, SYNTAX_HINT, QueryError, active_filters, without_filters
 from indexer.results import SORTS, SearchResults
 from indexer.store import IndexMissing
 from webui.app import absolute, engine
@@ -44,8 +44,8 @@ def _search_args() -> SearchRequest:
     args = request.args
     sort = args.get("sort", "relevance")
     try:
-        page = max(1, int(args.get("page", "1")))
-    except ValueError:
+        page = min(max(1, int(args.get("page", "1"))), MAX_PAGE)
+    except ValueError:  # not a number, or too many digits to read as one
         page = 1
     # The form sends expand=0 from a hidden field and expand=1 from the checked box: last wins.
     expand = (args.getlist("expand") or ["1"])[-1] != "0"
