@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from itertools import islice
 
 from whoosh import query
+from whoosh.codec.base import Automata
 from whoosh.fields import Schema
 from whoosh.qparser import (
     AndGroup,
@@ -459,10 +460,13 @@ class _Capped:
 
     budget: _Budget
 
+    def _words(self, reader) -> Iterator:
+        return super()._btexts(reader)
+
     def _btexts(self, reader) -> Iterator:
         kept = self.__dict__.get("_kept")
         if kept is None or kept[0] is not reader:
-            words = list(islice(super()._btexts(reader), self.budget.left + 1))
+            words = list(islice(self._words(reader), self.budget.left + 1))
             if len(words) > self.budget.left:
                 raise QueryError(
                     f"{_typed(self)}: the query's wildcard, fuzzy and range words match more "
@@ -482,7 +486,20 @@ class _CappedWildcard(_Capped, query.Wildcard):
 
 
 class _CappedFuzzyTerm(_Capped, query.FuzzyTerm):
-    pass
+    def _words(self, reader) -> Iterator[str]:
+        """The words within `maxdist` edits, found by one Levenshtein automaton that skips
+        through each segment's sorted words, as Whoosh does for a single segment (its way for
+        several segments computes the distance to every word in Python)."""
+        dfa = Automata.levenshtein_dfa(self.text, self.maxdist, self.prefixlength)
+        spelled = reader.schema[self.fieldname].spelling_fieldname(self.fieldname)
+        seen: set[str] = set()
+        for segment_reader, _ in reader.leaf_readers():
+            if spelled not in segment_reader.indexed_field_names():
+                continue
+            for word in Automata.find_matches(dfa, segment_reader.cursor(spelled)):
+                if word not in seen:
+                    seen.add(word)
+                    yield word
 
 
 class _CappedTermRange(_Capped, query.TermRange):
