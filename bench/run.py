@@ -22,7 +22,9 @@ One run does everything on one folder:
 4. Runs a seeded mix of queries (200 by default; kinds: single terms of rare, medium and
    frequent document frequency, two-term AND, phrases from titles, `title:` terms, `entity:`
    names from the index, date filters alone, a term with a date filter, newest-first term
-   queries) through `SearchEngine.search`, FTS5 and naive Whoosh, after one warm-up pass each.
+   queries) through `SearchEngine.search`, FTS5 and naive Whoosh, after one warm-up pass each;
+   then hostile queries at the bounds of `indexer/query.py` (longest word and query, most
+   wildcards, fuzzy long words, deepest nesting, widest dates), shown among the slowest kinds.
    Kinds a baseline cannot express are left out for it, and each ratio compares the same
    queries. Then through `clippings serve` on 127.0.0.1 and a free port (`GET /?q=…`, the
    results page) with 1 and with 8 concurrent clients, each setting bounded by
@@ -597,6 +599,105 @@ def entity_names(index: Path) -> list[str]:
     return names or [e.name for e in listed if '"' not in e.name]
 
 
+# --- hostile queries: the largest each bound of indexer/query.py allows --------------------------
+
+HOSTILE_KINDS = (
+    "longest_word",
+    "longest_query",
+    "many_wildcards",
+    "fuzzy_long_words",
+    "deep_nesting",
+    "wide_dates",
+)
+HOSTILE_EACH = 5  # queries of each hostile kind
+SLOWEST_SHOWN = 8
+
+
+@dataclass
+class HostileQuery:
+    """A query at a bound (or just past it: a refusal is server time too), as typed."""
+
+    kind: str
+    text: str
+    sort: str = "relevance"
+
+    def ours(self) -> str:
+        return self.text
+
+
+def hostile_queries(docs: list[Doc], rng: random.Random) -> list[HostileQuery]:
+    """HOSTILE_EACH queries of every hostile kind, at the limits the query language sets."""
+    from indexer import query as bounds
+
+    words = [w for band in vocabulary_bands(docs).values() for w in band]
+
+    def letters(n: int) -> str:
+        return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(n))
+
+    def longest_query() -> str:
+        size = bounds.MAX_QUERY_CHARS // bounds.MAX_WORDS - 1
+        return " ".join(letters(size) for _ in range(bounds.MAX_WORDS))
+
+    def deep_or() -> str:
+        chosen = rng.sample(words, bounds.MAX_DEPTH)
+        return "".join(f"({w} OR " for w in chosen[:-1]) + chosen[-1] + ")" * (len(chosen) - 1)
+
+    makers: dict[str, Callable[[], str]] = {
+        "longest_word": lambda: letters(bounds.MAX_WORD_CHARS),
+        "longest_query": longest_query,
+        "many_wildcards": lambda: " ".join(
+            w[:2] + "*" for w in rng.sample(words, bounds.MAX_PATTERNS)
+        ),
+        "fuzzy_long_words": lambda: " ".join(
+            rng.choice(words)[:1] + letters(bounds.MAX_FUZZY_LETTERS - 1) + f"~{bounds.MAX_EDITS}"
+            for _ in range(bounds.MAX_PATTERNS)
+        ),
+        "deep_nesting": deep_or,
+        "wide_dates": lambda: (
+            rng.choice(
+                ["date:[to 9999]", 'date:"last 9999 years"', "date:[1900-01-02 to 9999-12-30]"]
+            )
+            + f" {rng.choice(words)}"
+        ),
+    }
+    return [
+        HostileQuery(kind, makers[kind]()) for kind in HOSTILE_KINDS for _ in range(HOSTILE_EACH)
+    ]
+
+
+def hostile_latencies(index: Path, queries: list[HostileQuery]) -> QueryRun:
+    """Hostile queries timed like the mix; a refusal (QueryError) is an answer, timed too."""
+    from indexer.query import QueryError
+
+    engine = SearchEngine(index)
+
+    def run(q: HostileQuery) -> int:
+        try:
+            return engine.search(q.text).total
+        except QueryError:
+            return -1
+
+    try:
+        return timed_queries("ours", queries, run)
+    finally:
+        engine.close()
+
+
+def slowest_rows(result: dict) -> list[Row]:
+    """The query kinds, of the mix and hostile, with the highest worst-case latency."""
+    kinds = {**result["queries"]["by_kind"]["ours"], **result["hostile"]["by_kind"]}
+    timed = [(kind, f) for kind, f in kinds.items() if f and f["n"]]
+    timed.sort(key=lambda item: -item[1]["max_ms"])
+    return [
+        Row(
+            f"{kind} ({f['n']})",
+            f"{_ms(f['p50_ms'])} / {_ms(f['p95_ms'])} / {_ms(f['max_ms'])}",
+            "hostile" if kind in HOSTILE_KINDS else "",
+        )
+        for kind, f in timed[:SLOWEST_SHOWN]
+    ]
+
+
 # --- timing queries -----------------------------------------------------------------------------
 
 
@@ -1155,6 +1256,25 @@ def main(argv: list[str] | None = None) -> int:
         fts5.close()
         naive.close()
         result["queries"] = query_summary(query_runs, queries)
+        hostile = hostile_queries(parsed.docs, random.Random(args.seed))  # mix's rng untouched
+        step(f"{len(hostile)} hostile queries: our engine")
+        hostile_run = hostile_latencies(index, hostile)
+        result["hostile"] = {
+            "by_kind": {
+                kind: asdict(
+                    hostile_run.latency([i for i, q in enumerate(hostile) if q.kind == kind])
+                )
+                for kind in HOSTILE_KINDS
+            },
+            "each": [
+                {"kind": q.kind, "query": q.text, "ms": round(ms * 1000, 3), "total": total}
+                for q, ms, total in zip(
+                    hostile, hostile_run.seconds, hostile_run.totals, strict=True
+                )
+                if ms is not None
+            ],
+            "errors": hostile_run.errors,
+        }
 
         if not args.skip_http:
             step("HTTP: clippings serve")
@@ -1184,6 +1304,8 @@ def main(argv: list[str] | None = None) -> int:
         kind_rows(result),
         Row("query kind (n)", "ours p50 / p95", "FTS5 p50 / p95", "naive Whoosh p50 / p95"),
     )
+    print()
+    print_table(slowest_rows(result), Row("slowest query kinds (n)", "ours p50 / p95 / max", ""))
     for note in result["notes"]:
         print(f"note: {note}")
     if args.json:
