@@ -219,8 +219,8 @@ class EntityTable:
 
     def _touch(self, cluster: Cluster) -> Cluster:
         """Note how a cluster was named before this run changes it, and clear its cached name."""
-        if cluster.aliases or cluster.gazetteer:
-            self._before.setdefault(id(cluster), (cluster, cluster.name, cluster.type))
+        if (cluster.aliases or cluster.gazetteer) and id(cluster) not in self._before:
+            self._before[id(cluster)] = (cluster, cluster.name, cluster.type)
         cluster._name = None
         return cluster
 

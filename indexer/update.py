@@ -10,10 +10,13 @@ files again. A failure before the commit leaves the previous index as it was.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import errno
 import hashlib
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -400,7 +403,24 @@ _worker_gazetteer: Gazetteer | None = None
 
 def _init_worker(gazetteer: Gazetteer) -> None:
     global _worker_gazetteer
+    if multiprocessing.parent_process() is not None:
+        store.forget_inherited_lock()
+        _die_with_parent()
     _worker_gazetteer = gazetteer
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the indexing process dies (even by `kill -9`): a
+    worker left running would hold the dead run's Whoosh write lock and block the next run."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None and not parent.is_alive():
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _parse_one(item: tuple[str, str]) -> _Parsed:

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -180,6 +181,7 @@ def test_second_index_process_exits_1_while_the_first_holds_the_index(corpus, tm
     assert done.returncode == 1
     assert done.stderr.strip() == (
         f"Error: the index in {tmp_path / 'index'} is busy: another `clippings index` is running"
+        f" (process {os.getpid()})"
     )
 
 
