@@ -204,3 +204,18 @@ def test_a_really_full_disk(tmp_path):
         assert_no_leftovers(index)
     finally:
         subprocess.run(["umount", str(mount)])
+
+
+def test_a_join_whose_only_evidence_is_deleted_is_undone_as_in_a_rebuild(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "defines.txt").write_text(
+        "Relief arrives\n\nThe Kirkuk Displaced Families Fund (KDFF) sent tents to the camp.\n"
+    )
+    (corpus / "uses.txt").write_text("Tents\n\nThe KDFF said more tents would follow on Monday.\n")
+    update_index(corpus, index, procs=1)
+    assert snapshot(index)["tags"]["uses.txt#1"] == (("Kirkuk Displaced Families Fund", "org"),)
+    (corpus / "defines.txt").unlink()
+    update_index(corpus, index, procs=1)
+    assert snapshot(index) == clean_rebuild(corpus, tmp_path)
+    assert snapshot(index)["tags"]["uses.txt#1"] == (("KDFF", "org"),)
