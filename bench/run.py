@@ -4,7 +4,7 @@ Run (from the repository root):
 
     .venv/bin/python bench/run.py [--n 100000] [--seed 2004] [--corpus DIR] [--work DIR]
                                   [--json out.json] [--queries 200] [--skip-http]
-                                  [--http-requests 400] [--http-seconds 60]
+                                  [--http-requests 400] [--http-seconds 60] [--live-seconds 60]
 
 One run does everything on one folder:
 
@@ -28,7 +28,10 @@ One run does everything on one folder:
    Kinds a baseline cannot express are left out for it, and each ratio compares the same
    queries. Then through `clippings serve` on 127.0.0.1 and a free port (`GET /?q=…`, the
    results page) with 1 and with 8 concurrent clients, each setting bounded by
-   --http-requests and --http-seconds, after a warm-up pass.
+   --http-requests and --http-seconds, after a warm-up pass. Then serving while indexing: 8
+   clients on the JSON API for --live-seconds while `clippings index` runs back to back, each
+   after 1% of the files changed; errors, p50/p95, and "mixed" answers, whose total fits no
+   state of the index (a fresh engine's totals before and after each run) of their time.
 5. Changes one file and runs `clippings index`, polling from this process an
    `indexer.search.SearchEngine(index, refresh_seconds=0)` for a new word written into the
    file: "searchable after" counts from the start of `clippings index`. Then changes 1% of
@@ -882,6 +885,217 @@ def http_latencies(
     return runs
 
 
+# --- serving while indexing ---------------------------------------------------------------------
+
+LIVE_CLIENTS = 8
+# A worker checks for a newer commit at most every 0.5 s: until then it may answer from the
+# commit before. An answer may come from any state current within this long of its request.
+LIVE_SLACK_SECONDS = 1.0
+
+
+@dataclass
+class LiveState:
+    """The index between two commits: each query's total, and when it may have been served."""
+
+    totals: list[int | None]
+    since: float
+    until: float = math.inf
+
+
+@dataclass
+class LiveAnswer:
+    """One answer of the JSON API while indexing."""
+
+    query: int
+    asked: float
+    answered: float
+    status: int | None
+    total: int | None
+    repeated_id: bool
+
+
+@dataclass
+class LiveRun:
+    """The JSON API under `clients` clients while `clippings index` runs, back to back, each
+    change 1% of the files; `mixed` answers fit no state of the index of their time."""
+
+    clients: int
+    seconds: float
+    requests: int
+    errors: int
+    mixed: int
+    requests_per_second: float
+    latency: Latency
+    index_runs: int
+    files_changed: int
+    index_seconds: list[float]
+    examples: list[str]
+
+
+def api_path(query: BenchQuery) -> str:
+    """The JSON API's answer to a query (its total is checked against the index's states)."""
+    params = {"q": query.ours()}
+    if query.sort != "relevance":
+        params["sort"] = query.sort
+    return "/api/search?" + urlencode(params)
+
+
+def state_totals(index: Path, queries: list[BenchQuery]) -> list[int | None]:
+    """Each query's total as a fresh engine answers it now (None when it fails)."""
+    engine = SearchEngine(index)
+    totals: list[int | None] = []
+    try:
+        for query in queries:
+            try:
+                totals.append(engine.search(query.ours(), 1, query.sort, 1).total)
+            except Exception:
+                totals.append(None)
+    finally:
+        engine.close()
+    return totals
+
+
+def live_client(port: int, paths: list[str], seed: int, stop: threading.Event, answers: list):
+    """One client asking the paths in a shuffled order, keep-alive, until `stop`."""
+    order = list(range(len(paths)))
+    random.Random(seed).shuffle(order)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for number in itertools.cycle(order):
+        if stop.is_set():
+            break
+        asked = time.perf_counter()
+        try:
+            conn.request("GET", paths[number])
+            response = conn.getresponse()
+            status, body = response.status, response.read()
+            data = json.loads(body) if status == 200 else None
+        except (OSError, http.client.HTTPException, ValueError):
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            status, data = None, None
+        ids = [hit["id"] for hit in data["hits"]] if data else []
+        total = data["total"] if data else None
+        answers.append(
+            LiveAnswer(number, asked, time.perf_counter(), status, total, len(set(ids)) < len(ids))
+        )
+    conn.close()
+
+
+def fits(answer: LiveAnswer, states: list[LiveState]) -> bool:
+    """Whether an answer is whole: its total is that of a state current around its request."""
+    return not answer.repeated_id and any(
+        state.since <= answer.answered
+        and state.until >= answer.asked
+        and state.totals[answer.query] == answer.total
+        for state in states
+    )
+
+
+def http_while_indexing(
+    corpus: Path,
+    index: Path,
+    work: Path,
+    queries: list[BenchQuery],
+    edits: CorpusEdits,
+    rng: random.Random,
+    seconds: float,
+) -> LiveRun:
+    """8 clients on the JSON API for `seconds` while `clippings index` runs, back to back, each
+    change 1% of the files; every answer's total is checked against the states before and
+    after each run (a fresh engine's totals)."""
+    totals = state_totals(index, queries)
+    kept = [q for q, total in zip(queries, totals, strict=True) if total is not None]
+    states = [LiveState([t for t in totals if t is not None], -math.inf)]
+    paths = [api_path(q) for q in kept]
+    files = find_files(corpus)
+    answers: list[LiveAnswer] = []
+    runs: list[IndexRun] = []
+    stop = threading.Event()
+    with served(corpus, index, work) as (port, _):
+        clients = [
+            threading.Thread(target=live_client, args=(port, paths, n, stop, answers))
+            for n in range(LIVE_CLIENTS)
+        ]
+        for client in clients:
+            client.start()
+        started = time.perf_counter()
+        try:
+            while time.perf_counter() - started < seconds:
+                chosen = rng.sample(files, max(1, round(len(files) / 100)))
+                for path in chosen:
+                    edits.add_sentence(path, f"Officials later said {new_word(rng)} was seen.")
+                begun = time.perf_counter()
+                runs.append(index_run(f"live-{len(runs)}", corpus, index, work))
+                runs[-1].files_changed = len(chosen)
+                states[-1].until = time.perf_counter() + LIVE_SLACK_SECONDS
+                states.append(LiveState(state_totals(index, kept), begun))
+            time.sleep(LIVE_SLACK_SECONDS)
+        finally:
+            stop.set()
+            for client in clients:
+                client.join()
+        wall = time.perf_counter() - started
+    return live_run(answers, states, runs, paths, wall)
+
+
+def live_run(
+    answers: list[LiveAnswer],
+    states: list[LiveState],
+    runs: list[IndexRun],
+    paths: list[str],
+    wall: float,
+) -> LiveRun:
+    """The figures of a serving-while-indexing measurement, with a few failed answers."""
+    failed = [a for a in answers if a.status != 200]
+    mixed = [a for a in answers if a.status == 200 and not fits(a, states)]
+    examples = [f"{paths[a.query]}: HTTP {a.status}" for a in failed[:3]] + [
+        f"{paths[a.query]}: total {a.total}, states "
+        f"{sorted({s.totals[a.query] for s in states})}"
+        + (" (an id twice)" if a.repeated_id else "")
+        for a in mixed[:3]
+    ]
+    return LiveRun(
+        clients=LIVE_CLIENTS,
+        seconds=round(wall, 2),
+        requests=len(answers),
+        errors=len(failed),
+        mixed=len(mixed),
+        requests_per_second=round(len(answers) / wall, 1) if wall else 0,
+        latency=latency([a.answered - a.asked for a in answers if a.status == 200]),
+        index_runs=len(runs),
+        files_changed=sum(run.files_changed for run in runs),
+        index_seconds=[run.seconds for run in runs],
+        examples=examples,
+    )
+
+
+def live_rows(result: dict) -> list[Row]:
+    """The serving-while-indexing line of the table (none when it was not measured)."""
+    live = result.get("http_while_indexing")
+    if not live:
+        return []
+    return [
+        Row(
+            f"HTTP API while indexing, {live['clients']} clients, {live['index_runs']} runs "
+            f"of 1% ({live['files_changed']} files)",
+            f"p50 {_ms(live['latency']['p50_ms'])}, p95 {_ms(live['latency']['p95_ms'])}, "
+            f"{live['requests']} requests, {live['errors']} errors, {live['mixed']} mixed",
+            target="0 errors, 0 mixed",
+            verdict=_verdict(live["errors"] == 0 and live["mixed"] == 0),
+        )
+    ]
+
+
+def live_notes(result: dict) -> list[str]:
+    live = result.get("http_while_indexing")
+    if not live or not (live["errors"] or live["mixed"]):
+        return []
+    return [
+        f"HTTP while indexing: {live['errors']} failed and {live['mixed']} mixed answers, "
+        f"e.g. {'; '.join(live['examples'])}"
+    ]
+
+
 # --- the report ---------------------------------------------------------------------------------
 
 
@@ -1047,7 +1261,7 @@ def report_rows(result: dict) -> list[Row]:
                 verdict=_verdict(met[f"HTTP p95, {clients}"]["met"]),
             )
         )
-    return rows
+    return rows + live_rows(result)
 
 
 def kind_rows(result: dict) -> list[Row]:
@@ -1101,7 +1315,7 @@ def run_notes(result: dict) -> list[str]:
     for run in result.get("http", []):
         if run["errors"]:
             notes.append(f"HTTP with {run['clients']} clients: {run['errors']} failed requests")
-    return notes
+    return notes + live_notes(result)
 
 
 def print_table(rows: list[Row], header: Row) -> None:
@@ -1130,6 +1344,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-http", action="store_true", help="no `clippings serve` figures")
     parser.add_argument("--http-requests", type=int, default=400, help="per setting (400)")
     parser.add_argument("--http-seconds", type=float, default=60, help="per setting (60)")
+    parser.add_argument(
+        "--live-seconds",
+        type=float,
+        help="serving while indexing: seconds of 8 clients (default: --http-seconds, 60)",
+    )
     return parser.parse_args(argv)
 
 
@@ -1282,6 +1501,12 @@ def main(argv: list[str] | None = None) -> int:
                 corpus, index, logs, queries, args.http_requests, args.http_seconds
             )
             result["http"] = [asdict(run) for run in http_runs]
+            step("HTTP while indexing (1% changed per run)")
+            live = http_while_indexing(
+                corpus, index, logs, queries, edits, random.Random(f"{args.seed}-live"),
+                args.http_seconds if args.live_seconds is None else args.live_seconds,
+            )  # fmt: skip
+            result["http_while_indexing"] = asdict(live)
 
         step("one changed file")
         runs["one_file"] = one_file_change(corpus, index, logs, edits, rng)
