@@ -10,6 +10,7 @@ Whoosh's own search.
 from __future__ import annotations
 
 import importlib.metadata
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -96,9 +97,35 @@ def multiterm_texts(q: query.Query, reader) -> list[str] | None:
     return [t for t in texts if t]
 
 
-def toc_files(index_dir: Path, indexname: str) -> list[Path]:
-    """The table-of-contents files of an index's generations (one per commit still on disk)."""
-    return list(Path(index_dir).glob(f"_{indexname}_*.toc"))
+def toc_files(index_dir: Path, indexname: str, temporary: bool = False) -> list[Path]:
+    """The table-of-contents files of an index's generations (one per commit still on disk), or
+    with `temporary` the half-written ones a dead run left."""
+    pattern = f"_{indexname}_*.toc.*" if temporary else f"_{indexname}_*.toc"
+    return list(Path(index_dir).glob(pattern))
+
+
+def index_segments(ix) -> list:
+    """The segments of an index's latest generation (what `whoosh.index.clean_files` keeps)."""
+    return ix._segments()
+
+
+def wildcard_prefix(q: query.Wildcard) -> str:
+    """The literal start of a wildcard pattern before its first `*` or `?` ("" if it has none)."""
+    return q._find_prefix(q.text)
+
+
+class ExpansionHook:
+    """A base to put before a Whoosh prefix, wildcard, fuzzy or range query class, so that
+    `expansion(reader, words)` sees (and may bound) the words it expands to.
+
+    Whoosh has no public hook for that: every expansion goes through its private `_btexts`.
+    """
+
+    def expansion(self, reader, words: Iterator) -> Iterator:
+        return words
+
+    def _btexts(self, reader) -> Iterator:
+        return self.expansion(reader, super()._btexts(reader))
 
 
 class EscapingFormatter(highlight.Formatter):
