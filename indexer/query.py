@@ -28,6 +28,7 @@ from whoosh.qparser.plugins import TaggingPlugin
 from whoosh.qparser.syntax import SyntaxNode
 
 from indexer.schema import TITLE_BOOST
+from indexer.whoosh_adapter import ExpansionHook, wildcard_prefix
 
 # The fields a user may name, and the index field each one searches.
 QUERY_FIELDS = {
@@ -57,7 +58,7 @@ MAX_WORD_CHARS = 100
 MAX_WORDS = 50
 MAX_DEPTH = 32  # brackets within brackets
 MAX_PATTERNS = 8  # wildcard, fuzzy and range words in one query
-MAX_EXPANSION = 2_000  # indexed words those may match in all (title and body counted apart)
+MAX_EXPANSION = 500  # indexed words those may match in all (title and body counted apart)
 MAX_EDITS = 2
 MAX_FUZZY_LETTERS = 20
 MAX_PAGE = 1_000_000  # pages past this are read as this one
@@ -412,7 +413,7 @@ def _bounded(parsed: query.Query) -> query.Query:
         capped = copy.copy(q)
         capped.__class__ = capped_class
         capped.budget = budget
-        if isinstance(q, query.Wildcard) and not q._find_prefix(q.text):
+        if isinstance(q, query.Wildcard) and not wildcard_prefix(q):
             raise QueryError(f"{typed}: a wildcard cannot come first; start with a letter")
         if isinstance(q, query.FuzzyTerm):
             _check_fuzzy(q, typed)
@@ -449,7 +450,7 @@ class _Budget:
         self.left = words
 
 
-class _Capped:
+class _Capped(ExpansionHook):
     """A wildcard, fuzzy or range word that draws the words it matches from its query's budget,
     refusing when that runs out, and finds them once per index reader however often the engine
     asks.
@@ -460,20 +461,18 @@ class _Capped:
 
     budget: _Budget
 
-    def _words(self, reader) -> Iterator:
-        return super()._btexts(reader)
-
-    def _btexts(self, reader) -> Iterator:
-        kept = self.__dict__.get("_kept")
+    def expansion(self, reader, words: Iterator) -> Iterator:
+        """The words Whoosh expands the query to (a lazy iterator, read only the first time)."""
+        kept = self.__dict__.get("kept")
         if kept is None or kept[0] is not reader:
-            words = list(islice(self._words(reader), self.budget.left + 1))
+            words = list(islice(words, self.budget.left + 1))
             if len(words) > self.budget.left:
                 raise QueryError(
                     f"{_typed(self)}: the query's wildcard, fuzzy and range words match more "
                     f"than {MAX_EXPANSION:,} words, the limit; make them narrower"
                 )
             self.budget.left -= len(words)
-            kept = self._kept = (reader, words)
+            kept = self.kept = (reader, words)
         return iter(kept[1])
 
 
@@ -486,7 +485,10 @@ class _CappedWildcard(_Capped, query.Wildcard):
 
 
 class _CappedFuzzyTerm(_Capped, query.FuzzyTerm):
-    def _words(self, reader) -> Iterator[str]:
+    def expansion(self, reader, words: Iterator) -> Iterator:
+        return super().expansion(reader, self.within(reader))
+
+    def within(self, reader) -> Iterator[str]:
         """The words within `maxdist` edits, found by one Levenshtein automaton that skips
         through each segment's sorted words, as Whoosh does for a single segment (its way for
         several segments computes the distance to every word in Python)."""
