@@ -94,7 +94,17 @@ class SearchEngine:
         self._docsets: dict[str, object] = {}
         self._count_cache: dict[str, tuple] = {}
         self._types = None
+        self._load_entity_table()
+
+    def _load_entity_table(self) -> None:
+        """The saved entity table, and what depends on it. The indexer saves it after its
+        commits, so a searcher that opened a commit before the table was saved loads the
+        table again once the file changes (see `_fresh_searcher`)."""
+        self._table_stamp = store.entities_stamp(self.index_dir)
         self._table = EntityTable.from_json(store.read_entities(self.index_dir))
+        self._types = None
+        self._docsets = {}
+        self._count_cache = {}
         self._variants: SpellingVariants | None = None
         self._entity_counts: dict[str, int] | None = None  # per index generation
 
@@ -409,6 +419,8 @@ class SearchEngine:
             if not self._searcher.up_to_date():
                 self._searcher = self._latest_searcher()
                 self._load_tables()
+            elif store.entities_stamp(self.index_dir) != self._table_stamp:
+                self._load_entity_table()
         return self._searcher
 
     def _latest_searcher(self) -> Searcher:

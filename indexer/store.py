@@ -26,7 +26,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from indexer.schema import clipping_schema
-from indexer.whoosh_adapter import toc_files
+from indexer.whoosh_adapter import index_segments, toc_files
 
 INDEX_NAME = "clippings"
 MANIFEST = "files.json"
@@ -269,6 +269,15 @@ def entities_generation(index_dir: Path) -> int | None:
     return read_entities(index_dir).get("generation")
 
 
+def entities_stamp(index_dir: Path) -> tuple[int, int] | None:
+    """When and how big the saved entity table was written: a cheap test that it changed."""
+    try:
+        stat = (index_dir / ENTITIES).stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def remove_leftovers(index_dir: Path) -> None:
     """Delete what dead or failed runs left: Whoosh's temporary folder and table-of-contents
     files, segment files no commit refers to, and our half-written files.
@@ -276,14 +285,16 @@ def remove_leftovers(index_dir: Path) -> None:
     Call with the writer lock held, so that no live run's files are taken for leftovers.
     """
     shutil.rmtree(index_dir / f"{INDEX_NAME}.tmp", ignore_errors=True)
-    for path in index_dir.glob(f"_{INDEX_NAME}_*.toc.*"):
+    for path in toc_files(index_dir, INDEX_NAME, temporary=True):
         path.unlink(missing_ok=True)
     for path in index_dir.glob("*.json.tmp"):
         path.unlink(missing_ok=True)
     if exists(index_dir):
         with contextlib.suppress(IndexDamaged, *DAMAGE_ERRORS):
             ix = open_index(index_dir)
-            whoosh_index.clean_files(ix.storage, INDEX_NAME, ix.latest_generation(), ix._segments())
+            whoosh_index.clean_files(
+                ix.storage, INDEX_NAME, ix.latest_generation(), index_segments(ix)
+            )
 
 
 def move_aside(index_dir: Path) -> Path:

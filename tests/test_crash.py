@@ -20,6 +20,7 @@ import pytest
 from indexer import store
 from indexer.search import SearchEngine
 from indexer.update import _Run, update_index
+from indexer.whoosh_adapter import index_segments
 from tests.names_corpus import make_corpus, mutate
 
 QUERIES = ["", "camp", "entity:PMOI", "entity:BFR", "entity:ICDF", "Rajavi", '"Red Cross"']
@@ -55,7 +56,7 @@ def assert_no_leftovers(index_dir: Path) -> None:
     assert f"{store.INDEX_NAME}.tmp" not in names
     assert not [n for n in names if ".toc." in n or n.endswith(".json.tmp")]
     ix = store.open_index(index_dir)
-    live = {segment.segment_id() for segment in ix._segments()}
+    live = {segment.segment_id() for segment in index_segments(ix)}
     segments = {n.split(".")[0] for n in names if n.startswith(f"{store.INDEX_NAME}_")}
     assert segments - {f"{store.INDEX_NAME}_WRITELOCK"} <= live, "segment files of no commit"
 

@@ -36,11 +36,6 @@ OURS = {
 STDLIB = ("os", "sys")
 # Whoosh internals still read outside the adapter by code whose owners are mid-change; each has
 # its adapter function ready: wildcard_prefix, ExpansionHook, index_segments. Empty this list.
-MOVING = {
-    ("indexer/query.py", "_find_prefix"),
-    ("indexer/query.py", "_btexts"),
-    ("indexer/store.py", "_segments"),
-}
 
 
 def _sources() -> list[Path]:
@@ -71,7 +66,7 @@ def _private_reads(path: Path) -> set[tuple[str, str]]:
 
 def test_only_the_adapter_reads_whoosh_internals():
     reads = set().union(*(_private_reads(path) for path in _sources()))
-    assert reads - OURS - MOVING == set()
+    assert reads - OURS == set()
 
 
 def _our_classes():
@@ -97,8 +92,7 @@ def test_no_class_of_ours_overrides_a_private_whoosh_method():
             ours = owner.startswith(("indexer.", "webui.")) and owner != whoosh_adapter.__name__
             if ours and any(k.__module__.startswith("whoosh.") for k in owners[1:]):
                 overridden.add((owners[0].__module__, name))
-    moving = {("indexer.query", "_btexts")}  # see MOVING
-    assert overridden - moving == set()
+    assert overridden == set()
 
 
 def test_adapter_is_pinned_to_the_version_pyproject_pins():
