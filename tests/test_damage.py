@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,13 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _collect_leaked_files():
+    """Let the files Whoosh leaked be collected here, not in whichever test runs next."""
+    yield
+    gc.collect()
 
 
 def _corpus(root: Path) -> Path:
