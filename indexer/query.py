@@ -232,7 +232,7 @@ def date_query(value: str, today: date | None = None) -> query.Query:
         first, last = _relative_span(value.strip('"'), today)
     else:
         first, last = _date_span(_date_prefix(value))
-    return query.ConstantScoreQuery(_covering_terms(first, last, today), 1.0)
+    return _filter(_covering_terms(first, last, today))
 
 
 def undated_query(value: str) -> query.Query:
@@ -241,7 +241,7 @@ def undated_query(value: str) -> query.Query:
     if answer not in ("yes", "no", "true", "false"):
         raise QueryError(f"undated:{value} — write undated:yes or undated:no")
     flag = "1" if answer in ("yes", "true") else "0"
-    return query.ConstantScoreQuery(query.Term("undated", flag), 1.0)
+    return _filter(query.Term("undated", flag))
 
 
 _RELATIVE = re.compile(
@@ -315,6 +315,11 @@ def _date_span(prefix: str) -> tuple[date, date]:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _filter(child: query.Query) -> query.ConstantScoreQuery:
+    """A clause that narrows without scoring (its boost: see `whoosh_adapter`)."""
+    return query.ConstantScoreQuery(child, 1.0)
 
 
 def _covering_terms(first: date, last: date, today: date) -> query.Query:
@@ -417,7 +422,8 @@ def _bounded(parsed: query.Query) -> query.Query:
             raise QueryError(f"{typed}: a wildcard cannot come first; start with a letter")
         if isinstance(q, query.FuzzyTerm):
             _check_fuzzy(q, typed)
-            capped.prefixlength = max(1, q.prefixlength)
+            # At least the first letter; at most the whole word (`oil~1/5` asks for five).
+            capped.prefixlength = min(max(1, q.prefixlength), len(q.text))
         return capped
 
     bounded = bound(parsed)

@@ -137,3 +137,9 @@ class EscapingFormatter(highlight.Formatter):
 
     def _text(self, text: str) -> str:
         return self.escape(text)
+
+
+# Whoosh merges nested ANDs by reading `boost` from every clause, and its wrapping queries
+# (ConstantScoreQuery: our date and undated filters) have none: `(oil AND undated:yes) AND oil`
+# raised AttributeError. A wrapper's boost is 1 unless set.
+query.WrappingQuery.boost = 1.0

@@ -146,3 +146,17 @@ def test_the_command_line_prints_the_limit_and_exits_2(search_index):
     result = CliRunner().invoke(main, ["search", "--index", str(search_index), "a" * 5000])
     assert result.exit_code == 2
     assert "the limit is 1,000" in result.output
+
+
+@pytest.mark.parametrize("text", ["0~/2", "a~/2", "camp~1/5", "refugees~2/30"])
+def test_a_fuzzy_prefix_longer_than_the_word_is_the_whole_word(engine, text):
+    """Found by the property test: `0~/2` asked Whoosh for a 2-letter prefix of a 1-letter word."""
+    assert engine.search(text).total >= 0
+
+
+@pytest.mark.parametrize(
+    "text", ["oil AND date:2011", "0 AND date:0001", "(camp AND undated:yes) AND camp"]
+)
+def test_a_filter_after_an_explicit_and_is_read(engine, text):
+    """Found by the property test: Whoosh merging nested ANDs read a boost the filter lacked."""
+    assert engine.search(text).total >= 0
