@@ -57,9 +57,12 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (store.IndexMissing, store.IndexBusy, store.IndexDamaged) as error:
-            _fail(str(error))
-        except store.IndexWriteFailed as error:
+        except (
+            store.IndexMissing,
+            store.IndexBusy,
+            store.IndexDamaged,
+            store.IndexWriteFailed,
+        ) as error:
             _fail(str(error))
 
 
