@@ -91,9 +91,6 @@ class SearchEngine:
         self._leaves = list(self._searcher.reader().leaf_readers())
         self._offsets = [offset for _, offset in self._leaves]
         self._columns = self._column_builder.columns(self._searcher.reader())
-        self._docsets: dict[str, object] = {}
-        self._count_cache: dict[str, tuple] = {}
-        self._types = None
         self._load_entity_table()
 
     def _load_entity_table(self) -> None:
@@ -103,8 +100,8 @@ class SearchEngine:
         self._table_stamp = store.entities_stamp(self.index_dir)
         self._table = EntityTable.from_json(store.read_entities(self.index_dir))
         self._types = None
-        self._docsets = {}
-        self._count_cache = {}
+        self._docsets: dict[str, object] = {}
+        self._count_cache: dict[str, tuple] = {}
         self._variants: SpellingVariants | None = None
         self._entity_counts: dict[str, int] | None = None  # per index generation
 

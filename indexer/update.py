@@ -155,11 +155,15 @@ class _Run:
         return sorted(gone)
 
     def _unfinished(self) -> bool:
-        """Whether the last run died after a commit, before it saved its manifest and table."""
+        """Whether the last run died after a commit, before it saved its manifest and table.
+
+        The table is saved just before the manifest, so a manifest of the index's generation
+        says the table of that generation was saved too: only a table deleted since is missing.
+        (Reading the table to check its generation would cost every no-op run its load time.)
+        """
         if self.rebuild or not self.old and not self.manifest_rebuilt:
             return False
-        generation = self.ix.latest_generation()
-        return self.manifest_rebuilt or store.entities_generation(self.index_dir) != generation
+        return self.manifest_rebuilt or store.entities_stamp(self.index_dir) is None
 
     def _write(self, todo, deleted: list[str], progress, procs) -> None:
         """Index new and changed files and remove deleted ones, in one commit."""
