@@ -1,4 +1,4 @@
-"""Quality and speed of entity discovery (`indexer.discover`): CoNLL-2003 and the sample archive.
+"""Quality and speed of entity discovery (`indexer.names.discover`): CoNLL-2003 and the seed.
 
 Run: .venv/bin/python bench/entities.py [--json out.json] [--errors N] [--rules]
 
@@ -13,7 +13,7 @@ Run: .venv/bin/python bench/entities.py [--json out.json] [--errors N] [--rules]
    the hand-made gold list tests/fixtures/entities/mek-camp-ashraf.gold.json.
 
 `--errors N` lists the commonest wrong and missed names; `--rules` scores each rule of
-`indexer.discover` on CoNLL mentions (exact span and type), to see which rule errs.
+`indexer.names.discover` on CoNLL mentions (exact span and type), to see which rule errs.
 
 The shared folder is $CLIPPINGS_SHARED, else ../shared beside the repository. The tests import
 `conll_articles`, `score` and `sample_scores` from here for their quality floors.
@@ -110,7 +110,7 @@ def conll_articles(path: Path | None = None) -> list[tuple[str, set[Entity]]]:
 
 def predicted(text: str, discover: Callable | None = None) -> set[Entity]:
     if discover is None:
-        from indexer.discover import discover
+        from indexer.names.discover import discover
     return {(normalise(found.surface), found.type) for found in discover(text)}
 
 
@@ -149,7 +149,7 @@ def score(pairs: Iterable[tuple[set[Entity], set[Entity]]]) -> dict:
 
 
 def bench_conll(articles: list[tuple[str, set[Entity]]], errors: int = 0) -> dict:
-    from indexer.discover import discover
+    from indexer.names.discover import discover
 
     discover("Warm-up: build the place list in Paris before timing.")
     pairs, elapsed, chars = [], 0.0, 0
@@ -185,7 +185,7 @@ def rule_scores() -> dict:
     exactly ("ok"), with another type, or none ("partial" overlaps one, "none" does not)."""
     from collections import Counter, defaultdict
 
-    from indexer.discover import _Discovery
+    from indexer.names.discover import _Discovery
 
     names = {"PER": "person", "ORG": "org", "LOC": "place", "MISC": "misc"}
     table: dict[str, Counter] = defaultdict(Counter)
@@ -233,7 +233,7 @@ def sample_gold() -> list[dict]:
 
 def sample_scores(errors: bool = False) -> dict:
     """P/R/F1 on the sample archive against the hand-made gold list, plus the misses."""
-    from indexer.discover import discover
+    from indexer.names.discover import discover
 
     gold_items = sample_gold()
     clippings = sample_clippings()
@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", type=int, default=0, help="list the N commonest errors")
     parser.add_argument("--rules", action="store_true", help="score each rule on CoNLL")
     args = parser.parse_args(argv)
-    from indexer.discover import model_name
+    from indexer.names.discover import model_name
 
     results: dict = {"model": model_name()}
     print(f"statistical model: {results['model'] or 'none (rules only)'}")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from whoosh import query
 
-from indexer.aliases import Cluster, EntityTable
-from indexer.names import variant_key
+from indexer.names.keys import variant_key
+from indexer.names.table import Cluster, EntityTable
 from indexer.results import Expansion
 from indexer.schema import text_analyzer
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.aliases import EntityTable
 from indexer.clipping import BadFile, Clipping, Skipped
-from indexer.entities import Gazetteer
+from indexer.names.gazetteer import Gazetteer
+from indexer.names.table import EntityTable
+from indexer.names.tagging import tag
 from indexer.parse_html import parse_html
 from indexer.parse_text import parse_text
 from indexer.read import decode, kind_of, read_clipping_bytes
 from indexer.scan import safe_name, scan_corpus
-from indexer.tagging import tag
 
 
 @dataclass

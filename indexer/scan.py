@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.clipping import Skipped
-from indexer.entities import GAZETTEER_NAME
+from indexer.names.gazetteer import GAZETTEER_NAME
 
 # Escaped in shown names: C0 and C1 controls and DEL, line and paragraph separators, the
 # bidirectional overrides that reorder how a name reads, and undecodable bytes (which

@@ -22,9 +22,9 @@ from whoosh import highlight, query
 from whoosh.searching import Searcher
 
 from indexer import store
-from indexer.aliases import Cluster, EntityTable
 from indexer.docsets import ColumnBuilder, PostingCache, docset
 from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
+from indexer.names.table import Cluster, EntityTable
 from indexer.query import MAX_PAGE, parse_query, without_filters
 from indexer.ranking import Scorer
 from indexer.results import (

@@ -3,7 +3,7 @@
 Unchanged files (same size and mtime, or same hash) are not re-parsed; changed files have
 their old clippings replaced; deleted files' clippings are removed. Parsing and tagging run in
 a process pool while this process writes. Names are resolved across the whole corpus (see
-`aliases.py`): clippings whose entities change because of another file — an acronym defined
+`names/table.py`): clippings whose entities change because of another file — an acronym defined
 elsewhere, an edited gazetteer — are re-tagged from their stored text, without reading their
 files again. A failure before the commit leaves the previous index as it was.
 """
@@ -25,9 +25,9 @@ from pathlib import Path
 from whoosh.writing import CLEAR
 
 from indexer import store
-from indexer.aliases import EntityTable
 from indexer.clipping import BadFile, Clipping, Mention, Skipped
-from indexer.entities import GAZETTEER_NAME, Gazetteer
+from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
+from indexer.names.table import EntityTable
 from indexer.scan import FileEntry, Scan, safe_name, scan_corpus
 from indexer.schema import clipping_schema
 from indexer.store import FileRecord
@@ -232,7 +232,7 @@ class _Run:
 
     def _find_names_again(self) -> None:
         """The gazetteer changed: find names again in every unchanged clipping's stored text."""
-        from indexer.tagging import tag
+        from indexer.names.tagging import tag
 
         with self.ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
@@ -439,7 +439,7 @@ def _parse_one(item: tuple[str, str]) -> _Parsed:
         return _Parsed(rel, FileRecord(0, 0, "", skipped=str(error)), [])
     record = FileRecord(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
     try:
-        from indexer.tagging import tag
+        from indexer.names.tagging import tag
 
         clippings = [tag(c, _worker_gazetteer) for c in parse_bytes(data, path, rel)]
     except BadFile as error:

@@ -1,8 +1,8 @@
 """The corpus-wide entity table: joining names, choosing the canonical name, the gazetteer wins."""
 
-from indexer.aliases import EntityTable
 from indexer.clipping import Mention
-from indexer.entities import Entity, Gazetteer
+from indexer.names.gazetteer import Entity, Gazetteer
+from indexer.names.table import EntityTable
 
 MEK = "People's Mojahedin Organization of Iran"
 

@@ -22,10 +22,10 @@ import pytest
 from click.testing import CliRunner
 
 import indexer.update
+from clippings.cli import main
 from indexer.read import MAX_BYTES
 from tests.conftest import FIXTURES
 from webui.app import create_app
-from webui.cli import main
 
 BAD = FIXTURES / "bad_files"
 GOOD = ("good.txt", "Good clipping", "The refugees crossed the border at dawn.")

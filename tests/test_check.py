@@ -7,9 +7,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from clippings.cli import main
 from indexer import store
 from tests.conftest import FIXTURES
-from webui.cli import main
 
 CLEAN = "index matches the corpus: 6 clippings from 5 files\n"
 INDEX_FIXES = "run `clippings index` to fix"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from clippings.cli import main
 from indexer import store
 from tests.conftest import FIXTURES, REPO, SEED_TITLES
-from webui.cli import main
 
 MEK = "People's Mojahedin Organization of Iran"
 

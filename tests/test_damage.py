@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from clippings.cli import main
 from indexer import store
 from webui.app import create_app
-from webui.cli import main
 
 # Whoosh leaves the file it failed to read open; that is its leak, not the test's concern.
 pytestmark = [

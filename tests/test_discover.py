@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer import discover as discover_module
-from indexer.discover import Found, acronym_definitions, discover, fits_acronym, merge_spans
-from indexer.places import country_names, is_demonym, place_names
+from indexer.names import discover as discover_module
+from indexer.names.discover import Found, acronym_definitions, discover, fits_acronym, merge_spans
+from indexer.names.places import country_names, is_demonym, place_names
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "entities"

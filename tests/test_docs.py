@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from clippings.cli import main
 from indexer.query import QUERY_FIELDS
-from webui.cli import main
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from indexer.clipping import BadFile
-from indexer.entities import Entity, Gazetteer
+from indexer.names.gazetteer import Entity, Gazetteer
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MEK = "People's Mojahedin Organization of Iran"

@@ -2,10 +2,10 @@
 
 import pytest
 
-from indexer.aliases import EntityTable
 from indexer.clipping import Mention
-from indexer.entities import Entity, Gazetteer
 from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
+from indexer.names.gazetteer import Entity, Gazetteer
+from indexer.names.table import EntityTable
 from indexer.query import parse_query
 from indexer.schema import clipping_schema
 

@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
+from clippings.cli import main
 from indexer import results
 from indexer.query import MAX_QUERY_CHARS
 from indexer.results import Hit
@@ -23,7 +24,6 @@ from indexer.update import update_index
 from tests.conftest import FIXTURES
 from webui import app as webapp
 from webui.app import create_app
-from webui.cli import main
 from webui.export import CSV_COLUMNS, csv_row
 
 ATOM = "{http://www.w3.org/2005/Atom}"

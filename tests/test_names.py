@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.names import is_acronym, name_key, variant_key
+from indexer.names.keys import is_acronym, name_key, variant_key
 
 
 @pytest.mark.parametrize(

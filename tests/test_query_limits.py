@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from clippings.cli import main
 from indexer import query as query_module
 from indexer.query import QueryError, parse_query
 from indexer.schema import clipping_schema
-from webui.cli import main
 
 SCHEMA = clipping_schema()
 THIS_YEAR = str(date.today().year)

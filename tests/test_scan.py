@@ -9,8 +9,8 @@ import unicodedata
 import pytest
 from click.testing import CliRunner
 
+from clippings.cli import main
 from indexer.scan import safe_name, scan_corpus
-from webui.cli import main
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from whoosh import fields, query
 from whoosh.filedb.filestore import RamStorage
 from whoosh.matching import ListMatcher, WrappingMatcher
 
+import clippings
 import indexer
 import webui
 from indexer import whoosh_adapter
@@ -25,21 +26,23 @@ REPO = Path(__file__).resolve().parents[1]
 ADAPTER = REPO / "indexer" / "whoosh_adapter.py"
 # Private attributes read on objects that are ours, not Whoosh's (file, attribute).
 OURS = {
-    ("indexer/aliases.py", "_by_gazetteer"),
-    ("indexer/aliases.py", "_exact"),
-    ("indexer/aliases.py", "_variant"),
-    ("indexer/aliases.py", "_new"),
-    ("indexer/aliases.py", "_register"),
-    ("indexer/aliases.py", "_name"),
+    ("indexer/names/table.py", "_by_gazetteer"),
+    ("indexer/names/table.py", "_exact"),
+    ("indexer/names/table.py", "_variant"),
+    ("indexer/names/table.py", "_new"),
+    ("indexer/names/table.py", "_register"),
+    ("indexer/names/table.py", "_name"),
 }
 # Standard-library modules whose private-looking names are public API (os._exit).
 STDLIB = ("os", "sys")
-# Whoosh internals still read outside the adapter by code whose owners are mid-change; each has
-# its adapter function ready: wildcard_prefix, ExpansionHook, index_segments. Empty this list.
 
 
 def _sources() -> list[Path]:
-    files = [*(REPO / "indexer").glob("*.py"), *(REPO / "webui").glob("*.py")]
+    files = [
+        *(REPO / "indexer").rglob("*.py"),
+        *(REPO / "webui").glob("*.py"),
+        *(REPO / "clippings").glob("*.py"),
+    ]
     return sorted(f for f in files if f != ADAPTER)
 
 
@@ -70,10 +73,10 @@ def test_only_the_adapter_reads_whoosh_internals():
 
 
 def _our_classes():
-    for package in (indexer, webui):
-        for info in pkgutil.iter_modules(package.__path__):
-            name = f"{package.__name__}.{info.name}"
-            if name in (whoosh_adapter.__name__, "webui.serve"):
+    for package in (indexer, webui, clippings):
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            name = info.name
+            if name in (whoosh_adapter.__name__, "webui.serve", "clippings.__main__"):
                 continue
             module = importlib.import_module(name)
             for cls in vars(module).values():
@@ -89,7 +92,10 @@ def test_no_class_of_ours_overrides_a_private_whoosh_method():
                 continue
             owners = [k for k in cls.__mro__ if name in vars(k)]
             owner = owners[0].__module__
-            ours = owner.startswith(("indexer.", "webui.")) and owner != whoosh_adapter.__name__
+            ours = (
+                owner.startswith(("indexer.", "webui.", "clippings."))
+                and owner != whoosh_adapter.__name__
+            )
             if ours and any(k.__module__.startswith("whoosh.") for k in owners[1:]):
                 overridden.add((owners[0].__module__, name))
     assert overridden == set()

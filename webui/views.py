@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 
-from indexer.entities import ENTITY_TYPES
+from indexer.names import ENTITY_TYPES
 from indexer.query import MAX_PAGE, SYNTAX_HINT, QueryError, active_filters, without_filters
 from indexer.results import SORTS, SearchResults
 from indexer.store import IndexMissing

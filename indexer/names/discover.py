@@ -8,7 +8,7 @@ fast enough for a whole archive and with no model needed:
   Refugees", "Government of Iraq").
 - A title or role in front makes a person ("Defense Ministry spokesman Gen. Mohammed
   al-Askari"); an organisation word makes an organisation ("Baladiyeh Foundation", "the State
-  Department"); a name from the place list (`indexer.places`, GeoNames data), "Camp X" or
+  Department"); a name from the place list (`indexer.names.places`, GeoNames data), "Camp X" or
   "X Province" makes a place. Other runs of two or three words are people, unless an acronym in
   the text spells them (MEK for "Mojahedin Khalq"), "the" comes before them or they hold a place
   name ("Real Madrid"); then they are organisations.
@@ -37,9 +37,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from indexer.places import SHORT_FORMS, country_names, is_demonym, place_names
-
-ENTITY_TYPES = ("person", "org", "place")
+from indexer.names.places import SHORT_FORMS, country_names, is_demonym, place_names
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from indexer.clipping import Clipping, Mention
-from indexer.discover import acronym_definitions, discover
-from indexer.entities import Gazetteer
+from indexer.names.discover import acronym_definitions, discover
+from indexer.names.gazetteer import Gazetteer
 
 
 def tag(clipping: Clipping, gazetteer: Gazetteer) -> Clipping:

@@ -12,7 +12,8 @@ import click
 
 from indexer import store
 from indexer.clipping import BadFile
-from indexer.entities import ENTITY_TYPES, GAZETTEER_NAME, Gazetteer
+from indexer.names import ENTITY_TYPES
+from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.query import SYNTAX_HINT, QueryError
 from indexer.results import SORTS
 

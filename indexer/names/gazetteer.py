@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.clipping import BadFile
-from indexer.names import APOSTROPHES, name_key
+from indexer.names import ENTITY_TYPES
+from indexer.names.keys import APOSTROPHES, name_key
 
-ENTITY_TYPES = ("person", "org", "place")
 GAZETTEER_NAME = "entities.toml"
 _DASH_CLASS = r"\-‐‑–—"  # inside a regex character class
 

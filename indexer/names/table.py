@@ -14,9 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.clipping import EntityMention, Mention
-from indexer.entities import ENTITY_TYPES, Entity, Gazetteer
-from indexer.names import is_acronym, name_key, variant_key
-from indexer.places import place_names
+from indexer.names import ENTITY_TYPES
+from indexer.names.gazetteer import Entity, Gazetteer
+from indexer.names.keys import is_acronym, name_key, variant_key
+from indexer.names.places import place_names
 
 
 @dataclass(eq=False)

@@ -1,0 +1,3 @@
+from clippings.cli import main
+
+main()
