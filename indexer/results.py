@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 SORTS = ("relevance", "newest", "oldest")
@@ -20,9 +21,32 @@ def web_link(url: str | None) -> str | None:
     return cleaned if colon and scheme.lower() in WEB_SCHEMES else None
 
 
+@dataclass(frozen=True)
+class Marked:
+    """Text with spans to mark: (start, end) character offsets, sorted, not overlapping.
+
+    Clipping text is never HTML here; each front end renders the spans its own way.
+    """
+
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+    def parts(self) -> Iterator[tuple[str, bool]]:
+        """The text in pieces, each with whether it is marked, in order; no empty pieces."""
+        at = 0
+        for start, end in self.marks:
+            if start > at:
+                yield self.text[at:start], False
+            if end > start:
+                yield self.text[start:end], True
+            at = max(at, end)
+        if at < len(self.text):
+            yield self.text[at:], False
+
+
 @dataclass
 class Hit:
-    """One ranked clipping. `snippet` is HTML-escaped text with <mark> around matched terms."""
+    """One ranked clipping: plain text fields, with the query's matches as marked spans."""
 
     id: str
     title: str
@@ -33,11 +57,24 @@ class Hit:
     collection: str | None
     entities: list[str]
     score: float | None
-    snippet: str
+    snippet: Marked
     date_source: str | None = None  # metadata | url | header | dateline, or None when undated
-    title_html: str = ""  # escaped title with matches marked (not part of the JSON contract)
+    title_marks: tuple[tuple[int, int], ...] = ()  # the query's matches in the title
     # When the clipping entered the archive (its file's mtime, ISO 8601 UTC; not in the contract).
     added: str | None = None
+
+    @property
+    def marked_title(self) -> Marked:
+        return Marked(self.title, self.title_marks)
+
+    def to_json(self) -> dict:
+        """The JSON contract: plain-text title and snippet, the marks as [start, end] lists."""
+        data = asdict(self)
+        del data["added"]
+        data["snippet"] = self.snippet.text
+        data["snippet_marks"] = [list(span) for span in self.snippet.marks]
+        data["title_marks"] = [list(span) for span in self.title_marks]
+        return data
 
     @property
     def link(self) -> str | None:
@@ -80,7 +117,7 @@ class Period:
 
 @dataclass
 class SearchResults:
-    """A page of hits plus counts over all matches (DESIGN.md, "Search results")."""
+    """A page of hits plus counts over all matches (ARCHITECTURE.md, "Search results")."""
 
     query: str
     total: int
@@ -96,8 +133,7 @@ class SearchResults:
 
     def to_json(self) -> dict:
         data = asdict(self)
-        for hit in data["hits"]:
-            del hit["title_html"], hit["added"]
+        data["hits"] = [hit.to_json() for hit in self.hits]
         return data
 
 
@@ -106,4 +142,4 @@ class ClippingDetail:
     """A whole clipping for its own page: metadata, and the full body with matches marked."""
 
     hit: Hit
-    body_html: str  # escaped body, paragraphs separated by "\n\n", matches in <mark>
+    body: Marked  # the whole body, paragraphs separated by "\n\n", with the matches

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 import itertools
 import json
-import re
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -18,11 +16,6 @@ from indexer.results import Hit
 CSV_COLUMNS = ["id", "title", "date", "date_source", "source", "url", "path", "collection",
                "entities", "score", "excerpt"]  # fmt: skip
 ATOM = "http://www.w3.org/2005/Atom"
-
-
-def plain(snippet: str) -> str:
-    """A snippet as plain text: marks dropped, entities unescaped, whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"</?mark>", "", snippet)).split())
 
 
 def csv_row(hit: Hit) -> list:
@@ -43,7 +36,7 @@ def neutral(cell: str | float) -> str | float:
 def _row(hit: Hit) -> list:
     return [hit.id, hit.title, hit.date or "", hit.date_source or "", hit.source or "",
             hit.url or "", hit.path, hit.collection or "", "; ".join(hit.entities),
-            "" if hit.score is None else hit.score, plain(hit.snippet)]  # fmt: skip
+            "" if hit.score is None else hit.score, hit.snippet.text]  # fmt: skip
 
 
 def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
@@ -103,8 +96,7 @@ def atom_feed(
             ET.SubElement(entry, f"{{{ATOM}}}link", rel="related", href=hit.link)
         if hit.source:
             _text(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", hit.source)
-        summary = _text(entry, "summary", hit.snippet)
-        summary.set("type", "html")
+        _text(entry, "summary", hit.snippet.text)
         for name in hit.entities:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=name)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
