@@ -15,7 +15,7 @@ from indexer.clipping import BadFile
 from indexer.names import ENTITY_TYPES
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.query import SYNTAX_HINT, QueryError
-from indexer.results import SORTS
+from indexer.results import SORTS, Marked
 
 # Commands import the heavy parts of the engine (parsers, searcher) when they run, so that
 # `clippings index` with nothing to do, or `--help`, starts at once.
@@ -175,16 +175,24 @@ def search_command(
     first = (results.page - 1) * limit
     for number, hit in enumerate(results.hits, start=first + 1):
         meta = " · ".join(filter(None, [hit.date or "undated", hit.source, hit.id]))
-        click.echo(f"\n{number}. {hit.title}\n   {meta}\n   {_plain(hit.snippet)}")
+        title, snippet = _terminal(hit.marked_title), _terminal(hit.snippet)
+        click.echo(f"\n{number}. {title}\n   {meta}\n   {snippet}")
 
 
-def _plain(snippet: str) -> str:
-    """A snippet for the terminal: matches in bold when colours are on, entities unescaped."""
-    import html
+def _terminal(text: Marked) -> str:
+    """Marked text for the terminal: matches in bold when stdout is a terminal, plain otherwise;
+    control characters from the clipping shown escaped, never sent to the terminal."""
+    bold = sys.stdout.isatty()
+    return "".join(
+        click.style(_printable(piece), bold=True) if hit and bold else _printable(piece)
+        for piece, hit in text.parts()
+    )
 
-    marked = " ".join(snippet.split()).replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
-    return (
-        click.unstyle(html.unescape(marked)) if not sys.stdout.isatty() else html.unescape(marked)
+
+def _printable(text: str) -> str:
+    """`text` with whitespace as spaces and other control characters as \\xNN escapes."""
+    return "".join(
+        c if c.isprintable() else " " if c.isspace() else f"\\x{ord(c):02x}" for c in text
     )
 
 
