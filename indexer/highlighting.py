@@ -20,7 +20,8 @@ from indexer.results import Marked
 SNIPPET_CHARS = 240
 ELLIPSIS = "…"
 
-_PINPOINT = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90, autotrim=True)
+# Whoosh's own `autotrim` drops the first and last word even at the start and end of the text.
+_PINPOINT = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90)
 
 
 @dataclass
@@ -113,7 +114,22 @@ def best_passages(body: str, spans: list[tuple[int, int]]) -> Marked | None:
     fragments = _PINPOINT.fragment_matches(body, tokens)
     best = highlight.top_fragments(fragments, 2, highlight.BasicFragmentScorer(), highlight.FIRST)
     pieces = sorted(best, key=lambda f: f.startchar)
-    return _joined(body, [(f.startchar, f.endchar) for f in pieces], spans)
+    return _joined(body, [_whole_words(body, f, spans) for f in pieces], spans)
+
+
+def _whole_words(body: str, fragment, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """A passage's bounds moved inwards to whole words where they cut one, never past a mark."""
+    start, end = fragment.startchar, fragment.endchar
+    inside = [(s, e) for s, e in spans if s >= start and e <= end]
+    if start > 0 and not body[start - 1].isspace():
+        space = body.find(" ", start, end)
+        start = space + 1 if space >= 0 else start
+    if end < len(body) and not body[end].isspace():
+        space = body.rfind(" ", start, end)
+        end = space if space > start else end
+    if inside:
+        start, end = min(start, inside[0][0]), max(end, inside[-1][1])
+    return start, end
 
 
 def lead(body: str) -> Marked:

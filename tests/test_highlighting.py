@@ -1,0 +1,63 @@
+"""Marked spans and passages: text and offsets, never markup, whatever the clipping holds."""
+
+import pytest
+
+from indexer.highlighting import ELLIPSIS, SNIPPET_CHARS, best_passages, lead
+from indexer.results import Marked
+
+
+def shown(text: Marked) -> str:
+    return "".join(f"[{piece}]" if hit else piece for piece, hit in text.parts())
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "expected"),
+    [
+        ("camp near Baghdad", ((0, 4),), "[camp] near Baghdad"),
+        ("camp near Baghdad", ((10, 17),), "camp near [Baghdad]"),
+        ("camp near Baghdad", ((0, 4), (5, 9)), "[camp] [near] Baghdad"),
+        ("camp", ((0, 4),), "[camp]"),
+        ("camp", (), "camp"),
+        ("", (), ""),
+    ],
+)
+def test_parts_cover_the_text_in_order(text, marks, expected):
+    marked = Marked(text, marks)
+    assert shown(marked) == expected
+    assert "".join(piece for piece, _ in marked.parts()) == text
+
+
+def test_a_passage_in_the_middle_has_an_ellipsis_on_both_sides():
+    body = "word " * 200 + "refugees crossed the border " + "word " * 200
+    start = body.index("refugees")
+    snippet = best_passages(body, [(start, start + len("refugees"))])
+    assert snippet.text.startswith(ELLIPSIS + " ") and snippet.text.endswith(" " + ELLIPSIS)
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["refugees"]
+    assert len(snippet.text) <= SNIPPET_CHARS + 10
+
+
+def test_two_passages_are_joined_by_one_ellipsis_and_whitespace_is_collapsed():
+    body = "Refugees\n\n  left the camp. " + "filler " * 100 + "More\trefugees came later."
+    spans = [(0, 8), (body.index("refugees"), body.index("refugees") + 8)]
+    snippet = best_passages(body, spans)
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["Refugees", "refugees"]
+    assert snippet.text.startswith("Refugees left the camp.")
+    assert f" {ELLIPSIS} " in snippet.text
+    assert "\n" not in snippet.text and "\t" not in snippet.text and "  " not in snippet.text
+
+
+def test_nothing_marked_gives_no_passage_and_the_lead_is_the_start_of_the_body():
+    body = "Officials said " + "more words " * 50
+    assert best_passages(body, []) is None
+    start = lead(body)
+    assert start.text.startswith("Officials said") and start.text.endswith(ELLIPSIS)
+    assert start.marks == ()
+    assert lead("Short body.\n") == Marked("Short body.")
+
+
+def test_markup_in_the_text_stays_text():
+    body = "<img src=x onerror=alert(1)> and <b>bold</b> words"
+    start = body.index("onerror")
+    snippet = best_passages(body, [(start, start + 7)])
+    assert snippet.text == body
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["onerror"]
