@@ -258,34 +258,36 @@ def _docs(q, reader, columns, cache, searcher) -> np.ndarray:
         return np.flatnonzero(columns.live)
     if q is query.NullQuery:
         return _EMPTY
-    if isinstance(q, query.ConstantScoreQuery | query.WrappingQuery) and not isinstance(
-        q, query.Not
-    ):
+    if isinstance(q, query.Not | query.AndNot | query.AndMaybe | query.Require):
+        return _binary_docs(q, reader, columns, cache, searcher)
+    if isinstance(q, query.ConstantScoreQuery | query.WrappingQuery):
         return _docs(q.child, reader, columns, cache, searcher)
-    if isinstance(q, query.Not):
-        inner = _docs(q.query, reader, columns, cache, searcher)
-        return np.setdiff1d(np.flatnonzero(columns.live), inner, assume_unique=True)
-    if isinstance(q, query.AndNot):
-        a, b = (_docs(x, reader, columns, cache, searcher) for x in (q.a, q.b))
-        return np.setdiff1d(a, b, assume_unique=True)
-    if isinstance(q, query.AndMaybe):
-        return _docs(q.a, reader, columns, cache, searcher)
-    if isinstance(q, query.Require):
-        a, b = (_docs(x, reader, columns, cache, searcher) for x in (q.a, q.b))
-        return np.intersect1d(a, b, assume_unique=True)
     if isinstance(q, query.And):
         parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
         return _intersect(parts)
     if isinstance(q, query.Or | query.DisjunctionMax):
         parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
         return np.unique(np.concatenate(parts)) if parts else _EMPTY
-    if isinstance(q, query.MultiTerm):  # prefix, wildcard, fuzzy, ranges: their terms
-        texts = multiterm_texts(q, reader)
-        if texts is not None:
-            parts = [_term_docs(q.fieldname, t, reader, cache) for t in texts]
-            return np.unique(np.concatenate(parts)) if parts else _EMPTY
+    texts = multiterm_texts(q, reader) if isinstance(q, query.MultiTerm) else None
+    if texts is not None:  # prefix, wildcard, fuzzy, ranges: their terms
+        parts = [_term_docs(q.fieldname, t, reader, cache) for t in texts]
+        return np.unique(np.concatenate(parts)) if parts else _EMPTY
     # Phrases and anything else: Whoosh's own matcher (still only over candidate documents).
     return np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+
+
+def _binary_docs(q, reader, columns, cache, searcher) -> np.ndarray:
+    """NOT b, a ANDNOT b, a ANDMAYBE b (the documents of a), a REQUIRE b."""
+    if isinstance(q, query.Not):
+        inner = _docs(q.query, reader, columns, cache, searcher)
+        return np.setdiff1d(np.flatnonzero(columns.live), inner, assume_unique=True)
+    a = _docs(q.a, reader, columns, cache, searcher)
+    if isinstance(q, query.AndMaybe):
+        return a
+    b = _docs(q.b, reader, columns, cache, searcher)
+    if isinstance(q, query.AndNot):
+        return np.setdiff1d(a, b, assume_unique=True)
+    return np.intersect1d(a, b, assume_unique=True)
 
 
 def _term_docs(fieldname: str, text, reader, cache: PostingCache) -> np.ndarray:

@@ -47,15 +47,8 @@ class Scorer:
             return np.full(len(docs), float(q.boost))
         if isinstance(q, query.CompoundQuery) and len(q.subqueries) == 1:
             return self.scores(q.subqueries[0], docs)  # Whoosh ignores a lone child's wrapper
-        if isinstance(q, query.And):
-            parts = [self.scores(sub, docs) for sub in q.subqueries]
-            return self._boosted(np.sum(parts, axis=0) if parts else np.zeros(len(docs)), q)
-        if isinstance(q, query.Or):
-            parts = [self._where_matched(sub, docs) for sub in q.subqueries]
-            return self._boosted(np.sum(parts, axis=0) if parts else np.zeros(len(docs)), q)
-        if isinstance(q, query.DisjunctionMax):
-            parts = [self._where_matched(sub, docs) for sub in q.subqueries]
-            return self._boosted(np.max(parts, axis=0) if parts else np.zeros(len(docs)), q)
+        if isinstance(q, query.And | query.Or | query.DisjunctionMax):
+            return self._boosted(self._combined(q, docs), q)
         if isinstance(q, query.AndMaybe):
             return self.scores(q.a, docs) + self._where_matched(q.b, docs)
         if isinstance(q, query.Require | query.AndNot):
@@ -63,6 +56,18 @@ class Scorer:
         if isinstance(q, query.WrappingQuery):
             return self.scores(q.child, docs)
         return np.zeros(len(docs))
+
+    def _combined(self, q: query.CompoundQuery, docs: np.ndarray) -> np.ndarray:
+        """AND adds its parts' scores; OR those of the parts a document matches; DisMax takes
+        the best of those."""
+        if not q.subqueries:
+            return np.zeros(len(docs))
+        if isinstance(q, query.And):
+            return np.sum([self.scores(sub, docs) for sub in q.subqueries], axis=0)
+        parts = [self._where_matched(sub, docs) for sub in q.subqueries]
+        return (
+            np.max(parts, axis=0) if isinstance(q, query.DisjunctionMax) else np.sum(parts, axis=0)
+        )
 
     def top(self, q, docs: np.ndarray, count: int, first: np.ndarray | None = None):
         """The `count` best (docnum, score) pairs; documents in `first` before all others."""
