@@ -9,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from clippings.cli import main
+from clippings.cli import _terminal, main
 from indexer import store
+from indexer.results import Marked
 from tests.conftest import FIXTURES, REPO, SEED_TITLES
 
 MEK = "People's Mojahedin Organization of Iran"
@@ -226,3 +228,21 @@ def test_search_csv_prints_every_match(search_index):
 def test_search_says_what_a_date_filter_left_out(search_index):
     result = run("search", "--index", search_index, "date:2011")
     assert "2 undated clippings match the rest of the query" in result.output
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_marks_are_bold_on_a_terminal_and_control_characters_never_reach_it(monkeypatch):
+    text = Marked("MKO said\x1b[31m red", ((0, 3),))
+    monkeypatch.setattr(sys, "stdout", _Terminal())
+    assert _terminal(text) == click.style("MKO", bold=True) + " said\\x1b[31m red"
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert _terminal(text) == "MKO said\\x1b[31m red"
+
+
+def test_search_output_off_a_terminal_is_plain_text(sample_index):
+    output = run("search", "--index", sample_index, "PMOI").output
+    assert "PMOI" in output and "\x1b[" not in output and "<mark>" not in output
