@@ -338,13 +338,16 @@ def index_run(
     *,
     rebuild: bool = False,
     while_running: Callable[[subprocess.Popen, float], float | None] | None = None,
+    cli: str | None = None,
 ) -> IndexRun:
     """Run `clippings index` in a subprocess, sampling its process tree until it exits.
 
     `while_running(process, started)` is called once the process has started and may return
-    the seconds after which something was observed (the searchable-change poll).
+    the seconds after which something was observed (the searchable-change poll). `cli` is
+    another checkout's `clippings` script (bench/scale.py, bench/compare.py); default ours.
     """
-    command = [clippings_cli(), "index", "--corpus", str(corpus), "--index", str(index), "--quiet"]
+    command = [cli or clippings_cli(), "index", "--corpus", str(corpus), "--index", str(index)]
+    command.append("--quiet")
     if rebuild:
         command.insert(2, "--rebuild")
     log = work / f"index-{label}.log"
