@@ -185,7 +185,7 @@ def rule_scores() -> dict:
     exactly ("ok"), with another type, or none ("partial" overlaps one, "none" does not)."""
     from collections import Counter, defaultdict
 
-    from indexer.names.discover import _Discovery
+    from indexer.names.discover import traced
 
     names = {"PER": "person", "ORG": "org", "LOC": "place", "MISC": "misc"}
     table: dict[str, Counter] = defaultdict(Counter)
@@ -203,18 +203,14 @@ def rule_scores() -> dict:
                 if current:
                     spans[(current[0], current[1])] = names[current[2]]
                 current = [start, position, tag[2:]] if tag != "O" else None
-        discovery = _Discovery(text)
-        discovery.trace = {}
-        discovery.run()
-        for first, (last, kind, _strong) in discovery.found.items():
-            start, end = discovery.tokens[first].start, discovery.tokens[last].end
+        for start, end, kind, _strong, rule in traced(text):
             gold = spans.get((start, end))
             if gold:
                 label = "ok" if gold == kind else f"is {gold}"
             else:
                 overlaps = any(a < end and start < b for a, b in spans)
                 label = "partial" if overlaps else "none"
-            table[discovery.trace.get(first, "?")][label] += 1
+            table[rule][label] += 1
     return {rule: dict(counts.most_common()) for rule, counts in table.items()}
 
 

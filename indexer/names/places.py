@@ -144,3 +144,37 @@ def is_demonym(word: str) -> bool:
     """True for "Iraqi", "Iranians", "German", "Chinese", "Turkish" (see `demonyms`)."""
     words = demonyms()
     return word in words or (not word.isascii() and fold(word) in words)
+
+
+@cache
+def place_automaton():
+    """An Aho-Corasick automaton over the place names, built once: finds them all in one pass."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for name in place_names():
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton
+
+
+@cache
+def upper_places() -> dict[str, str]:
+    """Place names by their capitals form, for headlines written in capitals."""
+    return {name.upper(): name for name in place_names() if len(name) >= 4 or name in SHORT_FORMS}
+
+
+@cache
+def upper_place_lengths() -> dict[str, int]:
+    """First word of each place name in capitals -> the most words a name starting so has."""
+    lengths: dict[str, int] = {}
+    for name in upper_places():
+        words = name.split()
+        lengths[words[0]] = max(lengths.get(words[0], 0), len(words))
+    return lengths
+
+
+@cache
+def upper_countries() -> frozenset[str]:
+    """Country names in capitals: a national side is the country, never a team name."""
+    return frozenset(name.upper() for name in country_names())
