@@ -15,6 +15,10 @@ Run: .venv/bin/python bench/entities.py [--json out.json] [--errors N] [--rules]
 `--errors N` lists the commonest wrong and missed names; `--rules` scores each rule of
 `indexer.names.discover` on CoNLL mentions (exact span and type), to see which rule errs.
 
+The statistical model is the front ends' (`Settings.from_environment().names_model`:
+$CLIPPINGS_SPACY_MODEL, else en_core_web_sm), merged in only when spaCy loads it; the tests'
+quality floors call `bench_conll` and `sample_scores` with the rules alone.
+
 The shared folder is $CLIPPINGS_SHARED, else ../shared beside the repository. The tests import
 `conll_articles`, `score` and `sample_scores` from here for their quality floors.
 """
@@ -148,14 +152,17 @@ def score(pairs: Iterable[tuple[set[Entity], set[Entity]]]) -> dict:
     return {kind: _prf(*values) for kind, values in counts.items()}
 
 
-def bench_conll(articles: list[tuple[str, set[Entity]]], errors: int = 0) -> dict:
+def bench_conll(
+    articles: list[tuple[str, set[Entity]]], errors: int = 0, model: str | None = None
+) -> dict:
+    """Scores and speed on CoNLL articles; `model` is the spaCy model to merge (None: rules)."""
     from indexer.names.discover import discover
 
-    discover("Warm-up: build the place list in Paris before timing.")
+    discover("Warm-up: build the place list in Paris before timing.", model=model)
     pairs, elapsed, chars = [], 0.0, 0
     for text, gold in articles:
         start = time.perf_counter()
-        found = discover(text)
+        found = discover(text, model=model)
         elapsed += time.perf_counter() - start
         chars += len(text)
         pairs.append(({(normalise(f.surface), f.type) for f in found}, gold))
@@ -227,7 +234,7 @@ def sample_gold() -> list[dict]:
     return json.loads(SAMPLE_GOLD.read_text(encoding="utf-8"))["clippings"]
 
 
-def sample_scores(errors: bool = False) -> dict:
+def sample_scores(errors: bool = False, model: str | None = None) -> dict:
     """P/R/F1 on the sample archive against the hand-made gold list, plus the misses."""
     from indexer.names.discover import discover
 
@@ -238,7 +245,7 @@ def sample_scores(errors: bool = False) -> dict:
         if normalise(item["title"]) != normalise(title):
             raise ValueError(f"gold list out of step: {item['title']!r} vs {title!r}")
         gold = {(normalise(e["name"]), e["type"]) for e in item["entities"]}
-        pred = {(normalise(f.surface), f.type) for f in discover(text)}
+        pred = {(normalise(f.surface), f.type) for f in discover(text, model=model)}
         pairs.append((pred, gold))
         if errors and pred != gold:
             misses.append(
@@ -267,12 +274,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", type=int, default=0, help="list the N commonest errors")
     parser.add_argument("--rules", action="store_true", help="score each rule on CoNLL")
     args = parser.parse_args(argv)
-    from indexer.names.discover import model_name
+    from indexer.names.discover import model_status
+    from indexer.settings import Settings
 
-    results: dict = {"model": model_name()}
-    print(f"statistical model: {results['model'] or 'none (rules only)'}")
+    model = Settings.from_environment().names_model
+    in_use, problem = model_status(model)
+    results: dict = {"model": in_use, "model_problem": problem}
+    note = f" ({problem})" if problem else ""
+    print(f"statistical model: {in_use or 'none (rules only)'}{note}")
+    model = model if in_use else None
     if conll_path().exists():
-        conll = bench_conll(conll_articles(), errors=args.errors)
+        conll = bench_conll(conll_articles(), errors=args.errors, model=model)
         results["conll2003_dev"] = conll
         print_scores(
             f"\nCoNLL-2003 dev, {conll['articles']} articles, document-level typed entities",
@@ -291,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"\nCoNLL-2003 dev: skipped, {conll_path()} is absent")
     if (shared_dir() / "seeds" / "mek-camp-ashraf.txt").exists():
-        sample = sample_scores(errors=bool(args.errors))
+        sample = sample_scores(errors=bool(args.errors), model=model)
         results["sample"] = sample
         print_scores(f"\nSample archive, {sample['clippings']} clippings", sample["scores"])
         for miss in sample.get("errors", []):

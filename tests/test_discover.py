@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from indexer.clipping import Clipping
 from indexer.names import discover as discover_module
 from indexer.names.discover import Found, acronym_definitions, discover, fits_acronym, merge_spans
+from indexer.names.gazetteer import Gazetteer
 from indexer.names.places import country_names, is_demonym, place_names
+from indexer.names.tagging import tag
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "entities"
@@ -339,26 +342,100 @@ class FakeModel:
         return doc
 
 
-def test_without_a_model_discovery_runs_on_rules_alone():
-    if discover_module._spacy_model() is None:
-        assert discover_module.model_name() is None
+@pytest.fixture
+def fresh_models():
+    """Models are loaded once per name and process: forget them around each test."""
+    discover_module._load_model.cache_clear()
+    yield
+    discover_module._load_model.cache_clear()
 
 
-def test_a_model_adds_names_and_corrects_guesses_but_not_strong_rules(monkeypatch):
+def fake_spacy(load):
+    return type("FakeSpacy", (), {"load": staticmethod(load)})
+
+
+def test_without_a_model_discovery_runs_on_rules_alone(monkeypatch, fresh_models):
+    def no_load(name, **kwargs):
+        raise AssertionError("no model was asked for")
+
+    monkeypatch.setattr(discover_module, "_import_spacy", lambda: fake_spacy(no_load))
+    assert discover_module.model_status(None) == (None, None)
+    assert discover_module.model_name(None) is None
+    assert ("Baghdad", "place") in pairs("Officials met in Baghdad on Monday.")
+
+
+def test_without_spacy_a_named_model_is_reported_not_logged(monkeypatch, fresh_models, caplog):
+    def missing():
+        raise ImportError("No module named 'spacy'")
+
+    monkeypatch.setattr(discover_module, "_import_spacy", missing)
+    text = "Officials met in Baghdad on Monday."
+    assert discover(text, model="en_core_web_sm") == discover(text)
+    assert discover_module.model_status("en_core_web_sm") == (None, "spaCy is not installed")
+    assert not caplog.records  # the normal rules-only case
+
+
+def test_a_model_that_fails_to_load_is_logged_once_and_reported(monkeypatch, fresh_models, caplog):
+    def load(name, **kwargs):
+        raise OSError(f"[E050] Can't find model '{name}'.\nIt doesn't seem to be a package.")
+
+    monkeypatch.setattr(discover_module, "_import_spacy", lambda: fake_spacy(load))
+    text = "Officials met in Baghdad on Monday."
+    for _ in range(3):
+        assert discover(text, model="en_core_web_xx") == discover(text)
+    in_use, problem = discover_module.model_status("en_core_web_xx")
+    assert in_use is None
+    assert problem == (
+        "model en_core_web_xx failed to load: [E050] Can't find model 'en_core_web_xx'. "
+        "It doesn't seem to be a package."
+    )
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "en_core_web_xx failed to load" in warnings[0].getMessage()
+
+
+def test_models_are_loaded_once_per_name(monkeypatch, fresh_models):
+    loaded = []
+
+    def load(name, **kwargs):
+        loaded.append(name)
+        return FakeModel([])
+
+    monkeypatch.setattr(discover_module, "_import_spacy", lambda: fake_spacy(load))
+    for name in ("en_a", "en_b", "en_a", "en_b"):
+        discover("Officials met in Baghdad.", model=name)
+    assert loaded == ["en_a", "en_b"]
+    assert discover_module.model_status("en_a") == ("en_fake", None)
+
+
+def test_a_model_adds_names_and_corrects_guesses_but_not_strong_rules(monkeypatch, fresh_models):
     text = "Gen. Ali Saleh met Iraqi aides in Baghdad. Lunar Tide sang. Vostok Ridge won."
     model = FakeModel(
         [("Ali Saleh", "ORG"), ("Iraqi", "NORP"), ("Baghdad", "PERSON"), ("Lunar Tide", "ORG"),
          ("Vostok", "ORG"), ("aides", "PERSON")]
     )  # fmt: skip
-    monkeypatch.setattr(discover_module, "_spacy_model", lambda: model)
-    found = pairs(text)
+    monkeypatch.setattr(discover_module, "_import_spacy", lambda: fake_spacy(lambda n, **k: model))
+    found = [(f.surface, f.type) for f in discover(text, model="en_fake")]
     assert ("Ali Saleh", "person") in found  # a title is strong evidence
     assert ("Baghdad", "place") in found  # so is the place list
     assert ("Lunar Tide", "org") in found  # a bare guess yields to the model
     assert ("Vostok Ridge", "person") in found  # the model's shorter name does not split it
     assert ("aides", "person") in found  # the model's names add to the rules'
     assert ("Iraqi", "place") not in found and ("Iraqi", "org") not in found
-    assert discover_module.model_name() == "en_fake"
+    assert ("Lunar Tide", "person") in pairs(text)  # without the model, the rules' guess
+    assert discover_module.model_status("en_fake") == ("en_fake", None)
+
+
+def test_tag_passes_the_model_down(monkeypatch, fresh_models):
+    text = "The crowd heard Lunar Tide in Baghdad."
+    model = FakeModel([("Lunar Tide", "ORG")])
+    monkeypatch.setattr(discover_module, "_import_spacy", lambda: fake_spacy(lambda n, **k: model))
+    gazetteer = Gazetteer([])
+    with_model = tag(
+        Clipping(path="a.txt", number=1, title="Concert", body=text), gazetteer, model="en_fake"
+    )
+    rules_only = tag(Clipping(path="a.txt", number=1, title="Concert", body=text), gazetteer)
+    assert ("Lunar Tide", "org") in [(m.surface, m.type) for m in with_model.mentions]
+    assert ("Lunar Tide", "person") in [(m.surface, m.type) for m in rules_only.mentions]
 
 
 def test_merge_adds_model_names_only_where_the_rules_found_nothing():

@@ -24,14 +24,16 @@ fast enough for a whole archive and with no model needed:
 - In a text that reports games ("Chicago 5 Houston 3", "2-1", standings tables), a city or an
   unknown name that beats, loses to or scores against another is a team: an organisation.
 
-When spaCy and a model (`en_core_web_sm`, or $CLIPPINGS_SPACY_MODEL) are installed, the model's
-names are merged in: they replace the rules' bare guesses on the same words and fill gaps; rules
-with strong evidence win. Nothing is downloaded; without spaCy the rules run alone.
+Given a spaCy model's name (`discover(text, model="en_core_web_sm")`, from
+`Settings.names_model`) and spaCy installed, the model's names are merged in: they replace the
+rules' bare guesses on the same words and fill gaps; rules with strong evidence win. Nothing is
+downloaded; without spaCy, or with `model=None`, the rules run alone. A named model that fails
+to load is logged once and reported by `model_status`.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 from dataclasses import dataclass
 from functools import cache
 
@@ -50,6 +52,7 @@ __all__ = [
     "merge_spans",
     "model_name",
     "model_spans",
+    "model_status",
     "traced",
 ]
 
@@ -64,14 +67,15 @@ class Found:
     end: int
 
 
-def discover(text: str) -> list[Found]:
+def discover(text: str, *, model: str | None = None) -> list[Found]:
     """Named entities in `text` (title + "\\n\\n" + body of one clipping), in text order,
-    non-overlapping."""
+    non-overlapping. `model` names a spaCy model (a package name or a path) whose names are
+    merged with the rules'; None, or spaCy not installed, runs the rules alone."""
     if not text or not text.strip():
         return []
     page = Page(text)
     found = _rule_mentions(page, _find_names(page))
-    nlp = _spacy_model()
+    nlp = _load_model(model)[0] if model else None
     if nlp is None:
         return [mention for mention, _ in found]
     return merge_spans(found, model_spans(nlp, text))
@@ -121,31 +125,52 @@ def _rule_mentions(page: Page, names: Names) -> list[tuple[Found, bool]]:
 _SPACY_TYPES = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place"}
 
 
+_log = logging.getLogger(__name__)
+
+
+def _import_spacy():
+    """The spaCy module; ImportError when it is not installed (the normal rules-only case)."""
+    import spacy
+
+    return spacy
+
+
 @cache
-def _spacy_model():
-    """The spaCy pipeline when spaCy and a model are installed, else None (never downloads).
-
-    The model is `en_core_web_sm` or the one named by $CLIPPINGS_SPACY_MODEL (a package name or
-    a path); the environment is read once per process.
-    """
+def _load_model(name: str) -> tuple[object | None, str | None]:
+    """(the spaCy pipeline, None), or (None, the problem in one line). Loaded once per name and
+    process, never downloaded; a model that fails to load is logged once."""
     try:
-        import spacy
+        spacy = _import_spacy()
     except ImportError:
-        return None
-    name = os.environ.get("CLIPPINGS_SPACY_MODEL") or "en_core_web_sm"
+        return None, "spaCy is not installed"
     try:
-        return spacy.load(name, exclude=["lemmatizer", "textcat"])
-    except Exception:  # noqa: BLE001 - a model that does not load means "no model"
-        return None
+        return spacy.load(name, exclude=["lemmatizer", "textcat"]), None
+    except Exception as error:  # noqa: BLE001 - any failure loses the model: log and report it
+        reason = " ".join(str(error).split()) or type(error).__name__
+        problem = f"model {name} failed to load: {reason}"
+        _log.warning("names: %s; discovery runs on the rules alone", problem)
+        return None, problem
 
 
-def model_name() -> str | None:
-    """The statistical model in use ("en_core_web_sm"), or None when only the rules run."""
-    nlp = _spacy_model()
+def model_status(model: str | None) -> tuple[str | None, str | None]:
+    """(the statistical model in use, or None; the problem in one line, or None).
+
+    `model_status(None)` is (None, None): the rules alone, as asked. Without spaCy it is
+    (None, "spaCy is not installed"); a model that does not load gives (None, "model
+    en_core_web_xx failed to load: <reason>"); a loaded one ("en_core_web_sm", None).
+    """
+    if not model:
+        return None, None
+    nlp, problem = _load_model(model)
     if nlp is None:
-        return None
+        return None, problem
     meta = getattr(nlp, "meta", None) or {}
-    return f"{meta.get('lang', '')}_{meta.get('name', '')}".strip("_") or "spacy"
+    return f"{meta.get('lang', '')}_{meta.get('name', '')}".strip("_") or "spacy", None
+
+
+def model_name(model: str | None) -> str | None:
+    """The statistical model in use ("en_core_web_sm"), or None when only the rules run."""
+    return model_status(model)[0]
 
 
 def model_spans(nlp, text: str) -> list[Found]:
