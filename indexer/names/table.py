@@ -125,16 +125,10 @@ class EntityTable:
         """Join an undefined acronym to the one entity whose name it abbreviates (US and United
         States, AP and Associated Press), when exactly one entity of the corpus fits."""
         clusters = self.clusters()
-        lonely = [c for c in clusters if all(is_acronym(n) for n in c.aliases if c.aliases[n])]
-        lonely = [c for c in lonely if c.aliases and not c.gazetteer]
+        lonely = _lonely_acronyms(clusters)
         if not lonely:
             return
-        by_initials: dict[str, list[Cluster]] = {}
-        for cluster in clusters:
-            for name in cluster.aliases:
-                initials = _initials(name)
-                if initials and cluster not in by_initials.get(initials, []):
-                    by_initials.setdefault(initials, []).append(cluster)
+        by_initials = _by_initials(clusters)
         for cluster in lonely:
             letters = {re.sub(r"[^A-Z]", "", n) for n in cluster.aliases}
             fits = {id(_root(c)): _root(c) for x in letters for c in by_initials.get(x, [])}
@@ -331,3 +325,20 @@ def _with_full_names(mentions: list[Mention]) -> list[tuple[Mention, str]]:
         full = full_names.get(name_key(mention.surface)) if single and not mention.entity else None
         paired.append((mention, full or mention.surface))
     return paired
+
+
+def _lonely_acronyms(clusters: list[Cluster]) -> list[Cluster]:
+    """Entities known only by acronyms (every alias still in use is one), not the gazetteer's."""
+    lonely = [c for c in clusters if all(is_acronym(n) for n in c.aliases if c.aliases[n])]
+    return [c for c in lonely if c.aliases and not c.gazetteer]
+
+
+def _by_initials(clusters: list[Cluster]) -> dict[str, list[Cluster]]:
+    """The initials of every alias ("United States" -> "US") -> the entities with that alias."""
+    by_initials: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        for name in cluster.aliases:
+            initials = _initials(name)
+            if initials and cluster not in by_initials.get(initials, []):
+                by_initials.setdefault(initials, []).append(cluster)
+    return by_initials
