@@ -1,3 +1,6 @@
+"""`python -m clippings`: the same command as `clippings`."""
+
 from clippings.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -4,15 +4,15 @@ limits and headers every request and response gets."""
 from __future__ import annotations
 
 import os
-import threading
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from indexer.search import SearchEngine
+from indexer.settings import Settings
 from indexer.store import IndexDamaged, IndexMissing
+from webui import views
+from webui.state import ENGINE
 
 MAX_QUERY_STRING = 8_192  # bytes after the "?" of a URL (a query itself is bounded by the engine)
 MAX_BODY = 64 * 1024  # bytes of a request body (no page posts anything)
@@ -37,12 +37,15 @@ SECURITY_HEADERS = {
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app; INDEX_DIR comes from test_config, then CLIPPINGS_INDEX, then ./index."""
+    """Build the app. Configuration is read here once, the app's edge: each value comes from
+    test_config, then the environment (CLIPPINGS_INDEX, CLIPPINGS_CORPUS, CLIPPINGS_BASE_URL,
+    and `Settings.from_environment()` as SETTINGS), then the default (./index, ./corpus)."""
     app = Flask(__name__)
     app.config.from_mapping(
         INDEX_DIR=os.environ.get("CLIPPINGS_INDEX", "index"),
         CORPUS_DIR=os.environ.get("CLIPPINGS_CORPUS", "corpus"),
         BASE_URL=os.environ.get("CLIPPINGS_BASE_URL", ""),
+        SETTINGS=Settings.from_environment(),
         PAGE_SIZE=10,
         MAX_CONTENT_LENGTH=MAX_BODY,
         MAX_FORM_MEMORY_SIZE=MAX_BODY,
@@ -51,10 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["BASE_URL"] = checked_base_url(app.config["BASE_URL"])
-    app.extensions["clippings_engine"] = None
-
-    from webui import views
-
+    app.extensions[ENGINE] = None
     app.register_blueprint(views.bp)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(IndexDamaged, _index_unavailable)
@@ -71,11 +71,6 @@ def checked_base_url(value: str) -> str:
     if value and (parts.scheme not in ("http", "https") or not parts.netloc):
         raise ValueError(f"BASE_URL must be an http(s) address like https://example.org: {value}")
     return value
-
-
-def absolute(path: str) -> str:
-    """A path of this app as a link for elsewhere: under BASE_URL if set, else left relative."""
-    return current_app.config["BASE_URL"] + path
 
 
 def _bounded_request() -> None:
@@ -103,19 +98,6 @@ def _own_location(location: str) -> str:
     path = "/" + parts.path.lstrip("/\\")  # not //host nor /\host: those leave
     relative = urlunsplit(("", "", path, parts.query, parts.fragment))
     return current_app.config["BASE_URL"] + relative
-
-
-_opening = threading.Lock()
-
-
-def engine(app: Flask) -> SearchEngine:
-    """The app's one search engine, opened on first use and kept (it refreshes after commits)."""
-    with _opening:
-        current = app.extensions.get("clippings_engine")
-        if current is None:
-            current = SearchEngine(Path(app.config["INDEX_DIR"]))
-            app.extensions["clippings_engine"] = current
-        return current
 
 
 def _error_page(error: HTTPException):

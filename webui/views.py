@@ -20,8 +20,8 @@ from indexer.names import ENTITY_TYPES
 from indexer.query import MAX_PAGE, SYNTAX_HINT, QueryError, active_filters, without_filters
 from indexer.results import SORTS, SearchResults
 from indexer.store import IndexMissing
-from webui.app import absolute, engine
 from webui.export import atom_feed, atom_id, csv_lines, json_chunks
+from webui.state import absolute, engine
 
 bp = Blueprint("search", __name__)
 ENTITY_SORTS = ("count", "name")
