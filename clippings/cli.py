@@ -1,7 +1,12 @@
-"""The `clippings` command: thin wrappers over the engine in `indexer/` and the app in `webui/`."""
+"""The `clippings` command: thin wrappers over the engine in `indexer/` and the app in `webui/`.
+
+This is an edge: the environment is read here (folders, and `Settings` once per run in the
+group), and the commands call library functions, never one another.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -16,6 +21,7 @@ from indexer.names import ENTITY_TYPES
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.query import SYNTAX_HINT, QueryError
 from indexer.results import SORTS, Marked
+from indexer.settings import Settings
 
 # Commands import the heavy parts of the engine (parsers, searcher) when they run, so that
 # `clippings index` with nothing to do, or `--help`, starts at once.
@@ -38,6 +44,8 @@ index_option = click.option(
     help="Index folder (env CLIPPINGS_INDEX).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+# The settings the group read from the environment, for a command that passes them on.
+pass_settings = click.make_pass_decorator(Settings)
 
 
 class UsageError(click.ClickException):
@@ -52,8 +60,9 @@ def _fail(message: str) -> None:
 
 
 class _Commands(click.Group):
-    """The command group: an index that is missing, busy, damaged or cannot be written is one
-    line on stderr and exit code 1, never a traceback (nor click's bare "Aborted!")."""
+    """The command group: an index that is missing, busy, damaged or cannot be written, and a
+    gazetteer that cannot be read, are one line on stderr and exit code 1, never a traceback
+    (nor click's bare "Aborted!")."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -63,13 +72,16 @@ class _Commands(click.Group):
             store.IndexBusy,
             store.IndexDamaged,
             store.IndexWriteFailed,
+            BadFile,
         ) as error:
             _fail(str(error))
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Search a folder of news clippings: index it, query it, serve a search page."""
+    ctx.obj = Settings.from_environment()
 
 
 @main.command("index")
@@ -77,32 +89,41 @@ def main() -> None:
 @index_option
 @click.option("--rebuild", is_flag=True, help="Re-read every file and replace the whole index.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def index_command(corpus: Path, index_dir: Path, rebuild: bool, quiet: bool) -> None:
+@pass_settings
+def index_command(
+    settings: Settings, corpus: Path, index_dir: Path, rebuild: bool, quiet: bool
+) -> None:
     """Build or update the index (incremental: only new, changed and deleted files)."""
-    from indexer.update import update_index
-
     if not corpus.is_dir():
         raise UsageError(f"corpus folder {corpus} does not exist")
-    try:
-        report = update_index(
-            corpus, index_dir, rebuild=rebuild, progress=None if quiet else _progress
-        )
-    except (store.IndexBusy, BadFile) as error:
-        _fail(str(error))
-    click.echo(_summary(report))
+    click.echo(_summary(_update(corpus, index_dir, settings, rebuild=rebuild, quiet=quiet)))
 
 
-def _progress(total: int):
-    """A progress bar on a terminal; click draws nothing when output is not a terminal."""
-    bar = click.progressbar(length=total, label="Parsing", file=sys.stderr)
-    bar.__enter__()
+def _update(corpus: Path, index_dir: Path, settings: Settings, *, rebuild: bool, quiet: bool):
+    """Run `update_index`, with a progress bar on a terminal unless `quiet`."""
+    from indexer.update import update_index
 
-    def tick(n: int) -> None:
-        bar.update(n)
-        if bar.finished:
-            bar.__exit__(None, None, None)
+    with _progress_bar(quiet) as progress:
+        return update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
 
-    return tick
+
+@contextlib.contextmanager
+def _progress_bar(quiet: bool):
+    """The `progress` callback for `update_index`, None when `quiet`. Given the number of files
+    to parse, it opens a progress bar (click draws nothing when stderr is not a terminal) that
+    this block closes, however the run ends."""
+    if quiet:
+        yield None
+        return
+    with contextlib.ExitStack() as bars:
+
+        def start(total: int):
+            bar = bars.enter_context(
+                click.progressbar(length=total, label="Parsing", file=sys.stderr)
+            )
+            return bar.update
+
+        yield start
 
 
 def _summary(report) -> str:
@@ -148,17 +169,17 @@ def search_command(
     """Search the index; QUERY uses the syntax of the search page."""
     from webui.export import csv_lines
 
-    engine = _engine(index_dir)
-    try:
-        results = engine.search(query, page=page, sort=sort, pagelen=limit, expand=not no_expand)
-        if as_csv:
-            for line in csv_lines(engine.export(query, sort, expand=not no_expand)):
-                click.echo(line, nl=False)
-            return
-    except QueryError as error:
-        raise UsageError(f"{error}. Syntax: {SYNTAX_HINT}") from None
-    finally:
-        engine.close()
+    with _engine(index_dir) as engine:
+        try:
+            results = engine.search(
+                query, page=page, sort=sort, pagelen=limit, expand=not no_expand
+            )
+            if as_csv:
+                for line in csv_lines(engine.export(query, sort, expand=not no_expand)):
+                    click.echo(line, nl=False)
+                return
+        except QueryError as error:
+            raise UsageError(f"{error}. Syntax: {SYNTAX_HINT}") from None
     if as_json:
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return
@@ -215,8 +236,15 @@ def _printable(text: str) -> str:
     help="Address the pages are served at (https://…), for the absolute links of feeds and "
     "redirects; without it they are relative (env CLIPPINGS_BASE_URL).",
 )
+@pass_settings
 def serve_command(
-    corpus: Path, index_dir: Path, host: str, port: int, workers: int, base_url: str
+    settings: Settings,
+    corpus: Path,
+    index_dir: Path,
+    host: str,
+    port: int,
+    workers: int,
+    base_url: str,
 ) -> None:
     """Serve the search page (builds the index first if there is none)."""
     from webui.app import checked_base_url, create_app
@@ -232,8 +260,13 @@ def serve_command(
                 f"no index in {index_dir} and no corpus folder {corpus} to build it from"
             )
         click.echo(f"No index in {index_dir}: building it from {corpus} …")
-        index_command.callback(corpus, index_dir, False, True)
-    config = {"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus), "BASE_URL": base_url}
+        click.echo(_summary(_update(corpus, index_dir, settings, rebuild=False, quiet=True)))
+    config = {
+        "INDEX_DIR": str(index_dir),
+        "CORPUS_DIR": str(corpus),
+        "BASE_URL": base_url,
+        "SETTINGS": settings,
+    }
     click.echo(f"Serving clippings search on http://{host}:{port}/ (Ctrl+C to stop)")
     serve(lambda: create_app(config), host, port, workers)
 
@@ -245,10 +278,7 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
     """Clippings, files, entities, date span and size of the index."""
     from indexer.stats import index_stats
 
-    try:
-        stats = index_stats(index_dir)
-    except store.IndexMissing as error:
-        _fail(str(error))
+    stats = index_stats(index_dir)
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return
@@ -293,15 +323,12 @@ def check_command(corpus: Path, index_dir: Path, as_json: bool) -> None:
 @json_option
 def entities_command(index_dir: Path, kind: str | None, discovered: bool, as_json: bool) -> None:
     """List the people, organisations and places named, with their aliases and counts."""
-    engine = _engine(index_dir)
-    try:
+    with _engine(index_dir) as engine:
         listed = [
             e
             for e in engine.entities()
             if (kind is None or e.type == kind) and not (discovered and e.in_gazetteer)
         ]
-    finally:
-        engine.close()
     if as_json:
         click.echo(
             json.dumps({"entities": [asdict(e) for e in listed]}, ensure_ascii=False, indent=2)
@@ -336,11 +363,7 @@ def parse_command(paths: tuple[Path, ...], corpus: Path, as_json: bool) -> None:
     """Show what the indexer sees in files or folders; indexes nothing."""
     from indexer.parse import parse_paths
 
-    try:
-        gazetteer = Gazetteer.load(corpus / GAZETTEER_NAME)
-    except BadFile as error:
-        _fail(str(error))
-    report = parse_paths(list(paths), gazetteer)
+    report = parse_paths(list(paths), Gazetteer.load(corpus / GAZETTEER_NAME))
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return
@@ -356,9 +379,7 @@ def parse_command(paths: tuple[Path, ...], corpus: Path, as_json: bool) -> None:
 
 
 def _engine(index_dir: Path):
+    """The index's search engine, closed when the block using it ends."""
     from indexer.search import SearchEngine
 
-    try:
-        return SearchEngine(index_dir)
-    except store.IndexMissing as error:
-        _fail(str(error))
+    return contextlib.closing(SearchEngine(index_dir))

@@ -1,5 +1,6 @@
 """The `clippings` command line: outputs, JSON contracts and exit codes."""
 
+import ast
 import csv
 import io
 import json
@@ -13,10 +14,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from clippings.cli import _terminal, main
+from clippings.cli import _progress_bar, _terminal, main
 from indexer import store
 from indexer.results import Marked
 from tests.conftest import FIXTURES, REPO, SEED_TITLES
+from webui import serve
 
 MEK = "People's Mojahedin Organization of Iran"
 
@@ -246,3 +248,54 @@ def test_marks_are_bold_on_a_terminal_and_control_characters_never_reach_it(monk
 def test_search_output_off_a_terminal_is_plain_text(sample_index):
     output = run("search", "--index", sample_index, "PMOI").output
     assert "PMOI" in output and "\x1b[" not in output and "<mark>" not in output
+
+
+def test_no_command_calls_another_commands_callback():
+    """Commands share library functions: no `command.callback(...)`, `ctx.invoke(command, ...)`
+    nor `ctx.forward(command)` (only the group's own `super().invoke(ctx)`)."""
+    source = (REPO / "clippings" / "cli.py").read_text(encoding="utf-8")
+    uses = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Attribute)]
+    assert not [u for u in uses if u.attr == "callback"]
+    assert not [
+        u for u in uses if u.attr in ("invoke", "forward") and ast.unparse(u.value) != "super()"
+    ]
+
+
+def test_serve_builds_a_missing_index_first(corpus, tmp_path, monkeypatch):
+    served = []
+    monkeypatch.setattr(serve, "serve", lambda make_app, *where: served.append(make_app()))
+    result = run("serve", "--corpus", corpus, "--index", tmp_path / "index")
+    assert result.exit_code == 0
+    assert f"No index in {tmp_path / 'index'}: building it from {corpus}" in result.output
+    assert "6 clippings indexed; 6 in the index" in result.output
+    assert store.exists(tmp_path / "index")
+    assert served[0].config["INDEX_DIR"] == str(tmp_path / "index")
+
+
+class _Bar:
+    """A stand-in for click's progress bar that records how it was used."""
+
+    def __init__(self, log, length, **options):
+        self.log, self.length = log, length
+
+    def __enter__(self):
+        self.log.append(("open", self.length))
+        return self
+
+    def __exit__(self, *exc):
+        self.log.append(("closed",))
+
+    def update(self, n):
+        self.log.append(("tick", n))
+
+
+def test_the_progress_bar_is_closed_however_the_run_ends(monkeypatch):
+    log = []
+    monkeypatch.setattr(click, "progressbar", lambda **options: _Bar(log, **options))
+    with pytest.raises(OSError), _progress_bar(quiet=False) as progress:
+        tick = progress(3)
+        tick(1)
+        raise OSError("disk full")
+    assert log == [("open", 3), ("tick", 1), ("closed",)]
+    with _progress_bar(quiet=True) as progress:
+        assert progress is None
