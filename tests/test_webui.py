@@ -194,3 +194,9 @@ def test_json_export_streams_a_valid_document(client):
 
 def test_export_of_a_malformed_query_is_400(client):
     assert client.get("/export.csv?q=date:2011-13").status_code == 400
+
+
+@pytest.mark.parametrize("page", ["x", "-3", "9" * 40])
+def test_entity_page_reads_its_page_number_like_the_search_page(client, engine, page):
+    name = engine.entities()[0].name
+    assert client.get(f"/entity/{name}", query_string={"page": page}).status_code == 200

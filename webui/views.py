@@ -43,13 +43,18 @@ def _search_args() -> SearchRequest:
     """The search the request asks for (query, sort, page, name expansion), not yet run."""
     args = request.args
     sort = args.get("sort", "relevance")
-    try:
-        page = min(max(1, int(args.get("page", "1"))), MAX_PAGE)
-    except ValueError:  # not a number, or too many digits to read as one
-        page = 1
+    page = _page_number()
     # The form sends expand=0 from a hidden field and expand=1 from the checked box: last wins.
     expand = (args.getlist("expand") or ["1"])[-1] != "0"
     return SearchRequest(args.get("q", ""), sort if sort in SORTS else "relevance", page, expand)
+
+
+def _page_number() -> int:
+    """The page the request asks for: 1 when it is not a number, at most MAX_PAGE."""
+    try:
+        return min(max(1, int(request.args.get("page", "1"))), MAX_PAGE)
+    except ValueError:  # not a number, or too many digits to read as one
+        return 1
 
 
 def _search() -> SearchRequest:
@@ -126,11 +131,8 @@ def entity_page(name: str):
     if cluster is None:
         abort(404, f"No entity called {name}.")
     clause = f'entity:"{cluster.name}"'
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
-    results = search_engine.search(clause, page, "newest", current_app.config["PAGE_SIZE"])
+    size = current_app.config["PAGE_SIZE"]
+    results = search_engine.search(clause, _page_number(), "newest", size)
     related = [f for f in results.facets["entities"] if f.value != cluster.name]
     return render_template(
         "entity.html", entity=cluster, results=results, related=related, clause=clause
