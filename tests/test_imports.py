@@ -105,3 +105,24 @@ def test_a_loop_would_be_found():
 def test_the_engine_imports_no_front_end(name):
     tops = {imported.split(".")[0] for imported in _imported(name, MODULES[name])}
     assert not tops & FRONT_ENDS, f"{name} imports {sorted(tops & FRONT_ENDS)}"
+
+
+# Configuration is read at the edges: the web app's factory and the command line.
+READS_ENVIRONMENT = {"webui.app", "clippings.cli", "indexer.settings"}
+
+
+def _reads_environment(path: Path) -> bool:
+    """Whether the file reads os.environ or os.getenv (or imports either from os)."""
+    readers = {"environ", "getenv", "environb"}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr in readers:
+            return True
+        imported = {a.name for a in node.names} if isinstance(node, ast.ImportFrom) else ()
+        if getattr(node, "module", None) == "os" and readers.intersection(imported):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.split(".")[0] != "indexer"))
+def test_only_the_edges_read_the_environment(name):
+    assert name in READS_ENVIRONMENT or not _reads_environment(MODULES[name])
