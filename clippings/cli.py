@@ -275,7 +275,8 @@ def serve_command(
 @index_option
 @json_option
 def stats_command(index_dir: Path, as_json: bool) -> None:
-    """Clippings, files, entities, date span and size of the index."""
+    """Clippings, files, entities, date span and size of the index, and any feature that is off
+    (an unreadable entity table, a names model that failed to load), one line each."""
     from indexer.stats import index_stats
 
     stats = index_stats(index_dir)
@@ -290,6 +291,8 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
         f"dates: {span['first'] or '-'} to {span['last'] or '-'} ({stats['undated']} undated)\n"
         f"index size: {stats['size_bytes'] / 1e6:.1f} MB in {stats['index']}"
     )
+    for problem in stats.get("problems", []):
+        click.echo(f"problem: {problem}")
 
 
 @main.command("check")

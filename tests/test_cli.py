@@ -126,6 +126,19 @@ def test_stats(search_index):
     assert data["size_bytes"] > 0
     text = run("stats", "--index", search_index).output
     assert "6 clippings from 5 files" in text
+    assert "problem" not in text
+
+
+def test_stats_shows_each_feature_that_is_off_on_its_own_line(search_index, monkeypatch):
+    from indexer import stats
+
+    figures = stats.index_stats(search_index)
+    problems = ["entity table unreadable: names are not expanded", "names model failed to load"]
+    monkeypatch.setattr(stats, "index_stats", lambda index_dir: figures | {"problems": problems})
+    text = run("stats", "--index", search_index).output.splitlines()
+    assert text[-2:] == [f"problem: {p}" for p in problems]
+    data = json.loads(run("stats", "--json", "--index", search_index).output)
+    assert data["problems"] == problems
 
 
 def test_parse_json_contract_on_the_seed():
