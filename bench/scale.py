@@ -3,7 +3,8 @@
 Run (from the repository root):
 
     .venv/bin/python bench/scale.py --n 10000 100000 300000 [--seed 2004] [--queries 200]
-                                    [--work DIR] [--repo DIR] [--json out.json]
+                                    [--rounds 3] [--search-only] [--work DIR] [--repo DIR]
+                                    [--json out.json]
 
 For each N, in the order given, with the steps of `bench/run.py` (its functions, not a copy):
 
@@ -16,8 +17,10 @@ For each N, in the order given, with the steps of `bench/run.py` (its functions,
    its run on the same N): words drawn from every clipping as our parser reads it (parsed once
    per corpus and cached in the work folder as `parsed-N-sSEED.json.gz`: delete it after
    changing the parser), entity names from the index. Each query through
-   `SearchEngine.search` (top 10, as the results page asks), one warm-up pass, then each timed
-   once: p50/p95 per kind and overall.
+   `SearchEngine.search` (top 10, as the results page asks) in `--rounds` passes (3), each in a
+   new process with its own warm-up pass; a query's time is its median over the passes, and
+   p50/p95 per kind and overall are taken over those medians (each pass's p50 is kept too).
+   `--search-only` skips indexing and searches the indexes an earlier run left.
 
 Then growth between successive N: the N ratio, the index-time ratio beside it (and the time per
 clipping: 1.00 is linear), memory, index size and the latency ratios, each also as the exponent
@@ -40,6 +43,7 @@ import json
 import math
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -233,6 +237,18 @@ def latencies(queries: list[dict], results: list[dict]) -> dict:
     return {"overall": of(None), "by_kind": {kind: of(kind) for kind in run.QUERY_KINDS}}
 
 
+def per_query_medians(rounds: list[list[dict]]) -> list[dict]:
+    """Each query's answer of the first round with its median time over the rounds (`ms`)
+    and every round's time (`ms_rounds`); a query that erred in any round counts as erring."""
+    merged = []
+    for answers in zip(*rounds, strict=True):
+        times = [a["ms"] for a in answers]
+        failed = next((a for a in answers if "error" in a), None)
+        merged.append({**(failed or answers[0]), "ms": statistics.median(times)})
+        merged[-1]["ms_rounds"] = times
+    return merged
+
+
 # --- one N ----------------------------------------------------------------------------------
 
 
@@ -263,12 +279,19 @@ def measure(n: int, args: argparse.Namespace, repo: Checkout) -> dict:
     logs = args.work / f"logs-{name}"
     logs.mkdir(exist_ok=True)
 
-    step(f"N={n}: full index (clippings index --rebuild) into {index}")
-    full = run.index_run("full", corpus, index, logs, rebuild=True, cli=repo.cli)
-    load["full_index"] = load_average()
-    step(f"N={n}: no-op reindex")
-    noop = run.index_run("noop", corpus, index, logs, cli=repo.cli)
-    load["noop"] = load_average()
+    index_runs = {}
+    if args.search_only:
+        if not index.exists():
+            raise SystemExit(f"--search-only: no index {index}; run without it first")
+    else:
+        step(f"N={n}: full index (clippings index --rebuild) into {index}")
+        full = run.index_run("full", corpus, index, logs, rebuild=True, cli=repo.cli)
+        load["full_index"] = load_average()
+        step(f"N={n}: no-op reindex")
+        noop = run.index_run("noop", corpus, index, logs, cli=repo.cli)
+        load["noop"] = load_average()
+        for label, done in (("full", full), ("noop", noop)):
+            index_runs[label] = {k: v for k, v in asdict(done).items() if k != "output"}
 
     step(f"N={n}: query words (our parser, cached)")
     docs, parse = mix_docs(corpus, args.work, name)
@@ -276,13 +299,12 @@ def measure(n: int, args: argparse.Namespace, repo: Checkout) -> dict:
     names = run_engine(repo, index, [], entities=True)["entities"]
     queries = query_mix(docs, names, args.queries, args.seed)
     del docs
-    step(f"N={n}: {len(queries)} queries through the engine of {repo.root}")
-    results = run_engine(repo, index, queries)["results"]
+    rounds = []
+    for number in range(args.rounds):
+        step(f"N={n}: {len(queries)} queries, round {number + 1}/{args.rounds}, {repo.root}")
+        rounds.append(run_engine(repo, index, queries)["results"])
     load["queries"] = load_average()
-
-    index_runs = {}
-    for label, done in (("full", full), ("noop", noop)):
-        index_runs[label] = {k: v for k, v in asdict(done).items() if k != "output"}
+    results = per_query_medians(rounds)
     return {
         "n": n,
         "corpus": info,
@@ -297,6 +319,7 @@ def measure(n: int, args: argparse.Namespace, repo: Checkout) -> dict:
                 for q, r in zip(queries, results, strict=True)
                 if "error" in r
             ],
+            "p50_ms_by_round": [latencies(queries, r)["overall"]["p50_ms"] for r in rounds],
             "each": [{**q, **r} for q, r in zip(queries, results, strict=True)],
         },
         "load": load,
@@ -320,14 +343,19 @@ def _exponent(ratio: float | None, n_ratio: float) -> float | None:
 
 
 def clippings_of(result: dict) -> int:
-    return result["index"]["full"]["clippings_total"] or result["n"]
+    return indexed(result, "full", "clippings_total") or result["n"]
+
+
+def indexed(result: dict, run: str, key: str) -> float | None:
+    """A figure of the `full` or `noop` index run of one N (None with --search-only)."""
+    return result["index"].get(run, {}).get(key)
 
 
 GROWN = {
-    "index_seconds": lambda r: r["index"]["full"]["seconds"],
-    "peak_rss_tree_mb": lambda r: r["index"]["full"]["peak_rss_tree_mb"],
-    "index_size_mb": lambda r: r["index"]["full"]["index_size_mb"],
-    "noop_seconds": lambda r: r["index"]["noop"]["seconds"],
+    "index_seconds": lambda r: indexed(r, "full", "seconds"),
+    "peak_rss_tree_mb": lambda r: indexed(r, "full", "peak_rss_tree_mb"),
+    "index_size_mb": lambda r: indexed(r, "full", "index_size_mb"),
+    "noop_seconds": lambda r: indexed(r, "noop", "seconds"),
     "search_p50_ms": lambda r: r["queries"]["overall"]["p50_ms"],
     "search_p95_ms": lambda r: r["queries"]["overall"]["p95_ms"],
 }
@@ -385,11 +413,11 @@ def projections(results: list[dict], steps: list[dict]) -> list[str]:
         )
     elif p95:
         notes.append(f"search p95 did not grow from N={step_['from_n']:,} to {step_['to_n']:,}")
-    rss = last["index"]["full"]["peak_rss_tree_mb"]
-    notes.append(
-        f"peak RSS while indexing {rss:,.0f} MB at N={last['n']:,} (target {run.PEAK_RSS_MB:g}"
-        f" MB; ∝ N^{step_['peak_rss_tree_mb']['exponent']})"
-    )
+    if rss := indexed(last, "full", "peak_rss_tree_mb"):
+        notes.append(
+            f"peak RSS while indexing {rss:,.0f} MB at N={last['n']:,} (target "
+            f"{run.PEAK_RSS_MB:g} MB; ∝ N^{step_['peak_rss_tree_mb']['exponent']})"
+        )
     return notes
 
 
@@ -423,28 +451,41 @@ def scale_rows(results: list[dict]) -> list[list[str]]:
     def row(label: str, show) -> list[str]:
         return [label, *(show(r) for r in results)]
 
-    def full(r: dict) -> dict:
-        return r["index"]["full"]
+    def figure(run: str, key: str, form: str):
+        def show(r: dict) -> str:
+            value = indexed(r, run, key)
+            return "–" if value is None else form.format(value)
 
-    def cores(run: dict) -> float:
-        return run["cpu_seconds"] / run["seconds"]
+        return show
+
+    def cores(r: dict) -> str:
+        cpu, wall = indexed(r, "full", "cpu_seconds"), indexed(r, "full", "seconds")
+        return f"{cpu / wall:.2f}" if cpu and wall else "–"
+
+    def load(at: str):
+        return lambda r: f"{r['load'][at][0]:.2f}" if at in r["load"] else "–"
 
     rows = [
         row("clippings (files)", lambda r: f"{clippings_of(r):,} ({r['corpus']['files']:,})"),
-        row("full index", lambda r: f"{full(r)['seconds']:,.0f} s"),
-        row("clippings/s", lambda r: f"{full(r)['clippings_per_second']:,.0f}"),
-        row("cores used (CPU s / wall s)", lambda r: f"{cores(full(r)):.2f}"),
-        row("peak RSS, process tree", lambda r: f"{full(r)['peak_rss_tree_mb']:,.0f} MB"),
-        row("peak RSS, largest process", lambda r: f"{full(r)['peak_rss_largest_mb']:,.0f} MB"),
-        row("index size on disk", lambda r: f"{full(r)['index_size_mb']:,.0f} MB"),
-        row("no-op reindex", lambda r: f"{r['index']['noop']['seconds']:.2f} s"),
+        row("full index", figure("full", "seconds", "{:,.0f} s")),
+        row("clippings/s", figure("full", "clippings_per_second", "{:,.0f}")),
+        row("cores used (CPU s / wall s)", cores),
+        row("peak RSS, process tree", figure("full", "peak_rss_tree_mb", "{:,.0f} MB")),
+        row("peak RSS, largest process", figure("full", "peak_rss_largest_mb", "{:,.0f} MB")),
+        row("index size on disk", figure("full", "index_size_mb", "{:,.0f} MB")),
+        row("no-op reindex", figure("noop", "seconds", "{:.2f} s")),
         row("search p50 / p95 ms, all", lambda r: pair(r["queries"]["overall"])),
     ]  # fmt: skip
     for kind in bench().QUERY_KINDS:
         rows.append(row(f"  {kind}", lambda r, k=kind: pair(r["queries"]["by_kind"][k])))
-    rows.append(row("load avg (1 min) at index end", lambda r: f"{r['load']['full_index'][0]:.2f}"))
-    rows.append(row("load avg (1 min) after queries", lambda r: f"{r['load']['queries'][0]:.2f}"))
+    rows.append(row("search p50 ms by round", lambda r: rounds_p50(r["queries"])))
+    rows.append(row("load avg (1 min) at index end", load("full_index")))
+    rows.append(row("load avg (1 min) after queries", load("queries")))
     return rows
+
+
+def rounds_p50(queries: dict) -> str:
+    return ", ".join(_ms(p50) for p50 in queries.get("p50_ms_by_round", []))
 
 
 def growth_rows(steps: list[dict]) -> list[list[str]]:
@@ -491,6 +532,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=2004, help="seed of the corpus and queries")
     parser.add_argument("--queries", type=int, default=200, help="queries in the mix (200)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="query passes, each in a new process (3)"
+    )
+    parser.add_argument(
+        "--search-only", action="store_true", help="search the indexes an earlier run built"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out", help="work folder")
     parser.add_argument("--repo", type=Path, help="measure this checkout (default: this one)")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")

@@ -45,8 +45,8 @@ def run_script(name: str, *args: str, cwd: Path) -> None:
 def test_scale_run_writes_every_figure_and_growth(work):
     out = work / "scale.json"
     run_script(
-        "scale.py", "--n", "120", "200", "--queries", "12", "--repo", str(REPO),
-        "--work", str(work), "--json", str(out), cwd=work,
+        "scale.py", "--n", "120", "200", "--queries", "12", "--rounds", "2",
+        "--repo", str(REPO), "--work", str(work), "--json", str(out), cwd=work,
     )  # fmt: skip
 
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -61,6 +61,8 @@ def test_scale_run_writes_every_figure_and_growth(work):
         queries = run["queries"]
         assert len(queries["each"]) == 12 and not queries["errors"]
         assert queries["overall"]["n"] == 12 and queries["overall"]["p95_ms"] > 0
+        assert len(queries["p50_ms_by_round"]) == 2
+        assert all(len(each["ms_rounds"]) == 2 for each in queries["each"])
         assert set(queries["by_kind"]) == set(scale.bench().QUERY_KINDS)
         assert {"start", "full_index", "queries"} <= set(run["load"])
     (step,) = data["growth"]
@@ -68,6 +70,14 @@ def test_scale_run_writes_every_figure_and_growth(work):
     assert step["n_ratio"] > 1 and step["index_seconds"]["ratio"] > 0
     assert step["search_p50_ms"]["ratio"] > 0
     assert data["notes"]
+
+    again = work / "scale-search-only.json"
+    run_script(
+        "scale.py", "--n", "200", "--queries", "12", "--rounds", "1", "--search-only",
+        "--work", str(work), "--json", str(again), cwd=work,
+    )  # fmt: skip
+    (run,) = json.loads(again.read_text(encoding="utf-8"))["runs"]
+    assert run["index"] == {} and run["queries"]["overall"]["n"] == 12
 
 
 @needs_agnews
