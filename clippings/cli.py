@@ -327,11 +327,7 @@ def check_command(corpus: Path, index_dir: Path, as_json: bool) -> None:
 def entities_command(index_dir: Path, kind: str | None, discovered: bool, as_json: bool) -> None:
     """List the people, organisations and places named, with their aliases and counts."""
     with _engine(index_dir) as engine:
-        listed = [
-            e
-            for e in engine.entities()
-            if (kind is None or e.type == kind) and not (discovered and e.in_gazetteer)
-        ]
+        listed = engine.entities(kind=kind, discovered=discovered)
     if as_json:
         click.echo(
             json.dumps({"entities": [asdict(e) for e in listed]}, ensure_ascii=False, indent=2)

@@ -161,16 +161,29 @@ class SearchEngine:
         with self._reading() as gen:
             return gen.table.lookup(name)
 
-    def entities(self) -> list[EntityCount]:
-        """Every entity in the index with its clipping count, the most frequent first."""
+    def entities(
+        self,
+        kind: str | None = None,
+        containing: str = "",
+        discovered: bool = False,
+        order: str = "count",
+    ) -> list[EntityCount]:
+        """The entities in the index with their clipping counts, the most frequent first (or by
+        name): of one type, with a name containing some text (any case), or only those found
+        in the text and not in the gazetteer."""
+        needle = containing.strip().casefold()
         with self._reading() as gen:
             counts = gen.entity_counts()
             counted = [
                 EntityCount(c.name, c.type, c.names, counts.get(c.name, 0),
                             c.gazetteer is not None or c.in_gazetteer)
                 for c in gen.table.clusters()
+                if kind in (None, c.type) and (not needle or _names_contain(c, needle))
             ]  # fmt: skip
-        return sorted((e for e in counted if e.count), key=lambda e: (-e.count, e.name))
+        listed = [e for e in counted if e.count and not (discovered and e.in_gazetteer)]
+        if order == "name":
+            return sorted(listed, key=lambda e: e.name.casefold())
+        return sorted(listed, key=lambda e: (-e.count, e.name))
 
     def clipping(self, clipping_id: str, text: str = "") -> ClippingDetail | None:
         """A whole clipping with the query's matches (and its names' other names) marked in its
@@ -191,6 +204,10 @@ class SearchEngine:
         """The canonical indexed name for an entity name or alias typed by the user."""
         with self._reading() as gen:
             return _resolver(gen)(name)
+
+
+def _names_contain(cluster: Cluster, needle: str) -> bool:
+    return any(needle in name.casefold() for name in [cluster.name, *cluster.names])
 
 
 def _resolver(gen: Generation):

@@ -267,3 +267,15 @@ def test_phrase_words_are_marked_only_where_the_phrase_stands(engine):
     hit = engine.search('"more refugees"').hits[0]
     assert "<mark>more</mark> <mark>refugees</mark>" in shown(hit.snippet)
     assert "said refugees could" in shown(hit.snippet)  # the same word outside the phrase: unmarked
+
+
+def test_entities_of_one_type_containing_some_text_in_either_order(engine):
+    everyone = engine.entities()
+    assert [e.count for e in everyone] == sorted((e.count for e in everyone), reverse=True)
+    orgs = engine.entities(kind="org")
+    assert orgs and all(e.type == "org" for e in orgs)
+    found = engine.entities(containing="mko")  # an alias, any case
+    assert [e.name for e in found] == ["People's Mojahedin Organization of Iran"]
+    by_name = engine.entities(order="name")
+    assert [e.name.casefold() for e in by_name] == sorted(e.name.casefold() for e in by_name)
+    assert all(not e.in_gazetteer for e in engine.entities(discovered=True))

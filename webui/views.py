@@ -111,14 +111,8 @@ def entities_page():
     kind = request.args.get("type", "")
     needle = request.args.get("filter", "").strip().casefold()
     order = request.args.get("sort", "count")
-    listed = [
-        e
-        for e in _engine().entities()
-        if (kind not in ENTITY_TYPES or e.type == kind)
-        and (not needle or any(needle in name.casefold() for name in e.aliases + [e.name]))
-    ]
-    if order == "name":
-        listed.sort(key=lambda e: e.name.casefold())
+    typed = kind if kind in ENTITY_TYPES else None
+    listed = _engine().entities(kind=typed, containing=needle, order=order)
     return render_template(
         "entities.html", entities=listed, kind=kind, needle=needle, order=order, types=ENTITY_TYPES
     )
