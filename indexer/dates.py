@@ -5,15 +5,14 @@ and dates in the future are rejected rather than completed or clamped. Three pla
 date: a date string (metadata, a header line), the URL path (`/2011/04/08/`) and a wire-style
 dateline at the start of the body ("BAGHDAD, April 8, 2011 (Reuters) -").
 
-All-numeric days such as "08/04/2011" are read day first (8 April) unless the environment
-variable CLIPPINGS_DATE_ORDER is `mdy` (4 August); "25/12/2011" and "2011/04/08" are the same
-under both orders.
+All-numeric days such as "08/04/2011" are read day first (8 April) unless the caller passes
+`day_first=False` (4 August; `Settings.day_first`, which a front end reads from
+CLIPPINGS_DATE_ORDER); "25/12/2011" and "2011/04/08" are the same under both orders.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import re
 import warnings
 from datetime import date, datetime
@@ -21,7 +20,6 @@ from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
 
-ORDER_VARIABLE = "CLIPPINGS_DATE_ORDER"  # dmy (the default) or mdy
 _EARLIEST = date(1900, 1, 1)
 _ISO = re.compile(r"^\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]|$)")  # year first: Y-M-D
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T|\s|$)")
@@ -102,7 +100,7 @@ _URL_DAYS = [
 
 
 def parse_date(
-    text: str | None, *, today: date | None = None, day_first: bool | None = None
+    text: str | None, *, today: date | None = None, day_first: bool = True
 ) -> str | None:
     """Return the day `text` names as YYYY-MM-DD, or None when it names no single plausible day."""
     if not text:
@@ -110,18 +108,11 @@ def parse_date(
     text = text.strip()
     if not text or len(text) > 80:
         return None
-    if day_first is None:
-        day_first = day_first_default()
     return _checked(_iso_day(text) or _prose_day(text, day_first), today)
 
 
-def day_first_default() -> bool:
-    """Whether all-numeric days read day first: CLIPPINGS_DATE_ORDER, read at each call."""
-    return os.environ.get(ORDER_VARIABLE, "dmy").strip().lower() != "mdy"
-
-
 def written_date(
-    text: str | None, *, today: date | None = None, day_first: bool | None = None
+    text: str | None, *, today: date | None = None, day_first: bool = True
 ) -> str | None:
     """The day when `text` is nothing but a written date ("Friday, April 8, 2011 10:15 BST")."""
     match = _WRITTEN_DATE.fullmatch(text or "")
@@ -129,7 +120,7 @@ def written_date(
 
 
 def dateline_date(
-    body: str | None, *, today: date | None = None, day_first: bool | None = None
+    body: str | None, *, today: date | None = None, day_first: bool = True
 ) -> str | None:
     """The day a wire-style dateline states at the start of a line near the top of the body."""
     window = (body or "")[: _DATELINE_REACH * 2]
@@ -156,11 +147,9 @@ def date_in_url(url: str | None, *, today: date | None = None) -> str | None:
     return None
 
 
-def spells_out(text: str, day: str, *, day_first: bool | None = None) -> bool:
+def spells_out(text: str, day: str, *, day_first: bool = True) -> bool:
     """Whether `text` writes `day` (YYYY-MM-DD) out whole: in digits, or "8 April 2011" in words."""
     around_years = _around(text, (day[:4], *(mark + day[2:4] for mark in "/.-")))
-    if day_first is None:
-        day_first = day_first_default()
     return any(form.search(around_years) for form in _spellings(day, day_first))
 
 

@@ -1,18 +1,82 @@
-"""From a file on disk to Clipping records: read, decode, pick the parser, tag entities."""
+"""From a file on disk to Clipping records, the one way `clippings index`, `clippings parse` and
+the benchmarks take: read, sniff the kind, decode, run the kind's parser, find the names.
+
+    parsed = parse_file(path, "pages/x.html", gazetteer, settings)
+    parsed.clippings        # [Clipping(id="pages/x.html#1", …)], [] when skipped
+    parsed.skipped          # None, or the one-line reason ("binary file (looks like PDF)")
+    parsed.size, parsed.mtime_ns, parsed.sha256   # the fingerprint, from the same read
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer import kinds
 from indexer.clipping import BadFile, Clipping, Skipped
 from indexer.names.gazetteer import Gazetteer
-from indexer.names.table import EntityTable
-from indexer.names.tagging import tag
-from indexer.parse_html import parse_html
-from indexer.parse_text import parse_text
-from indexer.read import decode, kind_of, read_clipping_bytes
+from indexer.read import decode, read_file
 from indexer.scan import safe_name, scan_corpus
+from indexer.settings import Settings
+
+
+@dataclass
+class ParsedFile:
+    """One file's clippings (names found, not yet resolved across the corpus), the fingerprint
+    of the bytes they came from, and the reason the file was skipped, if it was."""
+
+    rel: str
+    clippings: list[Clipping] = field(default_factory=list)
+    size: int = 0
+    mtime_ns: int = 0
+    sha256: str = ""
+    skipped: str | None = None
+
+
+def parse_bytes(
+    data: bytes, path: Path | str, rel: str, *, day_first: bool = True
+) -> list[Clipping]:
+    """The clippings in one file's bytes (names not yet found); raises BadFile with the reason
+    to skip it. `path` is the real path (its suffix picks the kind), `rel` the shown one."""
+    kind = kinds.kind_of(path, data)
+    text = decode(data, html=kind.markup)
+    clippings = kind.parse(text, rel, day_first=day_first)
+    if not clippings:
+        raise BadFile("no clippings found")
+    return clippings
+
+
+def parse_file(
+    path: Path | str, rel: str, gazetteer: Gazetteer | None, settings: Settings | None = None
+) -> ParsedFile:
+    """Read one file once and parse it; never raises for a bad file or a parser bug.
+
+    A bad file is skipped with its BadFile reason; a parser (or tagger) bug with "could not
+    parse: Type: message", so one odd file never stops a run. Names are found with `gazetteer`
+    and `settings.names_model`; `gazetteer=None` leaves them out (the benchmarks).
+    """
+    settings = settings or Settings()
+    try:
+        data, stat = read_file(path)
+    except BadFile as error:
+        return ParsedFile(rel, skipped=str(error))
+    parsed = ParsedFile(rel, [], stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+    try:
+        clippings = parse_bytes(data, path, rel, day_first=settings.day_first)
+        if gazetteer is not None:
+            from indexer.names.tagging import tag
+
+            clippings = [tag(c, gazetteer, model=settings.names_model) for c in clippings]
+    except BadFile as error:
+        parsed.skipped = str(error)
+    except Exception as error:  # a parser bug must not abort the whole run
+        message = safe_name(" ".join(str(error).split()))[:200]  # one line, printable
+        parsed.skipped = f"could not parse: {type(error).__name__}: {message}"
+    else:
+        parsed.clippings = clippings
+    return parsed
 
 
 @dataclass
@@ -29,45 +93,59 @@ class ParseReport:
         }
 
 
-def parse_bytes(data: bytes, path: Path | str, rel: str) -> list[Clipping]:
-    """The clippings in one file's bytes; raises BadFile with the reason to skip it."""
-    kind = kind_of(path, data)
-    text = decode(data, html=kind == "html")
-    clippings = parse_html(text, rel) if kind == "html" else parse_text(text, rel)
-    if not clippings:
-        raise BadFile("no clippings found")
-    return clippings
-
-
-def parse_file(path: Path | str, rel: str, gazetteer: Gazetteer) -> list[Clipping]:
-    """Read and parse one file and find the names in each clipping."""
-    clippings = parse_bytes(read_clipping_bytes(path), path, rel)
-    return [tag(clipping, gazetteer) for clipping in clippings]
-
-
-def parse_paths(paths: list[Path], gazetteer: Gazetteer) -> ParseReport:
+def parse_paths(
+    paths: list[Path],
+    gazetteer: Gazetteer,
+    *,
+    corpus: Path | None = None,
+    settings: Settings | None = None,
+) -> ParseReport:
     """Parse files and folders as the indexer would, without touching any index.
 
-    Names are resolved across the files given, as the index resolves them across the corpus;
-    files are shown by their safe names, relative to the folder given.
+    A file or folder inside `corpus` is shown by its path from the corpus root, so its ids are
+    the index's (`pages/x.html#1`); one outside, relative to the folder given (a file by its
+    name). Names are resolved across the files given, as the index resolves them across the
+    corpus.
     """
     report = ParseReport()
     for given in paths:
+        prefix = _corpus_prefix(given, corpus)
         if given.is_dir():
             scan = scan_corpus(given)
-            report.skipped.extend(scan.skipped)
-            targets = [(entry.path, entry.rel) for entry in scan.files]
+            base = f"{prefix}/" if prefix else ""
+            report.skipped.extend(Skipped(base + s.path, s.reason) for s in scan.skipped)
+            targets = [(entry.path, base + entry.rel) for entry in scan.files]
         else:
-            targets = [(given, safe_name(given.name))]
+            targets = [(given, prefix or safe_name(given.name))]
         for path, rel in targets:
-            try:
-                report.clippings.extend(parse_file(path, rel, gazetteer))
-            except BadFile as error:
-                report.skipped.append(Skipped(rel, str(error)))
+            parsed = parse_file(path, rel, gazetteer, settings)
+            if parsed.skipped:
+                report.skipped.append(Skipped(rel, parsed.skipped))
+            report.clippings.extend(parsed.clippings)
+    _resolve_names(report.clippings, gazetteer)
+    return report
+
+
+def _corpus_prefix(given: Path, corpus: Path | None) -> str:
+    """The shown path of `given` from the corpus root ("" for the root itself or a path outside
+    the corpus)."""
+    if corpus is None:
+        return ""
+    for resolve in (os.path.abspath, os.path.realpath):
+        try:
+            rel = Path(resolve(given)).relative_to(resolve(corpus))
+        except ValueError:
+            continue
+        return safe_name(rel.as_posix()) if rel.parts else ""
+    return ""
+
+
+def _resolve_names(clippings: list[Clipping], gazetteer: Gazetteer) -> None:
+    from indexer.names.table import EntityTable
+
     table = EntityTable(gazetteer)
-    for clipping in report.clippings:
+    for clipping in clippings:
         table.add(clipping.mentions, clipping.acronyms)
     table.join_initials()
-    for clipping in report.clippings:
+    for clipping in clippings:
         clipping.entities = table.entities_for(clipping.mentions)
-    return report

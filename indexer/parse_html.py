@@ -202,6 +202,7 @@ class _Page:
     source: str | None
     url: str | None
     base: str | None  # what relative item links resolve against
+    day_first: bool = True  # the configured order of all-numeric days (Settings.day_first)
 
 
 class _Item(NamedTuple):
@@ -213,18 +214,19 @@ class _Item(NamedTuple):
     date: str | None
 
 
-def parse_html(html: str, path: str) -> list[Clipping]:
-    """Clippings in one decoded HTML file; path is the corpus-relative path (goes into Clipping.path)."""  # noqa: E501
+def parse_html(html: str, path: str, *, day_first: bool = True) -> list[Clipping]:
+    """Clippings in one decoded HTML file; path is the corpus-relative path (goes into
+    Clipping.path); `day_first` the order of all-numeric days when the page does not say."""
     soup = BeautifulSoup(html, "lxml")
     jsonld = _jsonld_documents(soup)
-    page = _page(soup, jsonld, path)
+    page = _page(soup, jsonld, path, day_first)
     main_text = _main_text(html, soup)
     items = _items(soup, page)
     if _is_listing(items, main_text):
         clippings = [_item_clipping(item, n, page, path) for n, item in enumerate(items, 1)]
     else:
         body = _article_body(main_text, page.title, _teasers(items, main_text))
-        date, date_source = _page_date(html, soup, jsonld, page.url, body)
+        date, date_source = _page_date(html, soup, jsonld, page, body)
         clippings = [Clipping(path, 1, page.title, body, date, date_source, page.source, page.url)]
     if not any(clipping.body for clipping in clippings):
         raise BadFile("no text: the page holds no article or listing text")
@@ -233,7 +235,7 @@ def parse_html(html: str, path: str) -> list[Clipping]:
 
 def _item_clipping(item: _Item, number: int, page: _Page, path: str) -> Clipping:
     """One listing item as a clipping of the listing's collection."""
-    date, date_source = _item_date_and_source(item)
+    date, date_source = _item_date_and_source(item, page.day_first)
     return Clipping(
         path,
         number,
@@ -250,11 +252,11 @@ def _item_clipping(item: _Item, number: int, page: _Page, path: str) -> Clipping
 # --- page facts -------------------------------------------------------------------------------
 
 
-def _page(soup: BeautifulSoup, jsonld: list[object], path: str) -> _Page:
+def _page(soup: BeautifulSoup, jsonld: list[object], path: str, day_first: bool) -> _Page:
     """Title, source, canonical URL and link base of a page."""
     url = _canonical_url(soup)
     title = _page_title(soup, jsonld) or _first_heading(soup) or PurePosixPath(path).stem
-    return _Page(title, _source(soup, jsonld, url), url, _base_url(soup, url))
+    return _Page(title, _source(soup, jsonld, url), url, _base_url(soup, url), day_first)
 
 
 def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
@@ -500,25 +502,25 @@ def _first_heading(soup: BeautifulSoup) -> str:
 
 
 def _page_date(
-    html: str, soup: BeautifulSoup, jsonld: list[object], url: str | None, body: str
+    html: str, soup: BeautifulSoup, jsonld: list[object], page: _Page, body: str
 ) -> tuple[str | None, str | None]:
     """The publication day and its source: metadata (ours, else htmldate's), URL path, dateline."""
-    day_first = _page_day_first(soup)
+    day_first = _page_day_first(soup, page.day_first)
     day = _metadata_date(soup, jsonld, day_first) or _markup_date(html, day_first)
     if day:
         return day, "metadata"
-    return _url_or_dateline_date(url, body, day_first)
+    return _url_or_dateline_date(page.url, body, day_first)
 
 
-def _item_date_and_source(item: _Item) -> tuple[str | None, str | None]:
+def _item_date_and_source(item: _Item, day_first: bool) -> tuple[str | None, str | None]:
     """A listing item's day: its own <time>, else its link's URL path, else its dateline."""
     if item.date:
         return item.date, "metadata"
-    return _url_or_dateline_date(item.url, item.body, None)
+    return _url_or_dateline_date(item.url, item.body, day_first)
 
 
 def _url_or_dateline_date(
-    url: str | None, body: str, day_first: bool | None
+    url: str | None, body: str, day_first: bool
 ) -> tuple[str | None, str | None]:
     """The day the URL path spells out, else the one a dateline atop the text states."""
     day = date_in_url(url)
@@ -528,20 +530,19 @@ def _url_or_dateline_date(
     return day, "dateline" if day else None
 
 
-def _page_day_first(soup: BeautifulSoup) -> bool | None:
-    """How the page orders 08/04/2011: by its <html lang> (en-US month first, others day first)."""
+def _page_day_first(soup: BeautifulSoup, configured: bool = True) -> bool:
+    """How the page orders 08/04/2011: by its <html lang> (en-US month first, others day first);
+    `configured` when the language does not tell."""
     lang = (soup.html.get("lang") if soup.html else None) or ""
     lang = lang.strip().lower().replace("_", "-")
     if lang.endswith("-us"):
         return False
     if not lang or lang == "en" or lang.startswith(("en-ca", "en-ph")):
-        return None  # no telling: the configured order (CLIPPINGS_DATE_ORDER)
+        return configured  # no telling: the configured order (Settings.day_first)
     return True
 
 
-def _metadata_date(
-    soup: BeautifulSoup, jsonld: list[object], day_first: bool | None = None
-) -> str | None:
+def _metadata_date(soup: BeautifulSoup, jsonld: list[object], day_first: bool = True) -> str | None:
     """The publication day the page's metadata states, as YYYY-MM-DD; None when it states none."""
     for candidate in _date_candidates(soup, jsonld):
         day = parse_date(candidate, day_first=day_first)
@@ -551,7 +552,7 @@ def _metadata_date(
 
 
 def _markup_date(
-    html: str, day_first: bool | None = None, *, extensive_search: bool = False
+    html: str, day_first: bool = True, *, extensive_search: bool = False
 ) -> str | None:
     """htmldate's reading of the page markup (no URL, no text search), when it names a whole day."""
     tree = _markup_tree(html)
@@ -885,7 +886,7 @@ def _item(anchor: Tag, span: list[Tag], page: _Page, read_more: Tag | None = Non
     if not body or not _inner_text(title_tag):
         return None
     url = _item_url(title_tag, read_more or first_link, page)
-    return _Item(_inner_text(title_tag), body, url, _item_date(span))
+    return _Item(_inner_text(title_tag), body, url, _item_date(span, page.day_first))
 
 
 def _headline(item: Tag) -> Tag | None:
@@ -921,12 +922,12 @@ def _item_url(title_tag: Tag, other_link: Tag | None, page: _Page) -> str | None
     return urljoin(page.base, href) if page.base else href
 
 
-def _item_date(span: list[Tag]) -> str | None:
+def _item_date(span: list[Tag], day_first: bool) -> str | None:
     """The day a <time datetime> inside the item names."""
     for root in span:
         times = [root] if root.name == "time" else root.find_all("time", datetime=True)
         for time in times:
-            day = parse_date(time.get("datetime"))
+            day = parse_date(time.get("datetime"), day_first=day_first)
             if day:
                 return day
     return None

@@ -85,8 +85,9 @@ class _Draft:
     url: str | None = None  # from a "Read more: <url>" line
 
 
-def parse_text(text: str, path: str) -> list[Clipping]:
-    """The clippings in one plain-text file (`path` is the corpus-relative path).
+def parse_text(text: str, path: str, *, day_first: bool = True) -> list[Clipping]:
+    """The clippings in one plain-text file (`path` is the corpus-relative path; `day_first`
+    the order of all-numeric days, `Settings.day_first`).
 
     Raises BadFile("no text") for a file without words and BadFile("no text after the title")
     when no item has a body.
@@ -95,7 +96,7 @@ def parse_text(text: str, path: str) -> list[Clipping]:
     if not any(line.strip() for line in lines):
         raise BadFile("no text")
     chunks = _split(lines, markdown=path.lower().endswith(".md"))
-    drafts = [draft for draft in map(_draft, chunks) if draft.title]
+    drafts = [draft for draft in (_draft(chunk, day_first) for chunk in chunks) if draft.title]
     if not drafts:
         raise BadFile("no text")
     items = [draft for draft in drafts if draft.body]
@@ -103,11 +104,11 @@ def parse_text(text: str, path: str) -> list[Clipping]:
         raise BadFile("no text after the title")
     collection = None
     if len(items) >= 2:
-        collection, first = _collection(items)
+        collection, first = _collection(items, day_first)
         if first is not None:
             items[0] = first
     return [
-        _clipping(draft, path=path, number=number, collection=collection)
+        _clipping(draft, path=path, number=number, collection=collection, day_first=day_first)
         for number, draft in enumerate(items, start=1)
     ]
 
@@ -173,11 +174,11 @@ def _read_more(line: str) -> tuple[bool, str | None]:
     return True, url.group().rstrip(".,;)»>]") if url else None
 
 
-def _draft(chunk: tuple[list[str], str | None]) -> _Draft:
+def _draft(chunk: tuple[list[str], str | None], day_first: bool) -> _Draft:
     """Title, header lines and body of one chunk; the title is "" when the chunk has no words."""
     lines, url = chunk
     draft = _Draft(url=url)
-    i = _take_headers(lines, 0, draft.headers)
+    i = _take_headers(lines, 0, draft.headers, day_first)
     if "title" in draft.headers:
         draft.title = draft.headers["title"]
         draft.title_alone = True
@@ -185,7 +186,7 @@ def _draft(chunk: tuple[list[str], str | None]) -> _Draft:
         draft.title = lines[i].strip()
         draft.title_first = not draft.headers
         draft.after_title = lines[i + 1 :]
-        after = _take_headers(lines, i + 1, draft.headers)
+        after = _take_headers(lines, i + 1, draft.headers, day_first)
         draft.title_alone = after > i + 1
         i = after
     draft.body = lines[i:]
@@ -200,14 +201,14 @@ def _draft(chunk: tuple[list[str], str | None]) -> _Draft:
     return draft
 
 
-def _take_headers(lines: list[str], i: int, headers: dict[str, str]) -> int:
+def _take_headers(lines: list[str], i: int, headers: dict[str, str], day_first: bool) -> int:
     """Consume blank and header lines from `i`; the first value of each header wins."""
     while i < len(lines):
         line = lines[i]
         match = _HEADER.match(line) if len(line) <= _MAX_HEADER_LINE else None
         if match and match.group(1).lower() in ("url", "link") and " " in match.group(2):
             match = None  # "Link: the missing piece" is a title, not a header
-        posted = _posted_on(line) if not match else None
+        posted = _posted_on(line, day_first) if not match else None
         if match:
             key = _HEADER_KEYS[_one_line(match.group(1).lower())]
             if match.group(2):
@@ -220,13 +221,13 @@ def _take_headers(lines: list[str], i: int, headers: dict[str, str]) -> int:
     return i
 
 
-def _posted_on(line: str) -> str | None:
+def _posted_on(line: str, day_first: bool) -> str | None:
     """The date of a "Posted on April 8, 2011" line, when the rest of the line is only that date."""
     match = _POSTED_ON.match(line) if len(line) <= _MAX_HEADER_LINE else None
-    return match.group(1) if match and written_date(match.group(1)) else None
+    return match.group(1) if match and written_date(match.group(1), day_first=day_first) else None
 
 
-def _collection(items: list[_Draft]) -> tuple[str | None, _Draft | None]:
+def _collection(items: list[_Draft], day_first: bool) -> tuple[str | None, _Draft | None]:
     """The digest's collection name and the first item without it, or (None, None).
 
     The first item's title is the collection name when it is a short line standing alone and
@@ -236,7 +237,7 @@ def _collection(items: list[_Draft]) -> tuple[str | None, _Draft | None]:
     standalone = first.after_title and not first.after_title[0].strip()
     if not first.title_first or not standalone or len(first.title) > _COLLECTION_LENGTH:
         return None, None
-    rest = _draft((first.after_title, first.url))
+    rest = _draft((first.after_title, first.url), day_first)
     if not rest.body or not _title_like(rest.title):
         return None, None
     others_alone = sum(item.title_alone for item in items[1:]) * 2 >= len(items) - 1
@@ -252,10 +253,12 @@ def _title_like(line: str) -> bool:
     return not line.endswith(".") or line.endswith("...")
 
 
-def _clipping(draft: _Draft, *, path: str, number: int, collection: str | None) -> Clipping:
+def _clipping(
+    draft: _Draft, *, path: str, number: int, collection: str | None, day_first: bool
+) -> Clipping:
     body = _paragraphs(draft.body)
     url = _url(draft.headers.get("url")) or draft.url
-    date, date_source = _date_and_source(draft.headers.get("date"), body, url)
+    date, date_source = _date_and_source(draft.headers.get("date"), body, url, day_first)
     return Clipping(
         path=path,
         number=number,
@@ -270,13 +273,13 @@ def _clipping(draft: _Draft, *, path: str, number: int, collection: str | None) 
 
 
 def _date_and_source(
-    header: str | None, body: str, url: str | None
+    header: str | None, body: str, url: str | None, day_first: bool
 ) -> tuple[str | None, str | None]:
     """The clipping's day and where it was found: a header line, the dateline, the URL path."""
-    day = parse_date(header)
+    day = parse_date(header, day_first=day_first)
     if day:
         return day, "header"
-    day = dateline_date(body)
+    day = dateline_date(body, day_first=day_first)
     if day:
         return day, "dateline"
     day = date_in_url(url)

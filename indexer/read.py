@@ -1,15 +1,13 @@
-"""Find clipping files in a corpus folder and turn their bytes into text, or say why not.
+"""A clipping file's bytes and their text, or the reason the file cannot be used.
 
-The indexer reads each file in three steps, each raising `BadFile` with the reason shown to
-the user:
+Reading and decoding are the first and third of the steps `indexer.parse.parse_file` takes,
+each raising `BadFile` with the reason shown to the user:
 
-    data = read_clipping_bytes(path)             # "unreadable: permission denied", "too large …"
-    kind = kind_of(path, data)                   # "html" | "text"; "unsupported file type .pdf"
-    text = decode(data, html=(kind == "html"))   # "empty file", "binary file (looks like PDF)"
+    data, stat = read_file(path)                 # "unreadable: permission denied", "too large …"
+    kind = kinds.kind_of(path, data)             # html, text …; "unsupported file type .pdf"
+    text = decode(data, html=kind.markup)        # "empty file", "binary file (looks like PDF)"
 
-The corpus is walked by `indexer.scan` (`find_files` here lists what it finds): every
-non-hidden file, not only the ones with a clipping suffix, so that a PDF dropped into the
-corpus is reported as skipped rather than silently ignored.
+Which files there are is `indexer.scan`'s business (`scan_corpus`, the one corpus walk).
 """
 
 from __future__ import annotations
@@ -26,11 +24,6 @@ from pathlib import Path
 import charset_normalizer
 
 from indexer.clipping import BadFile
-from indexer.scan import scan_corpus
-
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
-CLIPPING_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES
 
 MAX_BYTES = 20 * 1024 * 1024  # "20 MB"; a news page saved with its inline images stays far below
 _MB = 1024 * 1024
@@ -58,9 +51,6 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-_SUFFIX = re.compile(r"^\.[a-z][a-z0-9]{0,7}$")
-_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
-_SNIFF_BYTES = 1024
 _DECLARATION_BYTES = 8192
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_:.\-]+)", re.I)
 _XML_ENCODING = re.compile(rb"<\?xml\b[^>]*?encoding\s*=\s*[\"']([a-z0-9_.\-]+)", re.I)
@@ -119,18 +109,6 @@ _C1_AS_CP1252 = {
 }
 
 
-def find_files(corpus: Path) -> list[Path]:
-    """The real paths of the files `scan_corpus` finds under `corpus`, sorted by shown path.
-
-    Files with any suffix are returned so that `kind_of` can report the unsupported ones.
-    Raises NotADirectoryError when `corpus` is not a folder.
-    """
-    corpus = Path(corpus)
-    if not corpus.is_dir():
-        raise NotADirectoryError(f"corpus folder not found: {corpus}")
-    return [Path(entry.path) for entry in scan_corpus(corpus).files]
-
-
 def read_clipping_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
     """The bytes of one file, refusing unreadable files and files over `limit` bytes."""
     return read_file(path, limit=limit)[0]
@@ -173,38 +151,6 @@ def _megabytes(size: int) -> int:
     return math.ceil(size / _MB)
 
 
-def kind_of(path: Path, data: bytes) -> str:
-    """Whether a file is "html" or "text": by suffix, else by sniffing its first KB.
-
-    A .txt or .md file that starts like an HTML document is HTML (a page saved under the wrong
-    name). A file without a suffix ("Statement 08.04.2011" has none) is HTML when it looks like
-    it, else text; a file with another suffix is HTML when it looks like it ("story.php"),
-    else BadFile("unsupported file type .pdf"). Known binary content is refused whatever the
-    name: BadFile("binary file (looks like PNG)").
-    """
-    suffix = _suffix(path)
-    magic = _magic_kind(data)
-    head = data[:_SNIFF_BYTES].replace(b"\x00", b"").lower()
-    if suffix and suffix not in CLIPPING_SUFFIXES:
-        if magic is None and any(marker in head for marker in _HTML_MARKERS):
-            return "html"
-        raise BadFile(f"unsupported file type {suffix}")
-    if magic:
-        raise BadFile(f"binary file (looks like {magic})")
-    if suffix in HTML_SUFFIXES:
-        return "html" if b"<" in head else "text"  # no markup: text saved under the wrong name
-    if suffix in TEXT_SUFFIXES:
-        start = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
-        return "html" if start.startswith((b"<!doctype html", b"<html")) else "text"
-    return "html" if any(marker in head for marker in _HTML_MARKERS) else "text"
-
-
-def _suffix(path: Path) -> str:
-    """The lowercase suffix, or "" when the part after the last dot is no file type."""
-    suffix = Path(path).suffix.lower()
-    return suffix if _SUFFIX.match(suffix) else ""
-
-
 def decode(data: bytes, *, html: bool = False) -> str:
     """The text of a clipping file, with "\\n" newlines and no BOM.
 
@@ -217,7 +163,7 @@ def decode(data: bytes, *, html: bool = False) -> str:
     """
     if not data:
         raise BadFile("empty file")
-    magic = _magic_kind(data)
+    magic = binary_format(data)
     if magic:
         raise BadFile(f"binary file (looks like {magic})")
     text = _decode_unicode(data)
@@ -231,7 +177,8 @@ def decode(data: bytes, *, html: bool = False) -> str:
     return _clean(text)
 
 
-def _magic_kind(data: bytes) -> str | None:
+def binary_format(data: bytes) -> str | None:
+    """The binary format the bytes start with ("PDF", "PNG" …), or None."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             return kind

@@ -6,6 +6,10 @@ a process pool while this process writes. Names are resolved across the whole co
 `names/table.py`): clippings whose entities change because of another file — an acronym defined
 elsewhere, an edited gazetteer — are re-tagged from their stored text, without reading their
 files again. A failure before the commit leaves the previous index as it was.
+
+The settings a run used are kept in the manifest: a changed gazetteer or names model finds the
+names in every stored clipping again; a changed day order re-parses every file (dates are read
+from the files, which the index does not keep).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import contextlib
 import ctypes
 import errno
 import hashlib
+import importlib.util
 import multiprocessing
 import os
 import signal
@@ -21,16 +26,21 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh.writing import CLEAR
 
 from indexer import store
-from indexer.clipping import BadFile, Clipping, Mention, Skipped
+from indexer.clipping import Clipping, Mention, Skipped
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.names.table import EntityTable
-from indexer.scan import FileEntry, Scan, safe_name, scan_corpus
+from indexer.scan import FileEntry, Scan, scan_corpus
 from indexer.schema import clipping_schema
+from indexer.settings import Settings
 from indexer.store import FileRecord
+
+if TYPE_CHECKING:
+    from indexer.parse import ParsedFile
 
 # Memory the Whoosh writer fills before it writes a segment to disk (peak RSS vs. merge work).
 WRITER_MB = 64
@@ -56,13 +66,6 @@ class UpdateReport:
     repaired: bool = False  # a run that died after its commit was finished
 
 
-@dataclass
-class _Parsed:
-    rel: str
-    record: FileRecord
-    clippings: list[Clipping]
-
-
 Progress = Callable[[int], None]
 
 # Writing errors that end a run with a one-line message and the last commit intact.
@@ -76,8 +79,10 @@ def update_index(
     rebuild: bool = False,
     progress: Callable[[int], Progress] | None = None,
     procs: int | None = None,
+    settings: Settings | None = None,
 ) -> UpdateReport:
-    """Bring the index in line with the corpus folder.
+    """Bring the index in line with the corpus folder, parsing with `settings` (day order,
+    names model; None: the defaults).
 
     Raises IndexBusy when another run holds the index, BadFile for a malformed gazetteer,
     IndexDamaged when the index cannot be read (a rebuild moves it aside instead), and
@@ -88,7 +93,8 @@ def update_index(
         store.remove_leftovers(index_dir)
         gazetteer = Gazetteer.load(corpus / GAZETTEER_NAME)
         try:
-            report = _Run(corpus, index_dir, gazetteer, rebuild).update(progress, procs)
+            run = _Run(corpus, index_dir, gazetteer, rebuild, settings or Settings())
+            report = run.update(progress, procs)
         except OSError as error:
             if error.errno not in _WRITE_ERRNOS:
                 raise
@@ -107,17 +113,28 @@ class _Run:
     rebuild would.
     """
 
-    def __init__(self, corpus: Path, index_dir: Path, gazetteer: Gazetteer, rebuild: bool):
+    def __init__(
+        self, corpus: Path, index_dir: Path, gazetteer: Gazetteer, rebuild: bool, settings: Settings
+    ):
         self.corpus, self.index_dir, self.gazetteer = corpus, index_dir, gazetteer
-        self.rebuild = rebuild
+        self.rebuild, self.settings = rebuild, settings
         self.report = UpdateReport()
         self.ix, self.old, self.manifest_rebuilt, self.report.moved_aside = _index_and_records(
             index_dir, rebuild
         )
         self.records: dict[str, FileRecord] = {}
         self.gazetteer_hash = _gazetteer_hash(corpus / GAZETTEER_NAME)
-        saved = store.manifest_extra(index_dir).get("gazetteer")
-        self.gazetteer_changed = bool(self.old) and saved != self.gazetteer_hash
+        self.saved = store.manifest_extra(index_dir)
+        # Names found another way: the gazetteer or the names model changed since the last run.
+        self.names_model = _names_model_key(settings.names_model)
+        saved_model = (self.saved.get("names_model") or {}).get("key")
+        self.names_changed = bool(self.old) and (
+            self.saved.get("gazetteer") != self.gazetteer_hash or saved_model != self.names_model
+        )
+        # Dates read another way: every file is parsed again.
+        saved_order = self.saved.get("day_first")
+        self.reparse = bool(self.old) and saved_order not in (None, settings.day_first)
+        self._model_status: dict | None = None
         # Names as this run's clippings are written; the final table replaces it at the end.
         self.table = EntityTable(gazetteer)
         self._rewrite: set[str] = set()  # clippings whose stored names must be written again
@@ -130,11 +147,11 @@ class _Run:
         todo = [(rel, entry.path) for rel, entry in files.items() if not self._unchanged(entry)]
         deleted = self._gone(scan, files)
         unfinished = self._unfinished()
-        if not todo and not deleted and not self.gazetteer_changed and not unfinished:
+        if not todo and not deleted and not self.names_changed and not unfinished:
             self.report.clippings_total = self.ix.doc_count()
             return self.report  # nothing to do: no commit, searchers stay as they are
         self.report.repaired = unfinished and not (todo or deleted or self.rebuild)
-        if self.gazetteer_changed:
+        if self.names_changed:
             self._find_names_again()
         if todo or deleted or self.rebuild:
             self._write(todo, deleted, progress, procs)
@@ -168,9 +185,11 @@ class _Run:
     def _write(self, todo, deleted: list[str], progress, procs) -> None:
         """Index new and changed files and remove deleted ones, in one commit."""
         tick = progress(len(todo)) if progress and todo else (lambda n: None)
+        if todo:
+            self._names_model_status()  # loads the model before the pool forks: workers share it
         writer = self.ix.writer(limitmb=WRITER_MB)
         try:
-            for parsed in _parse_all(todo, self.gazetteer, procs):
+            for parsed in _parse_all(todo, self.gazetteer, self.settings, procs):
                 tick(1)
                 self._write_file(writer, parsed)
             for rel in deleted:
@@ -188,6 +207,7 @@ class _Run:
         rel, record = entry.rel, self.old.get(entry.rel)
         if (
             self.rebuild
+            or self.reparse
             or record is None
             or (record.size, record.mtime_ns) != (entry.size, entry.mtime_ns)
         ):
@@ -199,8 +219,9 @@ class _Run:
             self.report.unchanged += 1
         return True
 
-    def _write_file(self, writer, parsed: _Parsed) -> None:
-        rel, record, previous = parsed.rel, parsed.record, self.old.get(parsed.rel)
+    def _write_file(self, writer, parsed: ParsedFile) -> None:
+        rel, previous = parsed.rel, self.old.get(parsed.rel)
+        record = FileRecord(parsed.size, parsed.mtime_ns, parsed.sha256, skipped=parsed.skipped)
         if record.skipped:
             self.report.skipped.append(Skipped(rel, record.skipped))
             keep = previous and previous.clippings and not self.rebuild
@@ -209,8 +230,8 @@ class _Run:
                 self.report.skipped[-1].reason += kept
             self.records[rel] = previous if keep else record
             return
-        same = previous and previous.sha256 == record.sha256 and not self.gazetteer_changed
-        if same and not self.rebuild:
+        same = previous and previous.sha256 == record.sha256
+        if same and not (self.rebuild or self.names_changed or self.reparse):
             previous.size, previous.mtime_ns = record.size, record.mtime_ns  # touched, not changed
             self.records[rel] = previous
             self.report.unchanged += 1
@@ -231,21 +252,47 @@ class _Run:
         self.records[rel] = record
 
     def _find_names_again(self) -> None:
-        """The gazetteer changed: find names again in every unchanged clipping's stored text."""
+        """The gazetteer or the names model changed: find names again in every unchanged
+        clipping's stored text."""
         from indexer.names.tagging import tag
 
+        model = self.settings.names_model
+        self._names_model_status()
         with self.ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 record = self.records.get(fields["path"])
                 if record is None:
                     continue
-                clipping = tag(_clipping_from_fields(fields), self.gazetteer)
+                clipping = tag(_clipping_from_fields(fields), self.gazetteer, model=model)
                 for entry in record.names:
                     if entry[0] == clipping.number:
                         found = _names_entry(clipping)[:3]
                         if entry[:3] != found:
                             entry[1:3] = found[1:3]
                             self._rewrite.add(clipping.id)
+
+    def _names_model_status(self, *, finding: bool = True) -> dict:
+        """The names model this run asked for, the one in use (None: the rules alone) and why
+        none is, kept in the manifest for `clippings stats` (which never loads spaCy).
+
+        A run that finds names (`finding`) loads the model to know; one that found none keeps
+        the last run's record when it asked for the same model."""
+        if self._model_status is None:
+            saved = self.saved.get("names_model")
+            asked = self.settings.names_model
+            if not finding and isinstance(saved, dict) and saved.get("asked") == asked:
+                self._model_status = saved
+            else:
+                from indexer.names.discover import model_status
+
+                used, problem = model_status(asked)
+                self._model_status = {
+                    "asked": asked,
+                    "key": self.names_model,
+                    "used": used,
+                    "problem": problem,
+                }
+        return self._model_status
 
     def _final_table(self) -> EntityTable:
         """The entity table of the whole corpus as a rebuild makes it: every clipping's names
@@ -295,7 +342,11 @@ class _Run:
         ix = store.open_index(self.index_dir)
         generation = ix.latest_generation()
         store.write_entities(self.index_dir, final.to_json(), generation)
-        extra = {"gazetteer": self.gazetteer_hash}
+        extra = {
+            "gazetteer": self.gazetteer_hash,
+            "day_first": self.settings.day_first,
+            "names_model": self._names_model_status(finding=False),
+        }
         store.write_manifest(self.index_dir, generation, self.records, extra)
         self.report.clippings_total = ix.doc_count()
 
@@ -391,26 +442,29 @@ def _same_schema(ix) -> bool:
     )
 
 
-def _parse_all(todo, gazetteer: Gazetteer, procs: int | None) -> Iterator[_Parsed]:
+def _parse_all(
+    todo, gazetteer: Gazetteer, settings: Settings, procs: int | None
+) -> Iterator[ParsedFile]:
     procs = procs or os.cpu_count() or 1
     if procs < 2 or len(todo) < POOL_THRESHOLD:
-        _init_worker(gazetteer)
+        _init_worker(gazetteer, settings)
         yield from map(_parse_one, todo)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(procs, initializer=_init_worker, initargs=(gazetteer,)) as pool:
+    with context.Pool(procs, initializer=_init_worker, initargs=(gazetteer, settings)) as pool:
         yield from pool.imap_unordered(_parse_one, todo, chunksize=8)
 
 
 _worker_gazetteer: Gazetteer | None = None
+_worker_settings: Settings = Settings()
 
 
-def _init_worker(gazetteer: Gazetteer) -> None:
-    global _worker_gazetteer
+def _init_worker(gazetteer: Gazetteer, settings: Settings) -> None:
+    global _worker_gazetteer, _worker_settings
     if multiprocessing.parent_process() is not None:
         store.forget_inherited_lock()
         _die_with_parent()
-    _worker_gazetteer = gazetteer
+    _worker_gazetteer, _worker_settings = gazetteer, settings
 
 
 def _die_with_parent() -> None:
@@ -427,29 +481,18 @@ def _die_with_parent() -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def _parse_one(item: tuple[str, str]) -> _Parsed:
+def _parse_one(item: tuple[str, str]) -> ParsedFile:
     """One file's clippings, from its real path `item[1]`, under its shown path `item[0]`."""
-    from indexer.parse import parse_bytes  # the parsers load only when a file needs them
-    from indexer.read import read_file
+    from indexer.parse import parse_file  # the parsers load only when a file needs them
 
     rel, path = item
-    try:
-        data, stat = read_file(path)
-    except BadFile as error:
-        return _Parsed(rel, FileRecord(0, 0, "", skipped=str(error)), [])
-    record = FileRecord(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
-    try:
-        from indexer.names.tagging import tag
+    return parse_file(path, rel, _worker_gazetteer, _worker_settings)
 
-        clippings = [tag(c, _worker_gazetteer) for c in parse_bytes(data, path, rel)]
-    except BadFile as error:
-        record.skipped = str(error)
-        return _Parsed(rel, record, [])
-    except Exception as error:  # a parser bug must not abort the whole run
-        message = safe_name(" ".join(str(error).split()))[:200]  # one line, printable
-        record.skipped = f"could not parse: {type(error).__name__}: {message}"
-        return _Parsed(rel, record, [])
-    return _Parsed(rel, record, clippings)
+
+def _names_model_key(model: str | None) -> str | None:
+    """The names model as far as a run can tell without loading it: None when spaCy is not
+    installed (the rules alone find the names whatever model is asked for)."""
+    return model if model and importlib.util.find_spec("spacy") is not None else None
 
 
 def _gazetteer_hash(path: Path) -> str:

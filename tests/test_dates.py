@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from indexer.dates import (
-    ORDER_VARIABLE,
     date_in_url,
     dateline_date,
     parse_date,
     spells_out,
     written_date,
 )
+from indexer.settings import DAY_ORDER_VARIABLE, Settings
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -105,20 +105,36 @@ def test_numeric_days_follow_the_day_order(text, day_first, month_first):
 
 @pytest.mark.parametrize(
     "setting, expected",
-    [(None, "2011-04-08"), ("dmy", "2011-04-08"), ("mdy", "2011-08-04"), ("MDY", "2011-08-04")],
+    [(None, "2011-04-08"), ("dmy", "2011-04-08"), ("mdy", "2011-08-04"), (" MDY ", "2011-08-04")],
 )
-def test_day_order_default_comes_from_the_environment_at_call_time(monkeypatch, setting, expected):
-    if setting is None:
-        monkeypatch.delenv(ORDER_VARIABLE, raising=False)
-    else:
-        monkeypatch.setenv(ORDER_VARIABLE, setting)
-    assert parse_date("08/04/2011", today=TODAY) == expected
-    assert parse_date("25/12/2011", today=TODAY) == "2011-12-25"
+def test_the_day_order_is_read_from_the_environment_at_the_edge(setting, expected):
+    environ = {} if setting is None else {DAY_ORDER_VARIABLE: setting}
+    day_first = Settings.from_environment(environ).day_first
+    assert parse_date("08/04/2011", today=TODAY, day_first=day_first) == expected
+    assert parse_date("25/12/2011", today=TODAY, day_first=day_first) == "2011-12-25"
 
 
-def test_an_explicit_day_order_beats_the_environment(monkeypatch):
-    monkeypatch.setenv(ORDER_VARIABLE, "mdy")
-    assert parse_date("08/04/2011", today=TODAY, day_first=True) == "2011-04-08"
+def test_dates_never_read_the_environment(monkeypatch):
+    monkeypatch.setenv(DAY_ORDER_VARIABLE, "mdy")
+    assert parse_date("08/04/2011", today=TODAY) == "2011-04-08"  # the default: day first
+    assert parse_date("08/04/2011", today=TODAY, day_first=False) == "2011-08-04"
+    assert "environ" not in (REPO / "indexer" / "dates.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("day_first, expected", [(True, "2011-04-08"), (False, "2011-08-04")])
+def test_an_explicit_day_order_reaches_every_parser(tmp_path, day_first, expected):
+    from indexer.parse import parse_file
+
+    (tmp_path / "a.txt").write_text("Raid\nDate: 08/04/2011\n\nTroops entered the camp.\n")
+    (tmp_path / "b.txt").write_text("Raid\n\nBAGHDAD, 08/04/2011 (Reuters) - Troops entered.\n")
+    (tmp_path / "c.html").write_text(
+        "<html><head><title>Raid</title><meta name='date' content='08/04/2011'></head>"
+        "<body><p>Troops entered the camp at dawn, officials said.</p></body></html>"
+    )
+    settings = Settings(day_first=day_first)
+    for name in ("a.txt", "b.txt", "c.html"):
+        parsed = parse_file(tmp_path / name, name, None, settings)
+        assert [c.date for c in parsed.clippings] == [expected], (name, parsed)
 
 
 @pytest.mark.parametrize(

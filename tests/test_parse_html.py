@@ -351,12 +351,11 @@ def test_dates_beyond_our_metadata(head, body, date, date_source):
         (None, "mdy", "2014-05-08"),
     ],
 )
-def test_numeric_metadata_dates_follow_the_page_language(monkeypatch, lang, order, date):
-    monkeypatch.setenv("CLIPPINGS_DATE_ORDER", order)
+def test_numeric_metadata_dates_follow_the_page_language(lang, order, date):
     html = page('<meta name="publish_date" content="05/08/2014 07:01:00">', FERRY_TEXT)
     if lang:
         html = html.replace("<html>", f'<html lang="{lang}">')
-    (clipping,) = parse_html(html, "t.html")
+    (clipping,) = parse_html(html, "t.html", day_first=order == "dmy")
     assert (clipping.date, clipping.date_source) == (date, "metadata")
 
 

@@ -384,8 +384,7 @@ def test_date_fixture_clippings(name):
         "Published on 8 April 2011",
     ],
 )
-def test_date_header_lines(monkeypatch, header):
-    monkeypatch.delenv("CLIPPINGS_DATE_ORDER", raising=False)  # 08/04/2011: day first
+def test_date_header_lines(header):
     for text in (f"Talks resume\n{header}\n\nBody.", f"{header}\nTalks resume\n\nBody."):
         [clipping] = parse_text(text, "clip.txt")
         assert (clipping.title, clipping.body) == ("Talks resume", "Body.")
@@ -486,8 +485,10 @@ def test_a_date_late_in_the_body_is_not_the_clippings_date():
     assert (clipping.date, clipping.date_source) == (None, None)
 
 
-@pytest.mark.parametrize("order, date", [("dmy", "2011-04-08"), ("mdy", "2011-08-04")])
-def test_numeric_header_dates_follow_the_configured_order(monkeypatch, order, date):
-    monkeypatch.setenv("CLIPPINGS_DATE_ORDER", order)
-    [clipping] = parse_text("Talks resume\nDate: 08/04/2011\n\nBody.", "clip.txt")
+@pytest.mark.parametrize("day_first, date", [(True, "2011-04-08"), (False, "2011-08-04")])
+def test_numeric_header_dates_follow_the_configured_order(day_first, date):
+    text = "Talks resume\nDate: 08/04/2011\n\nBody."
+    [clipping] = parse_text(text, "clip.txt", day_first=day_first)
     assert clipping.date == date
+    [posted] = parse_text("Talks resume\nPosted on 04/25/2011\n\nBody.", "c.txt", day_first=False)
+    assert (posted.title, posted.date) == ("Talks resume", "2011-04-25")

@@ -1,4 +1,4 @@
-"""Finding clipping files, telling HTML from text, and decoding bytes the way users' archives
+"""Reading clipping files and decoding bytes the way users' archives
 hold them (fixtures in tests/fixtures/encodings, written by make_fixtures.py there)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 import indexer.read
 from indexer.clipping import BadFile
-from indexer.read import decode, find_files, kind_of, read_clipping_bytes, read_file
+from indexer.read import decode, read_clipping_bytes, read_file
 
 ENCODINGS = Path(__file__).parent / "fixtures" / "encodings"
 
@@ -26,97 +26,6 @@ WESTERN = (
 
 def fixture(name: str) -> bytes:
     return (ENCODINGS / name).read_bytes()
-
-
-# --- find_files -------------------------------------------------------------------------------
-
-
-def test_find_files_lists_every_visible_file_sorted(tmp_path):
-    for name in [
-        "a.txt",
-        "b/c.html",
-        "b/.hidden.txt",
-        ".git/config",
-        ".git/objects/ab/cdef",
-        ".DS_Store",
-        "entities.toml",
-        "sub/entities.toml",
-        "notes.pdf",
-        "Z upper.HTM",
-    ]:
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x")
-
-    found = find_files(tmp_path)
-
-    assert [path.relative_to(tmp_path).as_posix() for path in found] == [
-        "Z upper.HTM",
-        "a.txt",
-        "b/c.html",
-        "notes.pdf",  # returned so that it can be reported as skipped
-    ]
-    assert all(path.is_absolute() for path in found)
-
-
-def test_find_files_in_an_empty_folder(tmp_path):
-    assert find_files(tmp_path) == []
-
-
-def test_find_files_without_a_corpus_folder(tmp_path):
-    with pytest.raises(NotADirectoryError, match="corpus folder not found"):
-        find_files(tmp_path / "missing")
-
-
-# --- kind_of ----------------------------------------------------------------------------------
-
-PDF = b"%PDF-1.4\n1 0 obj\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF"
-
-
-@pytest.mark.parametrize(
-    "name,data,expected",
-    [
-        ("story.html", b"<p>Camp Ashraf</p>", "html"),
-        ("STORY.HTM", b"<p>Camp Ashraf</p>", "html"),
-        ("page.xhtml", b"<p>Camp Ashraf</p>", "html"),
-        ("page.shtml", b"<b>plain</b> words", "html"),
-        ("page.html", b"A title\n\nNo markup at all", "text"),  # a text saved as a page
-        ("note.txt", b"Camp Ashraf\n\nBody", "text"),
-        ("note.text", b"Camp Ashraf\n\nBody", "text"),
-        ("note.md", b"# Camp Ashraf\n\nBody", "text"),
-        ("note.txt", b"Talks on <html> tags and <body> language", "text"),
-        ("saved.txt", b"\n  <!DOCTYPE html>\n<html><body>x</body></html>", "html"),
-        ("saved.md", b"\xef\xbb\xbf<html><body>x</body></html>", "html"),
-        ("README", b"Camp Ashraf\n\nBody", "text"),
-        ("Statement 08.04.2011", b"Camp Ashraf\n\nBody", "text"),
-        ("page", b"<html><head><title>x</title></head></html>", "html"),
-        ("story.php", b"<!doctype html><html><body>x</body></html>", "html"),
-        ("story.aspx", b"\n<head><title>x</title></head><body>x</body>", "html"),
-        ("utf16-page", codecs.BOM_UTF16_LE + "<html><body>x".encode("utf-16-le"), "html"),
-    ],
-)
-def test_kind_of(name, data, expected):
-    assert kind_of(Path(name), data) == expected
-
-
-@pytest.mark.parametrize(
-    "name,data,reason",
-    [
-        ("report.pdf", PDF, "unsupported file type .pdf"),
-        ("REPORT.PDF", b"not even a PDF", "unsupported file type .pdf"),
-        ("photo.jpg", JPEG, "unsupported file type .jpg"),
-        ("article.docx", b"PK\x03\x04", "unsupported file type .docx"),
-        ("data.csv", b"date,title\n2011-04-08,Raid\n", "unsupported file type .csv"),
-        ("notes.txt", PNG, "binary file (looks like PNG)"),
-        ("page.html", PDF, "binary file (looks like PDF)"),
-        ("scan", JPEG, "binary file (looks like JPEG)"),
-    ],
-)
-def test_kind_of_refuses(name, data, reason):
-    with pytest.raises(BadFile) as caught:
-        kind_of(Path(name), data)
-    assert str(caught.value) == reason
 
 
 # --- decode: encodings ------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_gazetteer_change_retags_clippings_without_reading_their_files(
     def no_reading(path, **kwargs):
         raise AssertionError(f"{path} was read again")
 
-    monkeypatch.setattr("indexer.read.read_clipping_bytes", no_reading)
+    monkeypatch.setattr("indexer.parse.read_file", no_reading)
     report = update_index(corpus, index)
     assert report.unchanged == 5 and report.clippings_retagged >= 1
     assert titles(index, 'entity:"City of Light"') == ["MKO members protest in Paris"]
