@@ -153,15 +153,12 @@ def silver_pages() -> list[tuple[str, str, str]]:
 
 def fixture_clippings() -> list[tuple[str, str | None, str | None, str | None, str | None]]:
     """(clipping id, gold day, gold source, our day, our source) of every fixture clipping."""
-    from indexer.parse_html import parse_html
-    from indexer.parse_text import parse_text
+    from indexer.parse import parse_file  # the indexer's own path: read, sniff, decode, parse
 
     expected = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))["clippings"]
     rows = []
     for name, gold in sorted(expected.items()):
-        text = (FIXTURES / name).read_text(encoding="utf-8")
-        parse = parse_html if name.endswith(".html") else parse_text
-        clippings = parse(text, name)
+        clippings = parse_file(FIXTURES / name, name, None).clippings
         for n, (day, source) in enumerate(gold):
             ours = clippings[n] if n < len(clippings) else None
             rows.append(
