@@ -1,4 +1,4 @@
-"""Figures about an index for `clippings stats`."""
+"""Figures about an index for `clippings stats`, and the features a problem has turned off."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from indexer import store
 
 
 def index_stats(index_dir: Path) -> dict:
-    """Clippings, files, entities, date span and size on disk of the index in `index_dir`."""
+    """Clippings, files, entities, date span and size on disk of the index in `index_dir`; the
+    names model the last indexing run used (`names_model`); and `problems`, one line for each
+    feature that is off (an unreadable entity table, a names model that failed to load)."""
     ix = store.open_index(index_dir)
     with store.open_searcher(index_dir) as searcher, store.reading(index_dir):
         generation = searcher.reader().generation()
@@ -20,6 +22,9 @@ def index_stats(index_dir: Path) -> dict:
         undated = sum(1 for _ in searcher.docs_for_query(query.Term("undated", "1")))
         entities = sum(1 for _ in reader.field_terms("entities"))
         clippings = searcher.doc_count()
+    extra = store.manifest_extra(index_dir)
+    names_model, model_problem = _names_model(extra.get("names_model"))
+    problems = [p for p in (_entity_table_problem(index_dir, clippings), model_problem) if p]
     size = sum(f.stat().st_size for f in Path(index_dir).iterdir() if f.is_file())
     return {
         "index": str(index_dir),
@@ -30,4 +35,46 @@ def index_stats(index_dir: Path) -> dict:
         "dates": {"first": dates[0] if dates else None, "last": dates[-1] if dates else None},
         "undated": undated,
         "size_bytes": size,
+        "names_model": names_model,
+        "problems": problems,
     }
+
+
+def _entity_table_problem(index_dir: Path, clippings: int) -> str | None:
+    """Why names are not expanded in searches, or None when the entity table is fine."""
+    from indexer.names.table import EntityTable
+
+    try:
+        data = store.read_entities(index_dir)
+        EntityTable.from_json(data)
+    except store.EntityTableDamaged as error:
+        return f"entity table unreadable ({error.path}: {error.detail}): {_NOT_EXPANDED}"
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        detail = f"{type(error).__name__}: {' '.join(str(error).split())[:160]}"
+        path = Path(index_dir) / store.ENTITIES
+        return f"entity table unreadable ({path}: {detail}): {_NOT_EXPANDED}"
+    if not data and clippings:
+        return (
+            f"entity table missing ({Path(index_dir) / store.ENTITIES}): names are not "
+            "expanded; run `clippings index` to finish the last run"
+        )
+    return None
+
+
+_NOT_EXPANDED = "names are not expanded; run `clippings index --rebuild`"
+
+
+def _names_model(status: object) -> tuple[str, str | None]:
+    """How `clippings stats` shows the names model the last run used, and its problem if the
+    model it asked for failed to load ("spaCy is not installed" is the rules-only case, not a
+    problem)."""
+    if not isinstance(status, dict):
+        return "not recorded (run `clippings index`)", None
+    if status.get("used"):
+        return str(status["used"]), None
+    problem = status.get("problem")
+    if not status.get("asked"):
+        return "none (the rules alone, as configured)", None
+    if problem == "spaCy is not installed" or not problem:
+        return f"none ({problem or 'not in use'})", None
+    return f"none ({problem})", f"names {problem}: names are found by the rules alone"

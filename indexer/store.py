@@ -53,6 +53,19 @@ class IndexDamaged(RuntimeError):
         )
 
 
+class EntityTableDamaged(IndexDamaged):
+    """The saved entity table cannot be read: names are not expanded until a rebuild."""
+
+    def __init__(self, path: Path, error: BaseException):
+        self.path = path
+        self.detail = f"{type(error).__name__}: {' '.join(str(error).split())[:160] or 'no detail'}"
+        RuntimeError.__init__(
+            self,
+            f"the entity table {path} cannot be read ({self.detail}); "
+            "run `clippings index --rebuild` to rebuild it from the corpus",
+        )
+
+
 class IndexWriteFailed(RuntimeError):
     """The run could not write the index (a full disk, no permission); the last commit stands."""
 
@@ -265,7 +278,8 @@ def write_entities(index_dir: Path, table: dict, generation: int) -> None:
 
 
 def entities_generation(index_dir: Path) -> int | None:
-    """The index generation the saved entity table belongs to (None if none is saved)."""
+    """The index generation the saved entity table belongs to (None if none is saved);
+    EntityTableDamaged if it cannot be read."""
     return read_entities(index_dir).get("generation")
 
 
@@ -310,10 +324,21 @@ def move_aside(index_dir: Path) -> Path:
 
 
 def read_entities(index_dir: Path) -> dict:
+    """The saved entity table; {} when none is saved yet (a new or empty index).
+
+    Raises EntityTableDamaged when the file is there but cannot be read or is no table: a
+    feature is lost, so the caller must say so rather than search without names.
+    """
+    path = index_dir / ENTITIES
     try:
-        return json.loads((index_dir / ENTITIES).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {}
+    except (OSError, ValueError) as error:
+        raise EntityTableDamaged(path, error) from error
+    if not isinstance(data, dict):
+        raise EntityTableDamaged(path, TypeError(f"a JSON {type(data).__name__}, not a table"))
+    return data
 
 
 def _write_atomically(path: Path, text: str) -> None:
