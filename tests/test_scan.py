@@ -111,3 +111,33 @@ def test_parse_command_shows_odd_names_safely(tmp_path):
     report = json.loads(result.output)
     assert [c["id"] for c in report["clippings"]] == [r"caf\xe9.txt#1", r"two\nlines.txt#1"]
     assert report["skipped"] == [{"path": "broken.txt", "reason": "broken symbolic link"}]
+
+
+def test_the_one_walk_lists_every_visible_file_with_any_suffix(tmp_path):
+    for name in [
+        "a.txt",
+        "b/c.html",
+        "b/.hidden.txt",
+        ".git/config",
+        ".git/objects/ab/cdef",
+        ".DS_Store",
+        "entities.toml",
+        "sub/entities.toml",
+        "notes.pdf",
+        "Z upper.HTM",
+    ]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    scan = scan_corpus(tmp_path)
+    assert [entry.rel for entry in scan.files] == [
+        "Z upper.HTM",
+        "a.txt",
+        "b/c.html",
+        "notes.pdf",  # listed so that the indexer reports it as skipped
+    ]
+    assert scan.skipped == []
+
+
+def test_a_missing_corpus_folder_is_one_skipped_entry(tmp_path):
+    scan = scan_corpus(tmp_path / "missing")
+    assert scan.files == [] and [s.path for s in scan.skipped] == ["./"]

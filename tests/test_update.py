@@ -250,3 +250,60 @@ def test_a_lost_manifest_is_rebuilt_from_the_index_and_saved(corpus, tmp_path):
     report = update_index(corpus, index)
     assert (report.unchanged, report.added) == (5, 0)
     assert (index / store.MANIFEST).exists()
+
+
+# --- settings: the day order and the names model come in; a change reaches every clipping -----
+
+
+def dates(index_dir) -> dict[str, str | None]:
+    with store.open_searcher(index_dir) as searcher:
+        return {f["id"]: f.get("date") for f in searcher.all_stored_fields()}
+
+
+def test_a_changed_day_order_parses_every_file_again(corpus, tmp_path):
+    from indexer.settings import Settings
+
+    index = tmp_path / "index"
+    (corpus / "numeric.txt").write_text("Talks resume\nDate: 08/04/2011\n\nThe talks resumed.\n")
+    update_index(corpus, index, settings=Settings(day_first=True))
+    assert dates(index)["numeric.txt#1"] == "2011-04-08"
+    report = update_index(corpus, index, settings=Settings(day_first=False))
+    assert (report.updated, report.unchanged) == (6, 0)
+    assert dates(index)["numeric.txt#1"] == "2011-08-04"
+    assert store.manifest_extra(index)["day_first"] is False
+    again = update_index(corpus, index, settings=Settings(day_first=False))
+    assert (again.updated, again.unchanged) == (0, 6)
+
+
+def test_a_changed_names_model_finds_names_again_without_reading_files(
+    corpus, tmp_path, monkeypatch
+):
+    from indexer.settings import Settings
+
+    index = tmp_path / "index"
+    update_index(corpus, index, settings=Settings(names_model=None))
+    asked = []
+
+    def tag(clipping, gazetteer, model=None):
+        asked.append(model)
+        return clipping
+
+    def no_reading(path, **kwargs):
+        raise AssertionError(f"{path} was read again")
+
+    # As if spaCy were installed, so that the model named makes a difference.
+    monkeypatch.setattr("indexer.update._names_model_key", lambda model: model)
+    monkeypatch.setattr("indexer.names.tagging.tag", tag)
+    monkeypatch.setattr("indexer.parse.read_file", no_reading)
+    report = update_index(corpus, index, settings=Settings(names_model="en_core_web_md"))
+    assert report.unchanged == 5 and set(asked) == {"en_core_web_md"} and len(asked) == 6
+    assert store.manifest_extra(index)["names_model"]["asked"] == "en_core_web_md"
+
+
+def test_the_pool_workers_parse_with_the_settings_given(corpus, tmp_path, monkeypatch):
+    from indexer.settings import Settings
+
+    monkeypatch.setattr("indexer.update.POOL_THRESHOLD", 1)
+    (corpus / "numeric.txt").write_text("Talks resume\nDate: 08/04/2011\n\nThe talks resumed.\n")
+    update_index(corpus, tmp_path / "index", settings=Settings(day_first=False), procs=2)
+    assert dates(tmp_path / "index")["numeric.txt#1"] == "2011-08-04"
