@@ -1,9 +1,11 @@
 """The corpus folder as the indexer sees it: every file's corpus-relative path, size and mtime.
 
 One `os.scandir` walk, no per-file `Path` objects: an incremental run over 100,000 files spends
-its time here, so it is kept cheap. Hidden files and folders and the gazetteer are left out;
-symbolic links to folders are not followed. Every other entry that is no readable regular
-file (a broken link, a FIFO, a folder that cannot be listed) is reported with its reason.
+its time here, so it is kept cheap. This is the one walk of the corpus and `ignored` the one
+ignore list: hidden files and folders, the gazetteer, and editors' temporary files
+(`notes.txt~`, `#notes.txt#`, `~$report.docx`) are left out; symbolic links to folders are not
+followed. Every other entry that is no readable regular file (a broken link, a FIFO, a folder
+that cannot be listed) is reported with its reason.
 
 A file is known by its *shown* path (`safe_name`): printable, valid UTF-8 and the same on
 every run, so the index, the manifest and the web pages can hold any name the disk gives;
@@ -75,6 +77,17 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
 
 
+def ignored(name: str) -> bool:
+    """Whether the walk leaves an entry out: hidden, the gazetteer, or an editor's temporary
+    file (a backup ending in "~", an Emacs auto-save "#…#", an Office lock file "~$…")."""
+    return (
+        name.startswith((".", "~$"))
+        or name.endswith("~")
+        or (len(name) > 1 and name[0] == name[-1] == "#")
+        or name == GAZETTEER_NAME
+    )
+
+
 def scan_files(corpus: Path) -> list[FileEntry]:
     """Every candidate clipping file under `corpus`, sorted by shown relative path."""
     return scan_corpus(corpus).files
@@ -93,7 +106,7 @@ def scan_corpus(corpus: Path) -> Scan:
         try:
             with os.scandir(folder) as listing:
                 for entry in listing:
-                    if entry.name.startswith(".") or entry.name == GAZETTEER_NAME:
+                    if ignored(entry.name):
                         continue
                     rel = prefix + safe_name(entry.name)
                     try:

@@ -125,6 +125,10 @@ def test_the_one_walk_lists_every_visible_file_with_any_suffix(tmp_path):
         "sub/entities.toml",
         "notes.pdf",
         "Z upper.HTM",
+        "a.txt~",  # editors' temporary files
+        "#a.txt#",
+        "~$report.docx",
+        "b/.a.txt.swp",
     ]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
