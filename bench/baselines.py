@@ -1,6 +1,6 @@
 """The two baselines of the speed benchmark, fed by our own parser: SQLite FTS5 and naive Whoosh.
 
-Both index the same clippings: every corpus file parsed once with `indexer.parse.parse_bytes`
+Both index the same clippings: every corpus file parsed once with `indexer.parse.parse_file`
 (BeautifulSoup, lxml, trafilatura, exactly as `clippings index` parses) in a pool of 2
 processes, as our indexer uses both cores. Parse time and index-write time are measured apart.
 
@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from indexer.clipping import BadFile
-from indexer.parse import parse_bytes
-from indexer.read import find_files, read_clipping_bytes
+from indexer.parse import parse_file
+from indexer.scan import scan_files
 
 TOP = 10
 
@@ -110,7 +109,7 @@ class BaselineBuild:
 def parsed_corpus(corpus: Path, procs: int = 2) -> ParsedCorpus:
     """Parse every file of the corpus with our parser in a pool of `procs`, in file order."""
     started = time.perf_counter()
-    todo = [(str(path), path.relative_to(corpus).as_posix()) for path in find_files(corpus)]
+    todo = [(entry.path, entry.rel) for entry in scan_files(corpus)]
     docs: list[Doc] = []
     skipped = 0
     context = multiprocessing.get_context("fork")
@@ -126,13 +125,10 @@ def parsed_corpus(corpus: Path, procs: int = 2) -> ParsedCorpus:
 def _parse_file(item: tuple[str, str]) -> list[Doc] | None:
     """One file's clippings, or None when our indexer would skip it."""
     path, rel = item
-    try:
-        clippings = parse_bytes(read_clipping_bytes(Path(path)), Path(path), rel)
-    except (BadFile, OSError):
+    parsed = parse_file(path, rel, None)  # as the indexer does: a bad file or parser bug skips
+    if parsed.skipped:
         return None
-    except Exception:  # as the indexer does: a parser bug skips the file
-        return None
-    return [Doc(c.title, c.body, c.date, c.source) for c in clippings]
+    return [Doc(c.title, c.body, c.date, c.source) for c in parsed.clippings]
 
 
 def folder_size(path: Path) -> int:

@@ -91,7 +91,7 @@ from baselines import (
 )
 
 from corpus import CorpusInfo, build_corpus, read_marker
-from indexer.read import find_files
+from indexer.scan import scan_files
 from indexer.schema import STOP_WORDS
 from indexer.search import SearchEngine
 
@@ -438,6 +438,11 @@ def with_sentence(data: bytes, suffix: str, sentence: str) -> bytes:
     return text.encode("utf-8", errors="surrogateescape")
 
 
+def _corpus_files(corpus: Path) -> list[Path]:
+    """The real paths of the files the indexer's walk finds."""
+    return [Path(entry.path) for entry in scan_files(corpus)]
+
+
 def new_word(rng: random.Random) -> str:
     """A word no clipping holds."""
     return "zq" + "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(9))
@@ -447,7 +452,7 @@ def one_file_change(
     corpus: Path, index: Path, work: Path, edits: CorpusEdits, rng: random.Random
 ) -> IndexRun:
     """Reindex after one file changed, and when a search first finds the change."""
-    path = rng.choice(find_files(corpus))
+    path = rng.choice(_corpus_files(corpus))
     word = new_word(rng)
     engine = SearchEngine(index, refresh_seconds=0)
     edits.add_sentence(path, f"The statement also mentioned {word} twice.")
@@ -481,7 +486,7 @@ def one_percent_change(
     corpus: Path, index: Path, work: Path, edits: CorpusEdits, rng: random.Random
 ) -> IndexRun:
     """Reindex after 1% of the files changed."""
-    files = find_files(corpus)
+    files = _corpus_files(corpus)
     chosen = rng.sample(files, max(1, round(len(files) / 100)))
     for path in chosen:
         edits.add_sentence(path, f"Officials later added that {new_word(rng)} was expected.")
@@ -1010,7 +1015,7 @@ def http_while_indexing(
     kept = [q for q, total in zip(queries, totals, strict=True) if total is not None]
     states = [LiveState([t for t in totals if t is not None], -math.inf)]
     paths = [api_path(q) for q in kept]
-    files = find_files(corpus)
+    files = _corpus_files(corpus)
     answers: list[LiveAnswer] = []
     runs: list[IndexRun] = []
     stop = threading.Event()
@@ -1377,7 +1382,7 @@ def given_corpus(folder: Path) -> CorpusInfo:
     marker = read_marker(folder) or {}
     known = {k: marker.get(k) for k in CorpusInfo.__dataclass_fields__ if k in marker}
     known.update(path=str(folder), built=False, build_seconds=0.0)
-    known["files"] = len(find_files(folder))
+    known["files"] = len(_corpus_files(folder))
     for name in CorpusInfo.__dataclass_fields__:
         known.setdefault(name, None)
     return CorpusInfo(**known)

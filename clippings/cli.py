@@ -104,7 +104,9 @@ def _update(corpus: Path, index_dir: Path, settings: Settings, *, rebuild: bool,
     from indexer.update import update_index
 
     with _progress_bar(quiet) as progress:
-        return update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
+        return update_index(
+            corpus, index_dir, rebuild=rebuild, progress=progress, settings=settings
+        )
 
 
 @contextlib.contextmanager
@@ -291,7 +293,8 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
         f"dates: {span['first'] or '-'} to {span['last'] or '-'} ({stats['undated']} undated)\n"
         f"index size: {stats['size_bytes'] / 1e6:.1f} MB in {stats['index']}"
     )
-    for problem in stats.get("problems", []):
+    click.echo(f"names model: {stats['names_model']}")
+    for problem in stats["problems"]:
         click.echo(f"problem: {problem}")
 
 
@@ -358,11 +361,14 @@ def _toml_entry(entity) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @corpus_option
 @json_option
-def parse_command(paths: tuple[Path, ...], corpus: Path, as_json: bool) -> None:
-    """Show what the indexer sees in files or folders; indexes nothing."""
+@pass_settings
+def parse_command(settings: Settings, paths: tuple[Path, ...], corpus: Path, as_json: bool) -> None:
+    """Show what the indexer sees in files or folders, with the ids the index gives them
+    (files inside the corpus folder are named from its root); indexes nothing."""
     from indexer.parse import parse_paths
 
-    report = parse_paths(list(paths), Gazetteer.load(corpus / GAZETTEER_NAME))
+    gazetteer = Gazetteer.load(corpus / GAZETTEER_NAME)
+    report = parse_paths(list(paths), gazetteer, corpus=corpus, settings=settings)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return

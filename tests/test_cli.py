@@ -126,6 +126,7 @@ def test_stats(search_index):
     assert data["size_bytes"] > 0
     text = run("stats", "--index", search_index).output
     assert "6 clippings from 5 files" in text
+    assert "names model: " in text  # which one the last run used, or why none
     assert "problem" not in text
 
 
@@ -139,6 +140,19 @@ def test_stats_shows_each_feature_that_is_off_on_its_own_line(search_index, monk
     assert text[-2:] == [f"problem: {p}" for p in problems]
     data = json.loads(run("stats", "--json", "--index", search_index).output)
     assert data["problems"] == problems
+
+
+def test_parse_shows_the_ids_the_index_gives(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "pages").mkdir(parents=True)
+    shutil.copy(FIXTURES / "search_corpus" / "refugees-body.txt", corpus / "pages" / "a.txt")
+    index = tmp_path / "index"
+    run("index", "--quiet", "--corpus", corpus, "--index", index)
+    indexed = json.loads(run("search", "--json", "--index", index, "").output)["hits"]
+    parsed = json.loads(
+        run("parse", "--json", "--corpus", corpus, corpus / "pages" / "a.txt").output
+    )["clippings"]
+    assert [c["id"] for c in parsed] == [h["id"] for h in indexed] == ["pages/a.txt#1"]
 
 
 def test_parse_json_contract_on_the_seed():
