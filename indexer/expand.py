@@ -3,94 +3,114 @@
 `PMOI` also searches "MEK", "MKO", "People's Mujahedeen of Iran", … (from the entity table),
 and `Mujahedin` also searches the spellings the archive uses (Mojahedin, Mujahedeen). Clippings
 with the words as typed rank first. `=PMOI` or `="People's Mujahedeen"` turns expansion off for
-one name; the search call's `expand=False` for the whole query.
+one name; the search call's `expand=False` for the whole query. Both work on the query's one
+parse: names on its syntax tree (`expand_names`), spellings on its query tree
+(`SpellingVariants.expand`).
 """
 
 from __future__ import annotations
 
-import re
+import copy
 from collections.abc import Callable
 
 from whoosh import query
+from whoosh.qparser import syntax
+from whoosh.qparser.plugins import PhrasePlugin
 
 from indexer.names.keys import variant_key
 from indexer.names.table import Cluster, EntityTable
+from indexer.query import FreeText, Parsed
 from indexer.results import Expansion
-from indexer.schema import text_analyzer
+from indexer.schema import FREE_TEXT_FIELDS, text_analyzer
 
 MAX_ALTERNATIVES = 12
 ALTERNATIVE_BOOST = 0.5
 # A word in more than this share of clippings is taken as an ordinary word, not a spelling.
 COMMON_SHARE, COMMON_MIN = 0.01, 20
 _MAX_NAME_WORDS = 6
-# Quoted phrases, field clauses, operators and brackets pass through; bare words may be names.
-_TOKEN = re.compile(
-    r'(?P<verbatim>="[^"]*"|=[^\s()"]+)'
-    r'|(?P<phrase>"[^"]*")'
-    r'|(?P<field>[A-Za-z_]\w*:(?:"[^"]*"|\[[^\]]*\]?|\{[^}]*\}?|\([^)]*\)?|[^\s()]*))'
-    r"|(?P<op>\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()])"
-    r'|(?P<word>[^\s()"]+)'
-)
+_OPERATOR_WORDS = {"AND", "OR", "NOT"}
+VERBATIM = "="  # `=PMOI`, `="People's Mujahedeen"`: this name only
 
-
-class ExpandedText(str):
-    """Query text written by `expand_names`; `typed` is the text the user typed, which is what
-    the query's size bounds measure (other names can make the written text far longer)."""
-
-    typed: str
-
-    def __new__(cls, text: str, typed: str) -> ExpandedText:
-        written = super().__new__(cls, text)
-        written.typed = typed
-        return written
-
-
-def without_verbatim_marks(text: str) -> str:
-    """The query with `=name` marks removed (what runs when expansion is off)."""
-    return re.sub(r'(?<![\w:=])=(?=["\w])', "", text)
+Worth = Callable[[str, Cluster], bool]
 
 
 def expand_names(
-    text: str, table: EntityTable, worth: Callable[[str, Cluster], bool] = lambda s, c: True
-) -> tuple[ExpandedText, list[Expansion]]:
-    """The query text with each known name replaced by (name OR its other names).
+    parsed: Parsed, table: EntityTable, worth: Worth = lambda span, cluster: True
+) -> tuple[syntax.GroupNode, list[Expansion]]:
+    """The parse's syntax tree with each known name replaced by (name OR its other names),
+    and what was expanded; the parse itself is left as it was.
 
-    `worth(span, entity)` can refuse an expansion (an ordinary word that is also some name).
+    Runs of free words (no field name) are matched longest first, up to six words, and so are
+    quoted phrases; a name marked `=` is left alone. `worth(span, entity)` can refuse a word
+    that is also some name (an ordinary word).
     """
-    out: list[str] = []
     expansions: list[Expansion] = []
-    words: list[str] = []
+    return _expanded(parsed.syntax, parsed.text, table, worth, expansions), expansions
+
+
+def _expanded(group, text: str, table: EntityTable, worth: Worth, expansions) -> syntax.GroupNode:
+    out, words = [], []
 
     def flush() -> None:
-        out.extend(_expand_words(words, table, expansions, worth))
+        out.extend(_expanded_words(words, table, worth, expansions))
         words.clear()
 
-    for match in _TOKEN.finditer(text):
-        kind, value = match.lastgroup, match.group(0)
-        if kind == "word" and not value.startswith(("-", "+")):
-            words.append(value)
+    nodes = list(group.nodes)
+    for at, node in enumerate(nodes):
+        verbatim = at > 0 and _free_text(nodes[at - 1]) == VERBATIM
+        verbatim = verbatim and nodes[at - 1].endchar == node.startchar
+        if _is_free(node, syntax.WordNode) and _free_text(node) != VERBATIM:
+            adjacent = not words or text[words[-1].endchar : node.startchar].isspace()
+            if not adjacent:
+                flush()
+            if _free_text(node).startswith(VERBATIM):
+                flush()
+                out.append(node)
+            else:
+                words.append(node)
             continue
         flush()
-        if kind == "verbatim":
-            out.append(value[1:])
-        elif kind == "phrase":
-            out.append(_expand_span(value[1:-1], value, table, expansions))
+        if _is_free(node, PhrasePlugin.PhraseNode) and not verbatim:
+            out.append(_expanded_phrase(node, table, expansions))
+        elif isinstance(node, syntax.NotGroup):
+            out.append(node)  # what is left out stays as typed
+        elif isinstance(node, syntax.AndNotGroup):
+            kept = _expanded(_regrouped(node, node.nodes[:1]), text, table, worth, expansions)
+            out.append(_regrouped(node, [*kept.nodes, *node.nodes[1:]]))
+        elif isinstance(node, syntax.GroupNode):
+            out.append(_expanded(node, text, table, worth, expansions))
         else:
-            out.append(value)
+            out.append(node)
     flush()
-    return ExpandedText(" ".join(out), text), expansions
+    return _regrouped(group, out)
 
 
-def _expand_words(
-    words: list[str], table: EntityTable, expansions: list[Expansion], worth
-) -> list[str]:
+def _regrouped(group: syntax.GroupNode, nodes: list) -> syntax.GroupNode:
+    """A copy of `group` holding `nodes` (the parse's own tree is never changed)."""
+    made = copy.copy(group)
+    made.nodes = nodes
+    return made
+
+
+def _is_free(node, kind: type) -> bool:
+    """Whether `node` is a word (or phrase) typed without a field name: the group of its copies
+    for each free-text field that the parser made."""
+    return isinstance(node, FreeText) and all(type(n) is kind for n in node.nodes)
+
+
+def _free_text(node) -> str | None:
+    return node.nodes[0].text if _is_free(node, syntax.WordNode) else None
+
+
+def _expanded_words(words: list, table: EntityTable, worth: Worth, expansions) -> list:
     out, i = [], 0
     while i < len(words):
         for size in range(min(_MAX_NAME_WORDS, len(words) - i), 0, -1):
-            span = " ".join(words[i : i + size])
+            span = " ".join(_free_text(node) for node in words[i : i + size])
             cluster = _name_cluster(span, table)
             if cluster and worth(span, cluster):
-                original = f'"{span}"' if size > 1 else span
+                at = (words[i].startchar, words[i + size - 1].endchar)
+                original = words[i] if size == 1 else _free_phrase(span, at)
                 out.append(_alternatives(span, original, cluster, expansions))
                 i += size
                 break
@@ -100,28 +120,45 @@ def _expand_words(
     return out
 
 
-def _expand_span(span: str, original: str, table: EntityTable, expansions) -> str:
+def _expanded_phrase(node, table: EntityTable, expansions):
+    span = node.nodes[0].text
     cluster = _name_cluster(span, table)
-    return _alternatives(span, original, cluster, expansions) if cluster else original
+    return _alternatives(span, node, cluster, expansions) if cluster else node
 
 
 def _name_cluster(span: str, table: EntityTable) -> Cluster | None:
     """The entity a span of the query names, if it has other names to search."""
-    letters = re.sub(r"\W", "", span)
-    if len(letters) < 2 or span.upper() in {"AND", "OR", "NOT"}:
+    if sum(c.isalnum() for c in span) < 2 or span.upper() in _OPERATOR_WORDS:
         return None
     cluster = table.lookup(span)
     return cluster if cluster and len(cluster.names) > 1 else None
 
 
-def _alternatives(span: str, original: str, cluster: Cluster, expansions: list[Expansion]) -> str:
+def _alternatives(span: str, original, cluster: Cluster, expansions: list[Expansion]):
+    """(the name as typed OR each other name, those weighted ALTERNATIVE_BOOST)."""
     typed = variant_key(span)
     others = [n for n in cluster.names if variant_key(n) != typed][:MAX_ALTERNATIVES]
     if not others:
         return original
     expansions.append(Expansion(span, others))
-    quoted = " OR ".join(f'"{n.replace(chr(34), "")}"^{ALTERNATIVE_BOOST}' for n in others)
-    return f"({original} OR {quoted})"
+    at = (original.startchar, original.endchar)
+    alternatives = [_free_phrase(name.replace('"', ""), at) for name in others]
+    for alternative in alternatives:
+        alternative.set_boost(ALTERNATIVE_BOOST)
+    return syntax.OrGroup([original, *alternatives])
+
+
+def _free_phrase(text: str, at: tuple[int, int]) -> syntax.OrGroup:
+    """A quoted phrase searched in every free-text field, as the parser makes one; `at` is
+    where the words it stands for are in the query."""
+    phrase = PhrasePlugin.PhraseNode(text, 0).set_range(*at)
+    copies = []
+    for fieldname, boost in FREE_TEXT_FIELDS.items():
+        made = copy.copy(phrase)
+        made.set_fieldname(fieldname)
+        made.set_boost(boost)
+        copies.append(made)
+    return FreeText(copies)
 
 
 class SpellingVariants:

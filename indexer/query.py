@@ -12,6 +12,7 @@ import calendar
 import copy
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import islice
 
@@ -25,21 +26,11 @@ from whoosh.qparser import (
     QueryParser,
 )
 from whoosh.qparser.plugins import TaggingPlugin
-from whoosh.qparser.syntax import SyntaxNode
+from whoosh.qparser.syntax import GroupNode, SyntaxNode
 
-from indexer.schema import TITLE_BOOST
+from indexer.schema import FREE_TEXT_FIELDS, QUERY_FIELDS
 from indexer.whoosh_adapter import ExpansionHook, wildcard_prefix
 
-# The fields a user may name, and the index field each one searches.
-QUERY_FIELDS = {
-    "title": "title",
-    "body": "body",
-    "entity": "entities",
-    "entities": "entities",
-    "source": "source",
-    "date": "date",
-    "undated": "undated",
-}
 SYNTAX_HINT = (
     'words (AND by default), "exact phrase", OR, NOT, (groups), wild*, fuzzy~, '
     "title: body: entity: source: date:2011 date:2011-04 date:[2011-01-01 to 2011-06-30] "
@@ -50,6 +41,8 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 # A field name before a colon, not a URL scheme ("http://").
 _FIELD_REF = re.compile(r"(?<![\w:\\])([A-Za-z_]\w*):(?=[^\s/])")
 _OPERATOR = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# The fields whose values the parser reads whole (a date range, a quoted name), as filters.
+_NARROWING = "|".join(name for name, f in QUERY_FIELDS.items() if f.narrows)
 
 # Bounds on the work one query may cause. Whoosh's parser takes time growing with the square of
 # a word's length, and wildcards, fuzzy words and ranges read every word they match.
@@ -72,25 +65,87 @@ class QueryError(ValueError):
 EntityResolver = Callable[[str], str]
 
 
-def parse_query(text: str, schema: Schema, resolve_entity: EntityResolver) -> query.Query | None:
-    """The Whoosh query for the user's text, or None for an empty query (list everything).
+class FreeText(GroupNode):
+    """A word or phrase typed without a field name, as the copies of it that search each
+    free-text field (OR'ed). Not an OrGroup, so an OR around it never merges it: later steps
+    (name expansion) find what the user typed as one node."""
 
-    The size bounds apply to what the user typed: for text written by `expand_names`, to the
-    text it was expanded from.
+    qclass = query.Or
+    merging = False
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A narrowing clause of the query (`date:2011`, `entity:MKO`) and where it stands in the
+    text as typed, so that a front end can offer the query without it."""
+
+    field: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass
+class Parsed:
+    """A query parsed once: the syntax tree Whoosh's parser built, and what it says."""
+
+    typed: str  # the query as the user typed it
+    syntax: GroupNode  # the parser's syntax tree of the text it read (see `_normalise_syntax`)
+    parser: QueryParser
+    text: str  # the text the parser read
+    filters: list[Filter] = field(default_factory=list)
+
+    def query(self, syntax: GroupNode | None = None) -> query.Query:
+        """The Whoosh query of this parse's syntax tree, or of a tree made from it (names
+        expanded), bounded in the work it may cause."""
+        built = (syntax or self.syntax).query(self.parser) or query.NullQuery
+        return _bounded(built.normalize())
+
+    def without(self, fieldname: str) -> str:
+        """The query as typed with every `fieldname:` clause taken out."""
+        kept, at = [], 0
+        for clause in self.filters:
+            if clause.field == fieldname:
+                kept.append(self.typed[at : clause.start])
+                at = clause.end
+        return " ".join(("".join(kept) + self.typed[at:]).split())
+
+    def chips(self) -> list[tuple[Filter, str]]:
+        """Each narrowing clause with the query as typed without it."""
+        return [
+            (clause, " ".join((self.typed[: clause.start] + self.typed[clause.end :]).split()))
+            for clause in self.filters
+        ]
+
+
+def parse_query(text: str, schema: Schema, resolve_entity: EntityResolver) -> Parsed | None:
+    """The user's text parsed once, or None for an empty query (list everything).
+
+    Raises QueryError with a one-line message for a malformed query or one beyond the bounds.
+    Everything later (name expansion, the undated count, filter chips) works on the tree.
     """
-    _check_size(getattr(text, "typed", text))
-    text = text.strip()
-    if not text:
+    _check_size(text)
+    if not text.strip():
         return None
     _check_syntax(text)
-    text = _normalise_syntax(text)
-    _check_negations(text)
+    normalised, positions = _normalise_syntax(text)
+    _check_negations(normalised)
     parser = QueryParser("body", schema, group=AndGroup)
     parser.remove_plugin_class(MultifieldPlugin)
-    parser.add_plugin(MultifieldPlugin(["title", "body"], fieldboosts={"title": TITLE_BOOST}))
+    parser.add_plugin(
+        MultifieldPlugin(list(FREE_TEXT_FIELDS), fieldboosts=FREE_TEXT_FIELDS, group=FreeText)
+    )
     parser.add_plugin(FuzzyTermPlugin())
-    parser.add_plugin(_SpecialFieldPlugin(resolve_entity))
-    return _bounded(parser.parse(text))
+    special = _SpecialFieldPlugin(resolve_entity)
+    parser.add_plugin(special)
+    syntax = parser.process(normalised)
+    filters = [
+        Filter(name, value, positions[start], positions[end])
+        for name, value, start, end in special.found
+    ]
+    parsed = Parsed(text, syntax, parser, normalised, filters)
+    parsed.query()  # refuses now what it would refuse later (too many wildcard words, …)
+    return parsed
 
 
 def _check_size(text: str) -> None:
@@ -98,7 +153,7 @@ def _check_size(text: str) -> None:
 
     The length is checked before any regular expression reads the text.
     """
-    if _typed_length(text) > MAX_QUERY_CHARS:
+    if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
             f"the query is {len(text):,} characters long: the limit is {MAX_QUERY_CHARS:,}"
         )
@@ -115,14 +170,6 @@ def _check_size(text: str) -> None:
     depth = _depth(re.sub(r'"[^"]*"', "", text))
     if depth > MAX_DEPTH:
         raise QueryError(f"brackets nested {depth} deep: the limit is {MAX_DEPTH}")
-
-
-def _typed_length(text: str) -> int:
-    """The query's length, not counting the `undated:` clause the engine adds to count the
-    undated clippings a date filter leaves out."""
-    if len(text) <= MAX_QUERY_CHARS or len(text) > MAX_QUERY_CHARS + 40:
-        return len(text)
-    return len(without_filters(text, "undated"))
 
 
 def _depth(text: str) -> int:
@@ -144,8 +191,9 @@ def _check_negations(text: str) -> None:
 _PREFIX_OPERATOR = re.compile(r'("[^"]*")|(?:(?<=[\s(])|^)([-+])(?=[\w"(])')
 
 
-def _normalise_syntax(text: str) -> str:
-    """`Title:` works like `title:`, `-word` like `NOT word`, `+word` like `word`.
+def _normalise_syntax(text: str) -> tuple[str, list[int]]:
+    """`Title:` works like `title:`, `-word` like `NOT word`, `+word` like `word`; with, for
+    each position of the text returned (and its end), the position in `text` it comes from.
 
     Quoted text is left alone, and so are hyphens inside words ("3,000-plus").
     """
@@ -153,38 +201,25 @@ def _normalise_syntax(text: str) -> str:
     text = "".join(
         part if part.startswith('"') else _FIELD_REF.sub(lambda m: m.group(1).lower() + ":", part)
         for part in parts
-    )
-    return _PREFIX_OPERATOR.sub(lambda m: m.group(1) or ("NOT " if m.group(2) == "-" else ""), text)
+    )  # the same length: field names change case only
+    out: list[str] = []
+    positions: list[int] = []
+    at = 0
+    for match in _PREFIX_OPERATOR.finditer(text):
+        if match.group(1):
+            continue  # a quoted phrase
+        out.append(text[at : match.start()])
+        positions.extend(range(at, match.start()))
+        written = "NOT " if match.group(2) == "-" else ""
+        out.append(written)
+        positions.extend([match.start()] * len(written))
+        at = match.end()
+    out.append(text[at:])
+    positions.extend(range(at, len(text) + 1))
+    return "".join(out), positions
 
 
-_FILTER = re.compile(
-    r"(?:(?<=\s)|^)(?P<field>entity|entities|source|date|undated):"
-    r'(?P<value>"[^"]*"|\[[^\]]*\]|[^\s()"]+)',
-    re.IGNORECASE,
-)
-
-
-def active_filters(text: str) -> list[tuple[str, str, str]]:
-    """The narrowing clauses in a query, each as (field, value, the query without it)."""
-    if len(text) > 2 * MAX_QUERY_CHARS:
-        return []  # refused anyway; not worth a regular expression's time
-    filters = []
-    for match in _FILTER.finditer(text):
-        rest = (text[: match.start()] + text[match.end() :]).strip()
-        value = match.group("value").strip('"')
-        filters.append((match.group("field").lower(), value, " ".join(rest.split())))
-    return filters
-
-
-def without_filters(text: str, field: str) -> str:
-    """The query with every `field:` clause taken out (e.g. the date filters)."""
-    if len(text) > 2 * MAX_QUERY_CHARS:
-        return text  # refused anyway; not worth a regular expression's time
-    kept = text
-    for match in reversed(list(_FILTER.finditer(text))):
-        if match.group("field").lower() == field:
-            kept = kept[: match.start()] + kept[match.end() :]
-    return " ".join(kept.split())
+_FIELD_NAMES = " ".join(f"{name}:" for name in QUERY_FIELDS if name != "entities")
 
 
 def _check_syntax(text: str) -> None:
@@ -201,7 +236,7 @@ def _check_syntax(text: str) -> None:
     for match in _FIELD_REF.finditer(outside_quotes):
         if match.group(1).lower() not in QUERY_FIELDS:
             raise QueryError(
-                f"unknown field {match.group(1)}: — use title: body: entity: source: date:, "
+                f"unknown field {match.group(1)}: — use {_FIELD_NAMES}, "
                 "or put the words in quotes to search for them as text"
             )
     if re.search(r"(?<![\w:\\])\w+:(\s|$|\))", outside_quotes):
@@ -232,7 +267,7 @@ def date_query(value: str, today: date | None = None) -> query.Query:
         first, last = _relative_span(value.strip('"'), today)
     else:
         first, last = _date_span(_date_prefix(value))
-    return _filter(_covering_terms(first, last, today))
+    return DateFilter(_covering_terms(first, last, today), 1.0)
 
 
 def undated_query(value: str) -> query.Query:
@@ -241,7 +276,7 @@ def undated_query(value: str) -> query.Query:
     if answer not in ("yes", "no", "true", "false"):
         raise QueryError(f"undated:{value} — write undated:yes or undated:no")
     flag = "1" if answer in ("yes", "true") else "0"
-    return _filter(query.Term("undated", flag))
+    return UndatedFilter(query.Term("undated", flag), 1.0)
 
 
 _RELATIVE = re.compile(
@@ -317,9 +352,31 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _filter(child: query.Query) -> query.ConstantScoreQuery:
-    """A clause that narrows without scoring (its boost: see `whoosh_adapter`)."""
-    return query.ConstantScoreQuery(child, 1.0)
+class DateFilter(query.ConstantScoreQuery):
+    """A `date:` clause: narrows without scoring (its boost: see `whoosh_adapter`)."""
+
+
+class UndatedFilter(query.ConstantScoreQuery):
+    """An `undated:` clause: narrows without scoring."""
+
+
+def without_dates(q: query.Query) -> query.Query | None:
+    """The query with its date clauses taken out, or None when it has none."""
+    if not any(isinstance(part, DateFilter) for part in _parts(q)):
+        return None
+    return _dropped(q, DateFilter).normalize()
+
+
+def _parts(q: query.Query) -> Iterator[query.Query]:
+    yield q
+    for child in q.children():
+        yield from _parts(child)
+
+
+def _dropped(q: query.Query, kind: type) -> query.Query:
+    if isinstance(q, kind):
+        return query.NullQuery
+    return q if q.is_leaf() else q.apply(lambda child: _dropped(child, kind))
 
 
 def _covering_terms(first: date, last: date, today: date) -> query.Query:
@@ -361,35 +418,38 @@ def _date_prefix(value: str) -> str:
 
 
 class _SpecialFieldPlugin(TaggingPlugin):
-    """Parses `entity:` and `date:` values whole, before Whoosh's own field handling."""
+    """Parses the values of the narrowing fields (`entity:`, `date:`, `undated:`) whole, before
+    Whoosh's own field handling, and records each clause with its place in the text."""
 
     priority = -2
     expr = (
-        r"(?<![\w:])(?P<field>entity|entities|date|undated):"
+        rf"(?<![\w:])(?P<field>{_NARROWING}):"
         r'(?P<value>"[^"]*"|\[[^\]]*\]?|\{[^}]*\}?|[^\s()"]+)'
     )
 
     def __init__(self, resolve_entity: EntityResolver):
         super().__init__(self.expr)
         self.resolve_entity = resolve_entity
+        self.found: list[tuple[str, str, int, int]] = []
 
     def create(self, parser, match):
-        field = match.group("field").lower()
+        name = match.group("field").lower()
         value = match.group("value")
-        if field == "date":
-            return _QueryNode(date_query(value), match.group(0))
-        if field == "undated":
-            return _QueryNode(undated_query(value), match.group(0))
-        name = value[1:-1] if value.startswith('"') else value
-        return _QueryNode(query.Term("entities", self.resolve_entity(name)), match.group(0))
+        self.found.append((name, value.strip('"'), match.start(), match.end()))
+        if name == "date":
+            return _QueryNode(date_query(value))
+        if name == "undated":
+            return _QueryNode(undated_query(value))
+        entity = value[1:-1] if value.startswith('"') else value
+        index_field = QUERY_FIELDS[name].index_field
+        return _QueryNode(query.Term(index_field, self.resolve_entity(entity)))
 
 
 class _QueryNode(SyntaxNode):
     """A syntax node whose query was built when it was tagged."""
 
-    def __init__(self, built: query.Query, original: str):
+    def __init__(self, built: query.Query):
         self.built = built
-        self.original = original
 
     def r(self):
         return repr(self.built)

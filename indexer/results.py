@@ -116,6 +116,15 @@ class Period:
 
 
 @dataclass
+class FilterChip:
+    """A narrowing clause of the query (`date:2011`) and the query as typed without it."""
+
+    field: str
+    value: str
+    without: str
+
+
+@dataclass
 class SearchResults:
     """A page of hits plus counts over all matches (ARCHITECTURE.md, "Search results")."""
 
@@ -130,10 +139,15 @@ class SearchResults:
     timeline: list[Period] = field(default_factory=list)
     # Clippings a date filter left out for having no date (None when the query has no date filter).
     undated_left_out: int | None = None
+    # For the page (not part of the JSON contract): the query's filters, each with the query
+    # without it, and the query that lists the undated clippings a date filter leaves out.
+    filters: list[FilterChip] = field(default_factory=list)
+    undated_query: str = ""
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["hits"] = [hit.to_json() for hit in self.hits]
+        del data["filters"], data["undated_query"]
         return data
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -16,6 +18,36 @@ STOP_WORDS = frozenset(
 
 # Field weights for free words: a word in the title counts this much more than one in the body.
 TITLE_BOOST = 2.5
+# The fields a word without a field name searches, and their weights.
+FREE_TEXT_FIELDS = {"title": TITLE_BOOST, "body": 1.0}
+
+
+@dataclass(frozen=True)
+class QueryField:
+    """A field name users may type before a colon, the index field it searches, and whether it
+    only narrows the matches (a filter: same score for every match) or also ranks them."""
+
+    name: str
+    index_field: str
+    narrows: bool
+
+
+# Every field of the query language, declared once: the parser, its error messages and the
+# engine's ranking read them from here.
+QUERY_FIELDS = {
+    field.name: field
+    for field in (
+        QueryField("title", "title", narrows=False),
+        QueryField("body", "body", narrows=False),
+        QueryField("source", "source", narrows=False),
+        QueryField("entity", "entities", narrows=True),
+        QueryField("entities", "entities", narrows=True),
+        QueryField("date", "date", narrows=True),
+        QueryField("undated", "undated", narrows=True),
+    )
+}
+# Index fields whose words rank the matches.
+RANKING_FIELDS = frozenset(f.index_field for f in QUERY_FIELDS.values() if not f.narrows)
 
 
 def text_analyzer() -> Analyzer:
@@ -34,7 +66,8 @@ def text_analyzer() -> Analyzer:
 
 
 def clipping_schema() -> Schema:
-    """Fields of DESIGN.md plus the few derived fields that make sorting and faceting cheap."""
+    """The clipping's fields (ARCHITECTURE.md, "The index folder") plus the few derived fields
+    that make sorting and faceting cheap."""
     analyzer = text_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),

@@ -19,21 +19,22 @@ from pathlib import Path
 from whoosh import query
 
 from indexer import store
-from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
+from indexer.expand import SpellingVariants, expand_names
 from indexer.facets import entity_type_codes, facet_counts, timeline
 from indexer.highlighting import Wanted, best_passages, lead, nothing_wanted, query_terms
 from indexer.names.table import Cluster
-from indexer.query import MAX_PAGE, parse_query, without_filters
+from indexer.query import MAX_PAGE, Parsed, parse_query, undated_query, without_dates
 from indexer.ranking import Scorer
 from indexer.results import (
     SORTS,
     ClippingDetail,
     EntityCount,
+    FilterChip,
     Hit,
     Marked,
     SearchResults,
 )
-from indexer.schema import text_analyzer
+from indexer.schema import RANKING_FIELDS, text_analyzer
 from indexer.searcher import Generation, Searchers
 
 PAGE_SIZE = 10
@@ -82,7 +83,7 @@ class SearchEngine:
         page = min(max(1, page), MAX_PAGE)
         first = (page - 1) * pagelen
         with self._reading() as gen:
-            parsed, docs, sort, expansions, ranked = self._matches(
+            parse, parsed, docs, sort, expansions, ranked = self._matches(
                 gen, text, sort, expand, lambda docs: first + pagelen
             )
             terms = query_terms(parsed, gen.reader)
@@ -98,28 +99,25 @@ class SearchEngine:
                 facets=facets,
                 expanded=expansions,
                 timeline=periods,
-                undated_left_out=self._undated_left_out(gen, text, expand),
+                undated_left_out=_undated_left_out(gen, parsed),
+                filters=[FilterChip(f.field, f.value, rest) for f, rest in parse.chips()]
+                if parse
+                else [],
+                undated_query=f"{parse.without('date')} undated:yes".strip() if parse else "",
             )
 
     def _matches(self, gen: Generation, text: str, sort: str, expand: bool, count):
-        """Parse, expand, match and order: (query, documents, sort, expansions, the first
-        `count(documents)` in order)."""
+        """Parse once, expand, match and order: (the parse, the query run, documents, sort,
+        expansions, the first `count(documents)` in order)."""
         sort = sort if sort in SORTS else "relevance"
-        parsed, exact, expansions = self._parse(gen, text, expand)
+        parse = parse_query(text, gen.searcher.schema, _resolver(gen))
+        parsed, exact, expansions = _expanded(gen, parse, expand)
         if parsed is None:
             parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
         docs = gen.docset(parsed)
         typed = exact if expansions else None
         ranked = _ranked(gen, parsed, typed, docs, sort, count(docs))
-        return parsed, docs, sort, expansions, ranked
-
-    def _undated_left_out(self, gen: Generation, text: str, expand: bool) -> int | None:
-        """How many undated clippings match the query once its date filters are taken away."""
-        rest = without_filters(text, "date")
-        if rest == " ".join(text.split()):
-            return None
-        parsed, _, _ = self._parse(gen, f"{rest} undated:yes", expand)
-        return len(gen.docset(parsed))
+        return parse, parsed, docs, sort, expansions, ranked
 
     def export(self, text: str, sort: str = "relevance", expand: bool = True) -> Iterator[Hit]:
         """Every match of the query in order, one at a time, for CSV and JSON exports.
@@ -138,19 +136,6 @@ class SearchEngine:
                 ]
             for fields, score in batch:
                 yield _hit_from_fields(fields, score, lead(fields.get("body", "")), ())
-
-    def _parse(self, gen: Generation, text: str, expand: bool):
-        """The query to run, the query as typed (to rank exact matches first), the expansions."""
-        schema = gen.searcher.schema
-        resolve = _resolver(gen)
-        exact = parse_query(without_verbatim_marks(text), schema, resolve)
-        if not expand or exact is None:
-            return exact, exact, []
-        worth = lambda span, cluster: _names_a_thing(gen, span, cluster)  # noqa: E731
-        expanded_text, expansions = expand_names(text, gen.table, worth)
-        parsed = parse_query(expanded_text, schema, resolve)
-        parsed = _spellings(gen).expand(parsed, gen.reader, expansions)
-        return parsed, exact, expansions
 
     def updated(self) -> datetime:
         """When the index last changed: the moment a feed of its results was last updated."""
@@ -193,7 +178,8 @@ class SearchEngine:
             if not len(found):
                 return None
             docnum = int(found[0])
-            parsed = self._parse(gen, text, True)[0] if text.strip() else None
+            parse = parse_query(text, gen.searcher.schema, _resolver(gen))
+            parsed = _expanded(gen, parse, True)[0]
             terms = query_terms(parsed, gen.reader) if parsed else nothing_wanted()
             hit = _page_hit(gen, docnum, None, terms)
             body = gen.searcher.stored_fields(docnum).get("body", "")
@@ -218,6 +204,28 @@ def _resolver(gen: Generation):
         return cluster.name if cluster else name
 
     return resolve
+
+
+def _expanded(gen: Generation, parse: Parsed | None, expand: bool):
+    """From one parse: the query to run, the query as typed (to rank exact matches first),
+    and the names and spellings it also searched."""
+    if parse is None:
+        return None, None, []
+    exact = parse.query()
+    if not expand:
+        return exact, exact, []
+    worth = lambda span, cluster: _names_a_thing(gen, span, cluster)  # noqa: E731
+    tree, expansions = expand_names(parse, gen.table, worth)
+    parsed = _spellings(gen).expand(parse.query(tree), gen.reader, expansions)
+    return parsed, exact, expansions
+
+
+def _undated_left_out(gen: Generation, parsed: query.Query) -> int | None:
+    """How many undated clippings match the query once its date filters are taken away."""
+    rest = without_dates(parsed)
+    if rest is None:
+        return None
+    return len(gen.docset(query.And([rest, undated_query("yes")]).normalize()))
 
 
 def _names_a_thing(gen: Generation, span: str, cluster: Cluster) -> bool:
@@ -310,7 +318,7 @@ def _is_filter(q: query.Query) -> bool:
     if isinstance(q, query.ConstantScoreQuery | query.Not | query.Every):
         return True
     if isinstance(q, query.Term):
-        return q.fieldname not in ("title", "body", "source")
+        return q.fieldname not in RANKING_FIELDS
     if isinstance(q, query.And):
         return all(_is_filter(s) for s in q.subqueries)
     return False

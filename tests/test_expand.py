@@ -3,13 +3,14 @@
 import pytest
 
 from indexer.clipping import Mention
-from indexer.expand import SpellingVariants, expand_names, without_verbatim_marks
+from indexer.expand import SpellingVariants, expand_names
 from indexer.names.gazetteer import Entity, Gazetteer
 from indexer.names.table import EntityTable
 from indexer.query import parse_query
 from indexer.schema import clipping_schema
 
 MEK = "People's Mojahedin Organization of Iran"
+SCHEMA = clipping_schema()
 
 
 @pytest.fixture(scope="module")
@@ -19,28 +20,49 @@ def table():
     return table
 
 
-def test_a_known_alias_is_ored_with_the_other_names(table):
-    text, expansions = expand_names("PMOI camp", table)
-    assert text == f'(PMOI OR "{MEK}"^0.5 OR "MEK"^0.5 OR "Mojahedin Khalq"^0.5) camp'
-    assert [(e.term, e.also) for e in expansions] == [("PMOI", [MEK, "MEK", "Mojahedin Khalq"])]
+def expanded(text: str, table) -> tuple[str, list]:
+    """The query run for `text` with names expanded, and the expansions."""
+    parsed = parse_query(text, SCHEMA, str)
+    tree, expansions = expand_names(parsed, table)
+    return str(parsed.query(tree)), [(e.term, e.also) for e in expansions]
+
+
+def as_typed(text: str) -> str:
+    return str(parse_query(text, SCHEMA, str).query())
+
+
+def test_a_known_alias_is_ored_with_the_other_names_at_half_weight(table):
+    query, expansions = expanded("PMOI camp", table)
+    assert expansions == [("PMOI", [MEK, "MEK", "Mojahedin Khalq"])]
+    assert query == as_typed(f'(PMOI OR "{MEK}"^0.5 OR "MEK"^0.5 OR "Mojahedin Khalq"^0.5) camp')
 
 
 def test_multiword_names_are_found_unquoted_and_quoted(table):
-    assert expand_names("mojahedin khalq", table)[0].startswith(f'("mojahedin khalq" OR "{MEK}"')
-    assert expand_names('"Mojahedin Khalq"', table)[0].startswith(f'("Mojahedin Khalq" OR "{MEK}"')
+    others = f'"{MEK}"^0.5 OR "MEK"^0.5 OR "PMOI"^0.5'
+    assert expanded("mojahedin khalq", table)[0] == as_typed(f'("mojahedin khalq" OR {others})')
+    assert expanded('"Mojahedin Khalq"', table)[0] == as_typed(f'("Mojahedin Khalq" OR {others})')
+
+
+def test_names_inside_brackets_and_ors_are_expanded(table):
+    query, expansions = expanded("(PMOI OR iraq) camp", table)
+    assert [term for term, _ in expansions] == ["PMOI"] and "mojahedin" in query
 
 
 @pytest.mark.parametrize(
-    "text", ["=PMOI", "entity:PMOI", "title:PMOI", "camp ashraf", "NOT iraq", "date:2011"]
-)
+    "text",
+    ["=PMOI", '="Mojahedin Khalq"', "entity:PMOI", "title:PMOI", "camp ashraf", "NOT PMOI",
+     "-PMOI", "iraq ANDNOT PMOI", "date:2011", "PMOI*"],
+)  # fmt: skip
 def test_what_is_not_expanded(table, text):
-    expanded, expansions = expand_names(text, table)
-    assert expansions == [] and expanded == without_verbatim_marks(text)
+    query, expansions = expanded(text, table)
+    assert expansions == [] and query == as_typed(text)
 
 
-def test_expanded_queries_still_parse(table):
-    text, _ = expand_names("(PMOI OR iraq) -camp", table)
-    assert parse_query(text, clipping_schema(), str) is not None
+def test_expansion_leaves_the_parse_as_it_was(table):
+    parsed = parse_query("PMOI camp", SCHEMA, str)
+    before = str(parsed.query())
+    expand_names(parsed, table)
+    assert str(parsed.query()) == before
 
 
 class Reader:
@@ -62,7 +84,7 @@ def test_spelling_variants_are_only_for_name_words():
     variants = SpellingVariants(table)
     reader = Reader("mojahedin", "mujahedeen", "better", "butter")
     expansions = []
-    parsed = parse_query("mujahedin better butter", clipping_schema(), str)
+    parsed = parse_query("mujahedin better butter", SCHEMA, str).query()
     query = str(variants.expand(parsed, reader, expansions))
     assert "body:mojahedin" in query and "body:mujahedeen" in query
     assert "mujahideen" not in query  # not in the index

@@ -321,7 +321,7 @@ def by_date(hits: list, newest: bool) -> list[str]:
 
 
 def parsed_query(engine: SearchEngine, searcher, text: str) -> query.Query:
-    return parse_query(text, searcher.schema, engine.resolve_entity)
+    return parse_query(text, searcher.schema, engine.resolve_entity).query()
 
 
 def test_generated_archive_exercises_the_paths(archives):

@@ -4,14 +4,14 @@ from datetime import date
 
 import pytest
 
-from indexer.query import QueryError, parse_query
+from indexer.query import QueryError, parse_query, without_dates
 from indexer.schema import clipping_schema
 
 SCHEMA = clipping_schema()
 
 
 def parsed(text: str) -> str:
-    return str(parse_query(text, SCHEMA, lambda name: f"<{name}>"))
+    return str(parse_query(text, SCHEMA, lambda name: f"<{name}>").query())
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_query_forms(text, expected):
 
 
 def date_terms(text: str) -> list[tuple[str, str]]:
-    return [(t.fieldname, t.text) for t in parse_query(text, SCHEMA, str).leaves()]
+    return [(t.fieldname, t.text) for t in parse_query(text, SCHEMA, str).query().leaves()]
 
 
 MONTHS_2011 = [("month", f"2011-{m:02d}") for m in range(1, 13)]
@@ -126,3 +126,31 @@ def test_quoted_field_like_text_is_not_a_field():
 )
 def test_forgiving_syntax(text, expected):
     assert parsed(text) == expected
+
+
+def test_filters_are_found_by_the_parse_with_the_query_without_each():
+    typed = 'refugees  -camp Date:2011 entity:"Camp Ashraf" undated:no'
+    parsed = parse_query(typed, SCHEMA, str)
+    chips = [(f.field, f.value, rest) for f, rest in parsed.chips()]
+    assert chips == [
+        ("date", "2011", 'refugees -camp entity:"Camp Ashraf" undated:no'),
+        ("entity", "Camp Ashraf", "refugees -camp Date:2011 undated:no"),
+        ("undated", "no", 'refugees -camp Date:2011 entity:"Camp Ashraf"'),
+    ]
+    assert parsed.without("date") == 'refugees -camp entity:"Camp Ashraf" undated:no'
+    assert parse_query('"date:2011" camp', SCHEMA, str).filters == []  # quoted: words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("oil date:2011", "(title:oil^2.5 OR body:oil)"),
+        ("date:2011", "<_NullQuery>"),
+        ("oil AND (date:2011 OR date:2012)", "(title:oil^2.5 OR body:oil)"),
+        ("oil NOT date:2011", "(title:oil^2.5 OR body:oil)"),
+        ("oil", None),
+    ],
+)
+def test_the_undated_count_takes_the_date_clauses_out_of_the_tree(text, expected):
+    rest = without_dates(parse_query(text, SCHEMA, str).query())
+    assert (None if rest is None else str(rest)) == expected

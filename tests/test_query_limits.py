@@ -25,7 +25,7 @@ def refusal(text: str) -> str:
 
 
 def date_terms(text: str) -> list[tuple[str, str]]:
-    return [(t.fieldname, t.text) for t in parse_query(text, SCHEMA, str).leaves()]
+    return [(t.fieldname, t.text) for t in parse_query(text, SCHEMA, str).query().leaves()]
 
 
 @pytest.mark.parametrize(

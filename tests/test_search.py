@@ -279,3 +279,36 @@ def test_entities_of_one_type_containing_some_text_in_either_order(engine):
     by_name = engine.entities(order="name")
     assert [e.name.casefold() for e in by_name] == sorted(e.name.casefold() for e in by_name)
     assert all(not e.in_gazetteer for e in engine.entities(discovered=True))
+
+
+def test_a_search_parses_its_query_once(engine, monkeypatch):
+    from whoosh.qparser import QueryParser
+
+    calls = []
+    process = QueryParser.process
+    monkeypatch.setattr(
+        QueryParser,
+        "process",
+        lambda self, text, *a, **k: calls.append(text) or process(self, text, *a, **k),
+    )
+    results = engine.search("PMOI refugees date:[2010 to 2012]")
+    assert len(calls) == 1  # name expansion and the undated count work on the tree
+    assert results.expanded and results.undated_left_out is not None
+    assert [chip.field for chip in results.filters] == ["date"]
+    assert results.undated_query == "PMOI refugees undated:yes"
+
+
+def test_no_engine_module_reads_query_text_with_regular_expressions():
+    import ast
+    from pathlib import Path
+
+    engine = Path(__file__).resolve().parents[1] / "indexer"
+    for name in ("search.py", "expand.py", "searcher.py", "highlighting.py", "facets.py"):
+        tree = ast.parse((engine / name).read_text(encoding="utf-8"))
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "re" not in imported, name

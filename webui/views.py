@@ -17,7 +17,7 @@ from flask import (
 )
 
 from indexer.names import ENTITY_TYPES
-from indexer.query import MAX_PAGE, SYNTAX_HINT, QueryError, active_filters, without_filters
+from indexer.query import MAX_PAGE, SYNTAX_HINT, QueryError
 from indexer.results import SORTS, SearchResults
 from indexer.store import IndexMissing
 from webui.export import atom_feed, atom_id, csv_lines, json_chunks
@@ -81,15 +81,14 @@ def _engine():
 @bp.get("/")
 def search_page():
     wanted = _search()
-    filters = active_filters(wanted.q) if not wanted.error else []
-    undated = f"{without_filters(wanted.q, 'date')} undated:yes".strip()
+    results = wanted.results
     page = render_template(
         "search.html",
         s=wanted,
         q=wanted.q,
         sort=wanted.sort,
-        filters=filters,
-        undated_query=undated,
+        filters=results.filters if results else [],
+        undated_query=results.undated_query if results else "",
     )
     return page, 400 if wanted.error else 200
 
