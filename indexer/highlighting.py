@@ -113,8 +113,19 @@ def best_passages(body: str, spans: list[tuple[int, int]]) -> Marked | None:
     tokens = [highlight.Token(startchar=s, endchar=e, matched=True) for s, e in spans]
     fragments = _PINPOINT.fragment_matches(body, tokens)
     best = highlight.top_fragments(fragments, 2, highlight.BasicFragmentScorer(), highlight.FIRST)
-    pieces = sorted(best, key=lambda f: f.startchar)
-    return _joined(body, [_whole_words(body, f, spans) for f in pieces], spans)
+    pieces = sorted(_whole_words(body, f, spans) for f in best)
+    return _joined(body, _merged(pieces), spans)
+
+
+def _merged(pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted passages with those that overlap or touch made one (never the same text twice)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _whole_words(body: str, fragment, spans: list[tuple[int, int]]) -> tuple[int, int]:

@@ -57,3 +57,11 @@ def test_the_layout_names_every_module(folder):
 def test_the_readme_links_only_documents_that_exist():
     for document in set(re.findall(r"`?([A-Z]+\.md)`?", README)):
         assert (REPO / document).is_file(), f"the README cites {document}, which is missing"
+
+
+def test_the_architecture_names_every_module():
+    text = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    packages = ["indexer", "indexer/names", "webui", "clippings", "bench"]
+    modules = [p for package in packages for p in sorted((REPO / package).glob("*.py"))]
+    unnamed = [p for p in modules if p.name != "__init__.py" and p.name not in text]
+    assert [str(p.relative_to(REPO)) for p in unnamed] == []

@@ -61,3 +61,11 @@ def test_markup_in_the_text_stays_text():
     snippet = best_passages(body, [(start, start + 7)])
     assert snippet.text == body
     assert [snippet.text[s:e] for s, e in snippet.marks] == ["onerror"]
+
+
+def test_overlapping_passages_are_shown_once():
+    body = "start " * 40 + "MKO and MEK met " + "filler " * 3 + "PMOI spoke " + "end " * 40
+    spans = [(body.index(w), body.index(w) + len(w)) for w in ("MKO", "MEK", "PMOI")]
+    snippet = best_passages(body, spans)
+    assert snippet.text.count("filler filler filler") == 1
+    assert [snippet.text[s:e] for s, e in snippet.marks] == ["MKO", "MEK", "PMOI"]
