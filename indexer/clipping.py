@@ -46,7 +46,7 @@ class Clipping:
         return f"{self.path}#{self.number}"
 
     def to_json(self) -> dict:
-        """The `clippings parse --json` shape (DESIGN.md)."""
+        """The `clippings parse --json` shape (ARCHITECTURE.md, "Contracts")."""
         data = asdict(self)
         for internal in ("number", "mentions", "acronyms"):
             del data[internal]

@@ -4,12 +4,12 @@ import pytest
 
 from indexer.schema import clipping_schema, text_analyzer
 
-DESIGN_FIELDS = {"id", "path", "title", "body", "date", "entities", "source", "url", "collection"}
+CONTRACT_FIELDS = {"id", "path", "title", "body", "date", "entities", "source", "url", "collection"}
 
 
 def test_schema_has_the_design_fields():
     schema = clipping_schema()
-    assert set(schema.names()) >= DESIGN_FIELDS
+    assert set(schema.names()) >= CONTRACT_FIELDS
     assert schema["id"].unique
     assert schema["url"].stored and not schema["url"].indexed
 
