@@ -108,14 +108,25 @@ class Parsed:
             if clause.field == fieldname:
                 kept.append(self.typed[at : clause.start])
                 at = clause.end
-        return " ".join(("".join(kept) + self.typed[at:]).split())
+        return _tidied("".join(kept) + self.typed[at:])
 
     def chips(self) -> list[tuple[Filter, str]]:
         """Each narrowing clause with the query as typed without it."""
         return [
-            (clause, " ".join((self.typed[: clause.start] + self.typed[clause.end :]).split()))
+            (clause, _tidied(self.typed[: clause.start] + self.typed[clause.end :]))
             for clause in self.filters
         ]
+
+
+def _tidied(text: str) -> str:
+    """A query with a clause cut out: whitespace collapsed, no operator left dangling at
+    either end ("oil AND" → "oil")."""
+    words = text.split()
+    while words and words[-1] in _OPERATOR:
+        words.pop()
+    while words and words[0] in _OPERATOR - {"NOT"}:
+        words.pop(0)
+    return " ".join(words)
 
 
 def parse_query(text: str, schema: Schema, resolve_entity: EntityResolver) -> Parsed | None:

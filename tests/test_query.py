@@ -139,6 +139,8 @@ def test_filters_are_found_by_the_parse_with_the_query_without_each():
     ]
     assert parsed.without("date") == 'refugees -camp entity:"Camp Ashraf" undated:no'
     assert parse_query('"date:2011" camp', SCHEMA, str).filters == []  # quoted: words
+    chips = parse_query("MEK AND date:[2011-04 to]", SCHEMA, str).chips()
+    assert [rest for _, rest in chips] == ["MEK"]  # no operator left dangling
 
 
 @pytest.mark.parametrize(
