@@ -29,7 +29,6 @@ ALTERNATIVE_BOOST = 0.5
 COMMON_SHARE, COMMON_MIN = 0.01, 20
 _MAX_NAME_WORDS = 6
 _OPERATOR_WORDS = {"AND", "OR", "NOT"}
-VERBATIM = "="  # `=PMOI`, `="People's Mujahedeen"`: this name only
 
 Worth = Callable[[str, Cluster], bool]
 
@@ -55,22 +54,14 @@ def _expanded(group, text: str, table: EntityTable, worth: Worth, expansions) ->
         out.extend(_expanded_words(words, table, worth, expansions))
         words.clear()
 
-    nodes = list(group.nodes)
-    for at, node in enumerate(nodes):
-        verbatim = at > 0 and _free_text(nodes[at - 1]) == VERBATIM
-        verbatim = verbatim and nodes[at - 1].endchar == node.startchar
-        if _is_free(node, syntax.WordNode) and _free_text(node) != VERBATIM:
-            adjacent = not words or text[words[-1].endchar : node.startchar].isspace()
-            if not adjacent:
-                flush()
-            if _free_text(node).startswith(VERBATIM):
-                flush()
-                out.append(node)
-            else:
-                words.append(node)
+    for node in group.nodes:
+        if _is_free(node, syntax.WordNode) and not _verbatim(node):
+            if words and not text[words[-1].endchar : node.startchar].isspace():
+                flush()  # not the next word of a run: something stands between them
+            words.append(node)
             continue
         flush()
-        if _is_free(node, PhrasePlugin.PhraseNode) and not verbatim:
+        if _is_free(node, PhrasePlugin.PhraseNode) and not _verbatim(node):
             out.append(_expanded_phrase(node, table, expansions))
         elif isinstance(node, syntax.NotGroup):
             out.append(node)  # what is left out stays as typed
@@ -96,6 +87,11 @@ def _is_free(node, kind: type) -> bool:
     """Whether `node` is a word (or phrase) typed without a field name: the group of its copies
     for each free-text field that the parser made."""
     return isinstance(node, FreeText) and all(type(n) is kind for n in node.nodes)
+
+
+def _verbatim(node) -> bool:
+    """Whether the user marked the word or phrase `=` (that name only, as typed)."""
+    return getattr(node.nodes[0], "verbatim", False)
 
 
 def _free_text(node) -> str | None:

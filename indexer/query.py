@@ -21,12 +21,17 @@ from whoosh.codec.base import Automata
 from whoosh.fields import Schema
 from whoosh.qparser import (
     AndGroup,
+    FieldsPlugin,
     FuzzyTermPlugin,
+    GroupPlugin,
     MultifieldPlugin,
+    PhrasePlugin,
     QueryParser,
+    syntax,
 )
-from whoosh.qparser.plugins import TaggingPlugin
+from whoosh.qparser.plugins import Plugin, TaggingPlugin
 from whoosh.qparser.syntax import GroupNode, SyntaxNode
+from whoosh.qparser.taggers import RegexTagger
 
 from indexer.schema import FREE_TEXT_FIELDS, QUERY_FIELDS
 from indexer.whoosh_adapter import ExpansionHook, wildcard_prefix
@@ -38,11 +43,7 @@ SYNTAX_HINT = (
 )
 EARLIEST_DATE = date(1900, 1, 1)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-# A field name before a colon, not a URL scheme ("http://").
-_FIELD_REF = re.compile(r"(?<![\w:\\])([A-Za-z_]\w*):(?=[^\s/])")
 _OPERATOR = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
-# The fields whose values the parser reads whole (a date range, a quoted name), as filters.
-_NARROWING = "|".join(name for name, f in QUERY_FIELDS.items() if f.narrows)
 
 # Bounds on the work one query may cause. Whoosh's parser takes time growing with the square of
 # a word's length, and wildcards, fuzzy words and ranges read every word they match.
@@ -90,7 +91,7 @@ class Parsed:
     """A query parsed once: the syntax tree Whoosh's parser built, and what it says."""
 
     typed: str  # the query as the user typed it
-    syntax: GroupNode  # the parser's syntax tree of the text it read (see `_normalise_syntax`)
+    syntax: GroupNode  # the parser's syntax tree of the text
     parser: QueryParser
     text: str  # the text the parser read
     filters: list[Filter] = field(default_factory=list)
@@ -132,135 +133,361 @@ def _tidied(text: str) -> str:
 def parse_query(text: str, schema: Schema, resolve_entity: EntityResolver) -> Parsed | None:
     """The user's text parsed once, or None for an empty query (list everything).
 
-    Raises QueryError with a one-line message for a malformed query or one beyond the bounds.
-    Everything later (name expansion, the undated count, filter chips) works on the tree.
+    All of the query language is in the parser's plugins (`_plugins`): field names in any case,
+    `-word` and `+word`, `=name`, the filter fields' values, and the checks that refuse a
+    malformed query. Raises QueryError with a one-line message for a malformed query or one
+    beyond the bounds. Everything later (name expansion, the undated count, filter chips) works
+    on the tree.
     """
     _check_size(text)
     if not text.strip():
         return None
-    _check_syntax(text)
-    normalised, positions = _normalise_syntax(text)
-    _check_negations(normalised)
     parser = QueryParser("body", schema, group=AndGroup)
-    parser.remove_plugin_class(MultifieldPlugin)
-    parser.add_plugin(
-        MultifieldPlugin(list(FREE_TEXT_FIELDS), fieldboosts=FREE_TEXT_FIELDS, group=FreeText)
-    )
-    parser.add_plugin(FuzzyTermPlugin())
-    special = _SpecialFieldPlugin(resolve_entity)
-    parser.add_plugin(special)
-    syntax = parser.process(normalised)
+    clauses: list[tuple[str, int, int, int]] = []
+    for plugin_class in (FieldsPlugin, PhrasePlugin, MultifieldPlugin):
+        parser.remove_plugin_class(plugin_class)
+    parser.add_plugins(_plugins(resolve_entity, clauses))
+    tree = parser.process(text)
     filters = [
-        Filter(name, value, positions[start], positions[end])
-        for name, value, start, end in special.found
+        Filter(name, text[value_start:end].strip('"'), start, end)
+        for name, start, value_start, end in sorted(clauses, key=lambda clause: clause[1])
     ]
-    parsed = Parsed(text, syntax, parser, normalised, filters)
+    parsed = Parsed(text, tree, parser, text, filters)
     parsed.query()  # refuses now what it would refuse later (too many wildcard words, …)
     return parsed
+
+
+def _plugins(resolve_entity: EntityResolver, clauses: list) -> list[Plugin]:
+    """The parser's plugins besides Whoosh's own (words, operators, brackets, wildcards,
+    boosts, ranges); `clauses` collects each filter clause's name and place in the text."""
+    return [
+        MultifieldPlugin(list(FREE_TEXT_FIELDS), fieldboosts=FREE_TEXT_FIELDS, group=FreeText),
+        FuzzyTermPlugin(),
+        # As Whoosh's own, but a phrase may run over a line break.
+        PhrasePlugin(r'(?s)"(?P<text>.*?)"(~(?P<slop>[1-9][0-9]*))?'),
+        _StrayQuotePlugin(),
+        _FilterFieldPlugin(resolve_entity, clauses),
+        _FieldNamePlugin(clauses),
+        _PrefixOperatorPlugin(),
+        _VerbatimPlugin(),
+        _ChecksPlugin(),
+    ]
+
+
+_SEPARATORS = str.maketrans('()"', "   ")
 
 
 def _check_size(text: str) -> None:
     """Refuse a query too long, with too long a word, too many words or brackets too deep.
 
-    The length is checked before any regular expression reads the text.
+    Cheap bounds on the raw text before the parser reads it (its time grows with the square of
+    a word's length): lengths, a split and a count, no pattern matching.
     """
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
             f"the query is {len(text):,} characters long: the limit is {MAX_QUERY_CHARS:,}"
         )
-    words = re.split(r'[\s()"]+', text)
-    longest = max(words, key=len)
+    words = text.translate(_SEPARATORS).split()
+    longest = max(words, key=len, default="")
     if len(longest) > MAX_WORD_CHARS:
         raise QueryError(
             f"a word of {len(longest):,} characters ({longest[:20]}…): "
             f"the limit is {MAX_WORD_CHARS}"
         )
-    count = sum(1 for word in words if word and word not in _OPERATOR)
+    count = sum(1 for word in words if word not in _OPERATOR)
     if count > MAX_WORDS:
         raise QueryError(f"the query has {count} words: the limit is {MAX_WORDS}")
-    depth = _depth(re.sub(r'"[^"]*"', "", text))
+    depth = _depth(text)
     if depth > MAX_DEPTH:
         raise QueryError(f"brackets nested {depth} deep: the limit is {MAX_DEPTH}")
 
 
 def _depth(text: str) -> int:
-    """How deep brackets stand within brackets."""
+    """How deep brackets stand within brackets (outside quotes)."""
     depth = deepest = 0
+    quoted = False
     for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        deepest = max(deepest, depth)
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "()":
+            depth += 1 if char == "(" else -1
+            deepest = max(deepest, depth)
     return deepest
-
-
-def _check_negations(text: str) -> None:
-    """`NOT NOT x` (or `NOT -x`) is refused: Whoosh's parser cannot read it."""
-    words = re.findall(r'"[^"]*"|[()]|[^\s()"]+', text)
-    if any(left == right == "NOT" for left, right in zip(words, words[1:], strict=False)):
-        raise QueryError("NOT twice in a row (NOT NOT, or NOT -word): write it once")
-
-
-_PREFIX_OPERATOR = re.compile(r'("[^"]*")|(?:(?<=[\s(])|^)([-+])(?=[\w"(])')
-
-
-def _normalise_syntax(text: str) -> tuple[str, list[int]]:
-    """`Title:` works like `title:`, `-word` like `NOT word`, `+word` like `word`; with, for
-    each position of the text returned (and its end), the position in `text` it comes from.
-
-    Quoted text is left alone, and so are hyphens inside words ("3,000-plus").
-    """
-    parts = re.split(r'("[^"]*")', text)
-    text = "".join(
-        part if part.startswith('"') else _FIELD_REF.sub(lambda m: m.group(1).lower() + ":", part)
-        for part in parts
-    )  # the same length: field names change case only
-    out: list[str] = []
-    positions: list[int] = []
-    at = 0
-    for match in _PREFIX_OPERATOR.finditer(text):
-        if match.group(1):
-            continue  # a quoted phrase
-        out.append(text[at : match.start()])
-        positions.extend(range(at, match.start()))
-        written = "NOT " if match.group(2) == "-" else ""
-        out.append(written)
-        positions.extend([match.start()] * len(written))
-        at = match.end()
-    out.append(text[at:])
-    positions.extend(range(at, len(text) + 1))
-    return "".join(out), positions
 
 
 _FIELD_NAMES = " ".join(f"{name}:" for name in QUERY_FIELDS if name != "entities")
 
+# What a refusal is about, in the order a user would fix them: the first kind found is named.
+_QUOTES, _BRACKETS, _FIELD, _NO_VALUE, _OPERATORS, _NEGATIONS, _VALUE = range(7)
 
-def _check_syntax(text: str) -> None:
-    outside_quotes = re.sub(r'"[^"]*"', '""', text)
-    if text.count('"') % 2:
-        raise QueryError('unbalanced quotes: close the phrase with another " or remove it')
-    depth = 0
-    for char in outside_quotes:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            raise QueryError("unbalanced parentheses: a ) has no matching (")
-    if depth:
-        raise QueryError("unbalanced parentheses: a ( is never closed")
-    for match in _FIELD_REF.finditer(outside_quotes):
-        if match.group(1).lower() not in QUERY_FIELDS:
-            raise QueryError(
-                f"unknown field {match.group(1)}: — use {_FIELD_NAMES}, "
-                "or put the words in quotes to search for them as text"
-            )
-    if re.search(r"(?<![\w:\\])\w+:(\s|$|\))", outside_quotes):
-        field = re.search(r"(?<![\w:\\])(\w+):(\s|$|\))", outside_quotes).group(1)
-        raise QueryError(f"{field}: needs a value right after the colon, e.g. {field}:word")
-    words = re.sub(r"[()]", " ", outside_quotes).split()
-    if words and (words[-1] in _OPERATOR or words[0] in _OPERATOR - {"NOT"}):
-        raise QueryError(
-            f"{words[-1] if words[-1] in _OPERATOR else words[0]} needs a term on both sides"
+
+class _Refusal(SyntaxNode):
+    """Text the parser cannot read, tagged where it stands; `_ChecksPlugin` refuses the query
+    with the first refusal of the first kind."""
+
+    def __init__(self, kind: int, message: str):
+        self.kind = kind
+        self.message = message
+
+    def r(self):
+        return f"refused {self.message!r}"
+
+
+class _StrayQuotePlugin(TaggingPlugin):
+    """A `"` that no phrase closes (the phrase tagger, tried first, takes the closed ones)."""
+
+    expr = '"'
+    priority = 1
+
+    def create(self, parser, match):
+        return _Refusal(_QUOTES, 'unbalanced quotes: close the phrase with another " or remove it')
+
+
+class _FilterFieldPlugin(TaggingPlugin):
+    """The values of the narrowing fields (`entity:`, `date:`, `undated:`) read whole (a date
+    range, a quoted name), in any case of the field name, before Whoosh's own field handling;
+    each clause is recorded with its place in the text."""
+
+    priority = -2
+    expr = (
+        r"(?<![\w:])(?P<field>(?i:"
+        + "|".join(name for name, declared in QUERY_FIELDS.items() if declared.narrows)
+        + r')):(?P<value>"[^"]*"|\[[^\]]*\]?|\{[^}]*\}?|[^\s()"]+)'
+    )
+
+    def __init__(self, resolve_entity: EntityResolver, clauses: list):
+        super().__init__(self.expr)
+        self.resolve_entity = resolve_entity
+        self.clauses = clauses
+
+    def create(self, parser, match):
+        name = match.group("field").lower()
+        value = match.group("value")
+        try:
+            built = self.built(name, value)
+        except QueryError as error:
+            return _Refusal(_VALUE, str(error))
+        self.clauses.append((name, match.start(), match.start("value"), match.end()))
+        return _QueryNode(built)
+
+    def built(self, name: str, value: str) -> query.Query:
+        kind = QUERY_FIELDS[name].kind
+        if kind == "date":
+            return date_query(value)
+        if kind == "flag":
+            return undated_query(value)
+        entity = value[1:-1] if value.startswith('"') else value
+        return query.Term(QUERY_FIELDS[name].index_field, self.resolve_entity(entity))
+
+
+class _FieldNamePlugin(FieldsPlugin):
+    """`title:`, `Title:`, `source:` …: the declared fields, in any case, search their index
+    field. Another name before a colon is refused, and so is a field with no value; a URL
+    (`http://`) and a number (`2011:`) are words."""
+
+    class FieldTagger(RegexTagger):
+        def __init__(self, expr, clauses: list):
+            super().__init__(expr)
+            self.clauses = clauses
+
+        def create(self, parser, match):
+            name = match.group("name")
+            after = match.string[match.end() : match.end() + 1]
+            declared = QUERY_FIELDS.get(name.lower())
+            if after in ("", ")") or after.isspace():
+                example = declared.example if declared else f"{name}:word"
+                return _Refusal(
+                    _NO_VALUE, f"{name}: needs a value right after the colon, e.g. {example}"
+                )
+            if after == "/":
+                return None  # a URL's scheme
+            if declared and declared.narrows:
+                return _Refusal(
+                    _FIELD, f"{name}: takes one value, e.g. {declared.example}; join more with OR"
+                )
+            if declared:
+                return _FieldName(declared.name, declared.index_field, match.group(0))
+            if name[0] == "_" or (name[0].isascii() and name[0].isalpha()):
+                return _Refusal(
+                    _FIELD,
+                    f"unknown field {name}: — use {_FIELD_NAMES}, "
+                    "or put the words in quotes to search for them as text",
+                )
+            return None
+
+    def __init__(self, clauses: list):
+        super().__init__(r"(?<![\w:\\])(?P<name>\w+):")
+        self.clauses = clauses
+
+    def taggers(self, parser):
+        return [(self.FieldTagger(self.expr, self.clauses), 0)]
+
+    def do_fieldnames(self, parser, group):
+        """Records the clauses of fields shown as filters (`source:reuters`), then applies
+        each field name to the node after it, as Whoosh does."""
+        self._record(group)
+        return super().do_fieldnames(parser, group)
+
+    def _record(self, group) -> None:
+        nodes = list(group)  # nested groups: Whoosh's do_fieldnames calls this one for each
+        for node, value in zip(nodes, nodes[1:], strict=False):
+            if isinstance(node, _FieldName) and QUERY_FIELDS[node.name].chip and value.has_text:
+                self.clauses.append((node.name, node.startchar, node.endchar, value.endchar))
+
+
+class _FieldName(syntax.FieldnameNode):
+    """A declared field's name as typed (`Source:`), naming its index field."""
+
+    def __init__(self, name: str, index_field: str, original: str):
+        super().__init__(index_field, original)
+        self.name = name
+
+
+class _Minus(syntax.PrefixOperator):
+    """`-word`: as `NOT word`."""
+
+    def __init__(self):
+        super().__init__("-", syntax.NotGroup)
+
+
+class _Plus(syntax.Whitespace):
+    """`+word`: as `word` (every word is required); dropped with the spaces."""
+
+
+class _PrefixOperatorPlugin(TaggingPlugin):
+    """`-` and `+` before a word, a phrase or a bracket, at the start or after a space or `(`;
+    a hyphen inside a word ("3,000-plus") is part of the word."""
+
+    expr = r'(?:^|(?<=[\s(]))(?P<sign>[-+])(?=[\w"(])'
+
+    def create(self, parser, match):
+        return _Minus() if match.group("sign") == "-" else _Plus()
+
+
+class _Verbatim(syntax.MarkerNode):
+    """`=` right before a word or phrase: that name only, as typed."""
+
+
+class _VerbatimPlugin(TaggingPlugin):
+    """`=PMOI`, `="People's Mujahedeen"`: the word or phrase is marked `verbatim`, which name
+    expansion leaves alone; the mark itself searches nothing."""
+
+    expr = r'(?<![\w:=])=(?=["\w])'
+    nodetype = _Verbatim
+
+    def filters(self, parser):
+        return [(self.mark, 10)]  # after brackets make groups, before fields and wildcards
+
+    def mark(self, parser, group):
+        kept = group.empty_copy()
+        marked = False
+        for node in group:
+            if isinstance(node, _Verbatim):
+                marked = True
+                continue
+            if isinstance(node, GroupNode):
+                node = self.mark(parser, node)
+            elif marked and node.has_text:
+                node.verbatim = True
+            marked = False
+            kept.append(node)
+        return kept
+
+
+class _ChecksPlugin(Plugin):
+    """Refuses a malformed query with a one-line message, reading the parser's first, flat
+    list of tagged nodes: refusals tagged in it, unbalanced brackets, an operator with no term
+    on one side or two in a row, and `NOT NOT`."""
+
+    def filters(self, parser):
+        return [(self.check, -100)]  # before brackets make groups
+
+    def check(self, parser, group):
+        nodes = list(group)
+        refused = [node for node in nodes if isinstance(node, _Refusal)]
+
+        def first(kind: int) -> str | None:
+            return next((node.message for node in refused if node.kind == kind), None)
+
+        message = (
+            first(_QUOTES)
+            or _bracket_refusal(nodes)
+            or first(_FIELD)
+            or first(_NO_VALUE)
+            or _operator_refusal(nodes)
+            or _negation_refusal(nodes)
+            or first(_VALUE)
         )
-    for left, right in zip(words, words[1:], strict=False):
-        if left in _OPERATOR and right in _OPERATOR - {"NOT"}:
-            raise QueryError(f"{left} {right}: two operators in a row need a term between them")
+        if message:
+            raise QueryError(message)
+        return group
+
+
+def _bracket_refusal(nodes: list) -> str | None:
+    depth = 0
+    for node in nodes:
+        if isinstance(node, GroupPlugin.OpenBracket):
+            depth += 1
+        elif isinstance(node, GroupPlugin.CloseBracket):
+            depth -= 1
+            if depth < 0:
+                return "unbalanced parentheses: a ) has no matching ("
+    return "unbalanced parentheses: a ( is never closed" if depth else None
+
+
+def _words(nodes: list) -> list[list]:
+    """The tagged nodes as the words the user typed: runs of nodes between spaces, each
+    bracket a word of its own (`refug*` is a word node and a wildcard node)."""
+    words, word = [], []
+    for node in nodes:
+        bracket = isinstance(node, GroupPlugin.OpenBracket | GroupPlugin.CloseBracket)
+        if node.is_ws() or bracket:
+            if word:
+                words.append(word)
+            word = []
+            if bracket:
+                words.append([node])
+        else:
+            word.append(node)
+    if word:
+        words.append(word)
+    return words
+
+
+def _operator(word: list) -> str | None:
+    """The operator a word is (AND, OR, NOT …), whether or not Whoosh tagged it as one."""
+    if len(word) != 1 or not isinstance(word[0], syntax.Operator | syntax.WordNode):
+        return None
+    return word[0].text if word[0].text in _OPERATOR else None
+
+
+def _operator_refusal(nodes: list) -> str | None:
+    words = [
+        word
+        for word in _words(nodes)
+        if not isinstance(word[0], GroupPlugin.OpenBracket | GroupPlugin.CloseBracket)
+    ]
+    operators = [_operator(word) for word in words]
+    if operators and (operators[-1] or operators[0] in _OPERATOR - {"NOT"}):
+        return f"{operators[-1] or operators[0]} needs a term on both sides"
+    for left, right in zip(operators, operators[1:], strict=False):
+        if left and right and right != "NOT":
+            return f"{left} {right}: two operators in a row need a term between them"
+    return None
+
+
+def _negation_refusal(nodes: list) -> str | None:
+    """`NOT NOT x` (or `NOT -x`) is refused: Whoosh's parser cannot read it."""
+    negations = []
+    for word in _words(nodes):
+        if isinstance(word[0], _Minus):
+            negations.append(True)
+            word = word[1:]
+        if word:
+            negations.append(_operator(word) == "NOT")
+    if any(left and right for left, right in zip(negations, negations[1:], strict=False)):
+        return "NOT twice in a row (NOT NOT, or NOT -word): write it once"
+    return None
 
 
 def date_query(value: str, today: date | None = None) -> query.Query:
@@ -428,34 +655,6 @@ def _date_prefix(value: str) -> str:
     return "-".join(parts)
 
 
-class _SpecialFieldPlugin(TaggingPlugin):
-    """Parses the values of the narrowing fields (`entity:`, `date:`, `undated:`) whole, before
-    Whoosh's own field handling, and records each clause with its place in the text."""
-
-    priority = -2
-    expr = (
-        rf"(?<![\w:])(?P<field>{_NARROWING}):"
-        r'(?P<value>"[^"]*"|\[[^\]]*\]?|\{[^}]*\}?|[^\s()"]+)'
-    )
-
-    def __init__(self, resolve_entity: EntityResolver):
-        super().__init__(self.expr)
-        self.resolve_entity = resolve_entity
-        self.found: list[tuple[str, str, int, int]] = []
-
-    def create(self, parser, match):
-        name = match.group("field").lower()
-        value = match.group("value")
-        self.found.append((name, value.strip('"'), match.start(), match.end()))
-        if name == "date":
-            return _QueryNode(date_query(value))
-        if name == "undated":
-            return _QueryNode(undated_query(value))
-        entity = value[1:-1] if value.startswith('"') else value
-        index_field = QUERY_FIELDS[name].index_field
-        return _QueryNode(query.Term(index_field, self.resolve_entity(entity)))
-
-
 class _QueryNode(SyntaxNode):
     """A syntax node whose query was built when it was tagged."""
 
@@ -508,7 +707,9 @@ def _bounded(parsed: query.Query) -> query.Query:
 
 def _typed(q: query.Query) -> str:
     """A query word as the user wrote it, without its field or boost: `refug*`, `rajavy~2`."""
-    return re.sub(r"\^[\d.]+$", "", str(q).split(":", 1)[-1])
+    written = str(q).split(":", 1)[-1]
+    word, caret, boost = written.rpartition("^")
+    return word if caret and boost and all(c.isdigit() or c == "." for c in boost) else written
 
 
 def _check_fuzzy(q: query.FuzzyTerm, typed: str) -> None:
@@ -537,6 +738,11 @@ class _Capped(ExpansionHook):
     """
 
     budget: _Budget
+
+    def __deepcopy__(self, memo) -> _Capped:
+        """A copy sharing the budget and the words found (Whoosh's `normalize` copies a query's
+        words when it merges groups; the words found hold the index reader)."""
+        return copy.copy(self)
 
     def expansion(self, reader, words: Iterator) -> Iterator:
         """The words Whoosh expands the query to (a lazy iterator, read only the first time)."""

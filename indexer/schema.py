@@ -24,26 +24,33 @@ FREE_TEXT_FIELDS = {"title": TITLE_BOOST, "body": 1.0}
 
 @dataclass(frozen=True)
 class QueryField:
-    """A field name users may type before a colon, the index field it searches, and whether it
-    only narrows the matches (a filter: same score for every match) or also ranks them."""
+    """A field name users may type before a colon, the index field it searches, and its kind:
+    `text` (words that also rank the matches), or a filter that only narrows them (same score
+    for every match): `entity` (a name resolved through the alias table), `date`, `flag`."""
 
     name: str
     index_field: str
-    narrows: bool
+    kind: str
+    example: str  # for error messages: `date:2011`
+    chip: bool = True  # shown above the results as a filter the user can take out
+
+    @property
+    def narrows(self) -> bool:
+        return self.kind != "text"
 
 
-# Every field of the query language, declared once: the parser, its error messages and the
-# engine's ranking read them from here.
+# Every field of the query language, declared once: the parser, its error messages, the
+# filter chips and the engine's ranking read them from here.
 QUERY_FIELDS = {
     field.name: field
     for field in (
-        QueryField("title", "title", narrows=False),
-        QueryField("body", "body", narrows=False),
-        QueryField("source", "source", narrows=False),
-        QueryField("entity", "entities", narrows=True),
-        QueryField("entities", "entities", narrows=True),
-        QueryField("date", "date", narrows=True),
-        QueryField("undated", "undated", narrows=True),
+        QueryField("title", "title", "text", "title:refugees", chip=False),
+        QueryField("body", "body", "text", "body:camp", chip=False),
+        QueryField("source", "source", "text", "source:reuters"),
+        QueryField("entity", "entities", "entity", "entity:MKO"),
+        QueryField("entities", "entities", "entity", "entities:MKO"),
+        QueryField("date", "date", "date", "date:2011"),
+        QueryField("undated", "undated", "flag", "undated:yes"),
     )
 }
 # Index fields whose words rank the matches.
