@@ -44,7 +44,7 @@ def expand_names(
     that is also some name (an ordinary word).
     """
     expansions: list[Expansion] = []
-    return _expanded(parsed.syntax, parsed.text, table, worth, expansions), expansions
+    return _expanded(parsed.syntax, parsed.typed, table, worth, expansions), expansions
 
 
 def _expanded(group, text: str, table: EntityTable, worth: Worth, expansions) -> syntax.GroupNode:

@@ -1,9 +1,12 @@
-"""The query language: Whoosh's parser over title and body, plus `entity:` and `date:` fields.
+"""The query language: Whoosh's parser with our plugins, read once into a `Parsed` query.
 
-`entity:X` resolves X through the alias table to the canonical name the index stores;
-`date:` takes a year, a month, a day or a range of them. Malformed queries raise QueryError
-with a one-line message that says how to fix them, and so do queries beyond the bounds below,
-which keep any one query well under a second of server time at 100,000 clippings.
+Words search title and body; `title:`, `source:` … (declared in `indexer/schema.py`) one
+field; `entity:X` resolves X through the alias table to the canonical name the index stores;
+`date:` takes a year, a month, a day, a range of them or a relative span; `=name` is a name as
+typed. Everything after the parse (name expansion, the undated count, filter chips) is a
+function of its tree. Malformed queries raise QueryError with a one-line message that says how
+to fix them, and so do queries beyond the bounds below, which keep any one query well under a
+second of server time at 100,000 clippings.
 """
 
 from __future__ import annotations
@@ -33,13 +36,24 @@ from whoosh.qparser.plugins import Plugin, TaggingPlugin
 from whoosh.qparser.syntax import GroupNode, SyntaxNode
 from whoosh.qparser.taggers import RegexTagger
 
-from indexer.schema import FREE_TEXT_FIELDS, QUERY_FIELDS
+from indexer.schema import FREE_TEXT_FIELDS, QUERY_FIELDS, QueryField
 from indexer.whoosh_adapter import ExpansionHook, wildcard_prefix
 
+
+def _one_name_each() -> list[QueryField]:
+    """The declared fields, one name for each index field (`entity:`, not also `entities:`)."""
+    named: dict[str, QueryField] = {}
+    for declared in QUERY_FIELDS.values():
+        named.setdefault(declared.index_field, declared)
+    return list(named.values())
+
+
+_FIELD_NAMES = " ".join(f"{f.name}:" for f in _one_name_each())
 SYNTAX_HINT = (
     'words (AND by default), "exact phrase", OR, NOT, (groups), wild*, fuzzy~, '
-    "title: body: entity: source: date:2011 date:2011-04 date:[2011-01-01 to 2011-06-30] "
-    'date:"last 30 days" undated:yes'
+    + " ".join(f"{f.name}:" for f in _one_name_each() if f.kind in ("text", "entity"))
+    + ' date:2011 date:2011-04 date:[2011-01-01 to 2011-06-30] date:"last 30 days" '
+    + " ".join(f.example for f in _one_name_each() if f.kind == "flag")
 )
 EARLIEST_DATE = date(1900, 1, 1)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -90,10 +104,9 @@ class Filter:
 class Parsed:
     """A query parsed once: the syntax tree Whoosh's parser built, and what it says."""
 
-    typed: str  # the query as the user typed it
-    syntax: GroupNode  # the parser's syntax tree of the text
+    typed: str  # the query as the user typed it, which the parser read as it is
+    syntax: GroupNode  # the parser's syntax tree of it; nodes know their place in `typed`
     parser: QueryParser
-    text: str  # the text the parser read
     filters: list[Filter] = field(default_factory=list)
 
     def query(self, syntax: GroupNode | None = None) -> query.Query:
@@ -152,7 +165,7 @@ def parse_query(text: str, schema: Schema, resolve_entity: EntityResolver) -> Pa
         Filter(name, text[value_start:end].strip('"'), start, end)
         for name, start, value_start, end in sorted(clauses, key=lambda clause: clause[1])
     ]
-    parsed = Parsed(text, tree, parser, text, filters)
+    parsed = Parsed(text, tree, parser, filters)
     parsed.query()  # refuses now what it would refuse later (too many wildcard words, …)
     return parsed
 
@@ -214,8 +227,6 @@ def _depth(text: str) -> int:
             deepest = max(deepest, depth)
     return deepest
 
-
-_FIELD_NAMES = " ".join(f"{name}:" for name in QUERY_FIELDS if name != "entities")
 
 # What a refusal is about, in the order a user would fix them: the first kind found is named.
 _QUOTES, _BRACKETS, _FIELD, _NO_VALUE, _OPERATORS, _NEGATIONS, _VALUE = range(7)
