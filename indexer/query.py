@@ -98,6 +98,7 @@ class Filter:
     value: str
     start: int
     end: int
+    narrows: bool = True  # the whole query: reached through ANDs alone, not in OR, NOT, (…)
 
 
 @dataclass
@@ -125,10 +126,11 @@ class Parsed:
         return _tidied("".join(kept) + self.typed[at:])
 
     def chips(self) -> list[tuple[Filter, str]]:
-        """Each narrowing clause with the query as typed without it."""
+        """Each clause that narrows the whole query, with the query as typed without it."""
         return [
             (clause, _tidied(self.typed[: clause.start] + self.typed[clause.end :]))
             for clause in self.filters
+            if clause.narrows
         ]
 
 
@@ -161,13 +163,26 @@ def parse_query(text: str, schema: Schema, resolve_entity: EntityResolver) -> Pa
         parser.remove_plugin_class(plugin_class)
     parser.add_plugins(_plugins(resolve_entity, clauses))
     tree = parser.process(text)
+    narrowing = _narrowing_ends(tree)
     filters = [
-        Filter(name, text[value_start:end].strip('"'), start, end)
+        Filter(name, text[value_start:end].strip('"'), start, end, end in narrowing)
         for name, start, value_start, end in sorted(clauses, key=lambda clause: clause[1])
     ]
     parsed = Parsed(text, tree, parser, filters)
     parsed.query()  # refuses now what it would refuse later (too many wildcard words, …)
     return parsed
+
+
+def _narrowing_ends(group: GroupNode) -> set[int]:
+    """Where the clauses end that narrow the whole query: those the top of the syntax tree
+    reaches through ANDs alone (not inside an OR, a NOT or a field's brackets)."""
+    ends = set()
+    for node in group:
+        if isinstance(node, AndGroup):
+            ends |= _narrowing_ends(node)
+        elif not isinstance(node, GroupNode):
+            ends.add(node.endchar)
+    return ends
 
 
 def _plugins(resolve_entity: EntityResolver, clauses: list) -> list[Plugin]:

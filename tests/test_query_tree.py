@@ -232,3 +232,18 @@ def test_the_query_module_uses_regular_expressions_only_in_plugins_and_value_par
             for node in ast.walk(top):
                 uses = isinstance(node, ast.Name) and node.id in patterns | {"re"}
                 assert allowed or not uses, f"{name}: {ast.unparse(top).splitlines()[0]}"
+
+
+@pytest.mark.parametrize(
+    "text, chips",
+    [
+        ("oil AND (date:2011 entity:MKO)", ["date", "entity"]),
+        ("oil OR date:2011", []),
+        ("oil NOT date:2011", []),
+        ("oil -source:reuters", []),
+        ("(source:reuters OR gas) date:2011", ["date"]),
+    ],
+)
+def test_only_clauses_that_narrow_the_whole_query_are_chips(text, chips):
+    parsed = parse_query(text, SCHEMA, str)
+    assert [f.field for f, _ in parsed.chips()] == chips
