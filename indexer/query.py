@@ -540,7 +540,7 @@ def undated_query(value: str) -> query.Query:
     if answer not in ("yes", "no", "true", "false"):
         raise QueryError(f"undated:{value} — write undated:yes or undated:no")
     flag = "1" if answer in ("yes", "true") else "0"
-    return UndatedFilter(query.Term("undated", flag), 1.0)
+    return UndatedFilter(query.Term(QUERY_FIELDS["undated"].index_field, flag), 1.0)
 
 
 _RELATIVE = re.compile(
@@ -629,6 +629,15 @@ def without_dates(q: query.Query) -> query.Query | None:
     if not any(isinstance(part, DateFilter) for part in _parts(q)):
         return None
     return _dropped(q, DateFilter).normalize()
+
+
+def undated_instead_of_dates(q: query.Query) -> query.Query | None:
+    """The query that finds the undated clippings its date clauses leave out: the query with
+    them taken out and `undated:yes` in their place; None when it has no date clause."""
+    rest = without_dates(q)
+    if rest is None:
+        return None
+    return query.And([rest, undated_query("yes")]).normalize()
 
 
 def _parts(q: query.Query) -> Iterator[query.Query]:

@@ -12,7 +12,7 @@ from indexer.clipping import Mention
 from indexer.expand import expand_names
 from indexer.names.gazetteer import Entity, Gazetteer
 from indexer.names.table import EntityTable
-from indexer.query import QueryError, parse_query, without_dates
+from indexer.query import QueryError, parse_query, undated_instead_of_dates, without_dates
 from indexer.schema import QUERY_FIELDS, clipping_schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -247,3 +247,16 @@ def test_the_query_module_uses_regular_expressions_only_in_plugins_and_value_par
 def test_only_clauses_that_narrow_the_whole_query_are_chips(text, chips):
     parsed = parse_query(text, SCHEMA, str)
     assert [f.field for f, _ in parsed.chips()] == chips
+
+
+@pytest.mark.parametrize(
+    "text, undated",
+    [
+        ("oil date:2011", "((title:oil^2.5 OR body:oil) AND UndatedFilter(Term('undated', '1')))"),
+        ('date:"last 30 days"', "UndatedFilter(Term('undated', '1'))"),
+        ("oil", None),
+    ],
+)
+def test_the_undated_clippings_a_date_leaves_out_are_found_by_a_tree_transform(text, undated):
+    found = undated_instead_of_dates(parse_query(text, SCHEMA, str).query())
+    assert (None if found is None else str(found)) == undated
