@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from indexer.query import QueryError, parse_query, without_dates
+from indexer.query import QueryError, parse_query
 from indexer.schema import clipping_schema
 
 SCHEMA = clipping_schema()
@@ -141,18 +141,3 @@ def test_filters_are_found_by_the_parse_with_the_query_without_each():
     assert parse_query('"date:2011" camp', SCHEMA, str).filters == []  # quoted: words
     chips = parse_query("MEK AND date:[2011-04 to]", SCHEMA, str).chips()
     assert [rest for _, rest in chips] == ["MEK"]  # no operator left dangling
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("oil date:2011", "(title:oil^2.5 OR body:oil)"),
-        ("date:2011", "<_NullQuery>"),
-        ("oil AND (date:2011 OR date:2012)", "(title:oil^2.5 OR body:oil)"),
-        ("oil NOT date:2011", "(title:oil^2.5 OR body:oil)"),
-        ("oil", None),
-    ],
-)
-def test_the_undated_count_takes_the_date_clauses_out_of_the_tree(text, expected):
-    rest = without_dates(parse_query(text, SCHEMA, str).query())
-    assert (None if rest is None else str(rest)) == expected

@@ -120,6 +120,9 @@ def test_filter_chips_cut_the_clause_out_by_the_parsers_positions(text, filters,
         ("oil date:2011", "(title:oil^2.5 OR body:oil)"),
         ("oil (gas* OR date:2011)", "((title:oil^2.5 OR body:oil) AND (title:gas* OR body:gas*))"),
         ("oil undated:no", None),
+        ("date:2011", "<_NullQuery>"),
+        ("oil AND (date:2011 OR date:2012)", "(title:oil^2.5 OR body:oil)"),
+        ("oil NOT date:2011", "(title:oil^2.5 OR body:oil)"),
     ],
 )
 def test_the_undated_count_is_a_tree_transform(text, rest):
