@@ -23,7 +23,7 @@ from indexer.expand import SpellingVariants, expand_names
 from indexer.facets import entity_type_codes, facet_counts, timeline
 from indexer.highlighting import Wanted, best_passages, lead, nothing_wanted, query_terms
 from indexer.names.table import Cluster
-from indexer.query import MAX_PAGE, Parsed, parse_query, undated_query, without_dates
+from indexer.query import MAX_PAGE, Parsed, parse_query, undated_instead_of_dates
 from indexer.ranking import Scorer
 from indexer.results import (
     SORTS,
@@ -222,10 +222,8 @@ def _expanded(gen: Generation, parse: Parsed | None, expand: bool):
 
 def _undated_left_out(gen: Generation, parsed: query.Query) -> int | None:
     """How many undated clippings match the query once its date filters are taken away."""
-    rest = without_dates(parsed)
-    if rest is None:
-        return None
-    return len(gen.docset(query.And([rest, undated_query("yes")]).normalize()))
+    undated = undated_instead_of_dates(parsed)
+    return None if undated is None else len(gen.docset(undated))
 
 
 def _names_a_thing(gen: Generation, span: str, cluster: Cluster) -> bool:
