@@ -109,12 +109,18 @@ class Parsed:
     syntax: GroupNode  # the parser's syntax tree of it; nodes know their place in `typed`
     parser: QueryParser
     filters: list[Filter] = field(default_factory=list)
+    _as_typed: query.Query | None = field(default=None, init=False, repr=False, compare=False)
 
     def query(self, syntax: GroupNode | None = None) -> query.Query:
-        """The Whoosh query of this parse's syntax tree, or of a tree made from it (names
-        expanded), bounded in the work it may cause."""
+        """The Whoosh query of this parse's syntax tree (built once), or of a tree made from
+        it (names expanded), bounded in the work it may cause."""
+        if syntax is None and self._as_typed is not None:
+            return self._as_typed
         built = (syntax or self.syntax).query(self.parser) or query.NullQuery
-        return _bounded(built.normalize())
+        bounded = _bounded(built.normalize())
+        if syntax is None:
+            self._as_typed = bounded
+        return bounded
 
     def without(self, fieldname: str) -> str:
         """The query as typed with every `fieldname:` clause taken out."""

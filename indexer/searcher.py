@@ -100,8 +100,8 @@ class Searchers:
             self._table_stamp = store.entities_stamp(self.index_dir)
             searcher = store.open_searcher(self.index_dir)
             self.generation = Generation(searcher, self._builder, self._load_table())
-        elif store.entities_stamp(self.index_dir) != self._table_stamp:
-            self._table_stamp = store.entities_stamp(self.index_dir)
+        elif (stamp := store.entities_stamp(self.index_dir)) != self._table_stamp:
+            self._table_stamp = stamp
             self.generation = self.generation.with_table(self._load_table(), self._builder)
         return self.generation
 
