@@ -36,7 +36,8 @@ from whoosh.qparser.plugins import Plugin, TaggingPlugin
 from whoosh.qparser.syntax import GroupNode, SyntaxNode
 from whoosh.qparser.taggers import RegexTagger
 
-from indexer.schema import FREE_TEXT_FIELDS, QUERY_FIELDS, QueryField
+from indexer.schema import FREE_TEXT_FIELDS, QUERY_FIELDS, SPELLED_FIELDS, QueryField
+from indexer.vocabulary import as_written, indexed_term, words_within
 from indexer.whoosh_adapter import ExpansionHook, wildcard_prefix
 
 
@@ -196,7 +197,7 @@ def _plugins(resolve_entity: EntityResolver, clauses: list) -> list[Plugin]:
     boosts, ranges); `clauses` collects each filter clause's name and place in the text."""
     return [
         MultifieldPlugin(list(FREE_TEXT_FIELDS), fieldboosts=FREE_TEXT_FIELDS, group=FreeText),
-        FuzzyTermPlugin(),
+        _FuzzyPlugin(),
         # As Whoosh's own, but a phrase may run over a line break.
         PhrasePlugin(r'(?s)"(?P<text>.*?)"(~(?P<slop>[1-9][0-9]*))?'),
         _StrayQuotePlugin(),
@@ -373,6 +374,22 @@ class _FieldName(syntax.FieldnameNode):
     def __init__(self, name: str, index_field: str, original: str):
         super().__init__(index_field, original)
         self.name = name
+
+
+class _FuzzyWord(FuzzyTermPlugin.FuzzyTermNode):
+    """`refugess~`: in title and body the word keeps its letters as typed (lowercased, accents
+    folded, not stemmed), so that edits are counted on the word as written."""
+
+    def query(self, parser):
+        built = super().query(parser)
+        written = as_written(self.text)
+        if isinstance(built, query.FuzzyTerm) and built.fieldname in SPELLED_FIELDS and written:
+            built.text = written
+        return built
+
+
+class _FuzzyPlugin(FuzzyTermPlugin):
+    FuzzyTermNode = _FuzzyWord
 
 
 class _Minus(syntax.PrefixOperator):
@@ -813,9 +830,14 @@ class _CappedFuzzyTerm(_Capped, query.FuzzyTerm):
         return super().expansion(reader, self.within(reader))
 
     def within(self, reader) -> Iterator[str]:
-        """The words within `maxdist` edits, found by one Levenshtein automaton that skips
+        """The indexed terms within `maxdist` edits. In title and body the edits are counted on
+        the words as written (`vocabulary.py`), each found word standing for its stemmed term;
+        elsewhere on the field's own terms, found by one Levenshtein automaton that skips
         through each segment's sorted words, as Whoosh does for a single segment (its way for
         several segments computes the distance to every word in Python)."""
+        if self.fieldname in SPELLED_FIELDS:
+            yield from self._terms_of_words(reader)
+            return
         dfa = Automata.levenshtein_dfa(self.text, self.maxdist, self.prefixlength)
         spelled = reader.schema[self.fieldname].spelling_fieldname(self.fieldname)
         seen: set[str] = set()
@@ -826,6 +848,15 @@ class _CappedFuzzyTerm(_Capped, query.FuzzyTerm):
                 if word not in seen:
                     seen.add(word)
                     yield word
+
+    def _terms_of_words(self, reader) -> Iterator[str]:
+        """The stemmed terms in this field of the words as written within reach, each once."""
+        seen: set[str] = set()
+        for word in words_within(reader, self.text, self.maxdist, self.prefixlength):
+            term = indexed_term(word)
+            if term not in seen and (self.fieldname, term) in reader:
+                seen.add(term)
+                yield term
 
 
 class _CappedTermRange(_Capped, query.TermRange):

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Existence
 from whoosh.lang.porter2 import stem
 from whoosh.support.charset import accent_map
 
@@ -53,6 +54,9 @@ QUERY_FIELDS = {
         QueryField("undated", "undated", "flag", "undated:yes"),
     )
 }
+# The index field of unstemmed words, and the fields whose words it holds.
+SPELLING_FIELD = "spelling"
+SPELLED_FIELDS = ("title", "body")
 # Index fields whose words rank the matches.
 RANKING_FIELDS = frozenset(f.index_field for f in QUERY_FIELDS.values() if not f.narrows)
 
@@ -62,13 +66,18 @@ def text_analyzer() -> Analyzer:
 
     The same analyzer runs at index and at query time.
     """
+    return spelling_analyzer() | StemFilter(stemfn=stem, cachesize=100_000)
+
+
+def spelling_analyzer() -> Analyzer:
+    """The text analyzer without its stemmer: the words as written (lowercased, stop words
+    dropped, accents folded), which fuzzy words and spelling suggestions compare with."""
     return (
         # Initialisms (U.S., U.N.) and numbers (3,000; 2.5) stay whole; "refugees.But" splits.
         RegexTokenizer(r"[^\W\d_](?:\.[^\W\d_])+|\d+(?:[.,]\d+)+|\w+")
         | LowercaseFilter()
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | CharsetFilter(accent_map)
-        | StemFilter(stemfn=stem, cachesize=100_000)
     )
 
 
@@ -81,6 +90,9 @@ def clipping_schema() -> Schema:
         path=ID(stored=True),
         title=TEXT(analyzer=analyzer, stored=True, chars=True, spelling=False),
         body=TEXT(analyzer=analyzer, stored=True, chars=True),
+        # The words of title and body unstemmed, with how many clippings use each (no
+        # positions): fuzzy words and "Did you mean" measure edits against these.
+        spelling=FieldType(Existence(), spelling_analyzer()),
         # Sorting, facets and timelines read these fields' postings into arrays once per
         # segment (indexer/docsets.py), so none of them needs a Whoosh sort column.
         date=ID(stored=True),

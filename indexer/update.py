@@ -358,6 +358,7 @@ def document_fields(clipping: Clipping, record: FileRecord) -> dict:
         "path": clipping.path,
         "title": clipping.title,
         "body": clipping.body,
+        "spelling": f"{clipping.title}\n{clipping.body}",
         "date": clipping.date,
         "undated": "0" if clipping.date else "1",
         "year": clipping.date[:4] if clipping.date else None,

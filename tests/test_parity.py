@@ -112,6 +112,13 @@ WORD_QUERIES = [
     "c?mp",
     "vilage~",
     "councel~2",
+    # fuzzy words count edits on the words as written ("electiom" is one edit from
+    # "election", three from its stem "elect") and search the stemmed terms they stand for
+    "electiom~",
+    "refugeees~2",
+    "title:festivall~",
+    "Electiom~ OR zephyrin~",
+    "source:wyre~",  # no words as written for source: its own terms
     "camp OR mountai*",
     # fields
     "title:camp",
@@ -381,6 +388,20 @@ def test_filters_alone_list_whoosh_matches_newest_first(archives, state, text):
     assert [hit.id for hit in engine.export(text, "relevance", expand=False)] == by_date(
         hits, newest=True
     )
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize(
+    ("fuzzy", "word"),
+    [("electiom~", "election"), ("Festivall~", "festival"), ("refugeees~2", "refugees")],
+)
+def test_fuzzy_words_find_the_words_as_written(archives, state, fuzzy, word):
+    """A misspelled word with `~` finds the clippings of the word it misspells: edits are
+    counted on the word as written (`electiom` is three edits from the stem `elect`)."""
+    engine, _ = archives[state]
+    expected = {hit.id for hit in engine.export(word, "relevance", expand=False)}
+    assert expected
+    assert {hit.id for hit in engine.export(fuzzy, "relevance", expand=False)} == expected
 
 
 _LAYERS: dict[int, tuple] = {}
