@@ -156,6 +156,11 @@ def _summary(report) -> str:
     is_flag=True,
     help="Search names only as typed, not also their other names and spellings.",
 )
+@click.option(
+    "--all-copies",
+    is_flag=True,
+    help="Show every clipping, not one hit per group of near-duplicates (reprints).",
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print every match (all pages) as CSV.")
 def search_command(
@@ -165,6 +170,7 @@ def search_command(
     page: int,
     sort: str,
     no_expand: bool,
+    all_copies: bool,
     as_json: bool,
     as_csv: bool,
 ) -> None:
@@ -174,7 +180,12 @@ def search_command(
     with _engine(index_dir) as engine:
         try:
             results = engine.search(
-                query, page=page, sort=sort, pagelen=limit, expand=not no_expand
+                query,
+                page=page,
+                sort=sort,
+                pagelen=limit,
+                expand=not no_expand,
+                group=not all_copies,
             )
             if as_csv:
                 for line in csv_lines(engine.export(query, sort, expand=not no_expand)):
@@ -200,6 +211,13 @@ def search_command(
         meta = " · ".join(filter(None, [hit.date or "undated", hit.source, hit.id]))
         title, snippet = _terminal(hit.marked_title), _terminal(hit.snippet)
         click.echo(f"\n{number}. {title}\n   {meta}\n   {snippet}")
+        if hit.similar:
+            copies = ", ".join(member.id for member in hit.similar)
+            click.echo(f"   {_similar_count(len(hit.similar))}: {_printable(copies)}")
+
+
+def _similar_count(count: int) -> str:
+    return f"{count} similar clipping{'' if count == 1 else 's'}"
 
 
 def _terminal(text: Marked) -> str:

@@ -33,6 +33,8 @@ class ParsedFile:
     mtime_ns: int = 0
     sha256: str = ""
     skipped: str | None = None
+    # Each clipping's near-duplicate signature, added by the indexer's workers (duplicates.py).
+    signatures: list[str] = field(default_factory=list)
 
 
 def parse_bytes(

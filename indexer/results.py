@@ -45,6 +45,16 @@ class Marked:
 
 
 @dataclass
+class GroupMember:
+    """A near-duplicate of a hit (the same story reprinted), as the hit lists it."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+
+
+@dataclass
 class Hit:
     """One ranked clipping: plain text fields, with the query's matches as marked spans."""
 
@@ -62,6 +72,10 @@ class Hit:
     title_marks: tuple[tuple[int, int], ...] = ()  # the query's matches in the title
     # When the clipping entered the archive (its file's mtime, ISO 8601 UTC; not in the contract).
     added: str | None = None
+    # Its near-duplicate group (the leader's id, None: no copies) and, when the results show
+    # one hit per group, the group's other matches it stands for.
+    group: str | None = None
+    similar: list[GroupMember] = field(default_factory=list)
 
     @property
     def marked_title(self) -> Marked:
@@ -143,6 +157,10 @@ class SearchResults:
     # without it, and the query that lists the undated clippings a date filter leaves out.
     filters: list[FilterChip] = field(default_factory=list)
     undated_query: str = ""
+    # Whether near-duplicates are shown as one hit per group, and how many hits all the
+    # matches make then (`total` counts clippings either way; `pages` counts these hits).
+    grouped: bool = False
+    distinct: int = 0
 
     def to_json(self) -> dict:
         data = asdict(self)

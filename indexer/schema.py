@@ -112,4 +112,8 @@ def clipping_schema() -> Schema:
         names=STORED,
         # [[name, type], …] as last written, to tell when re-tagging changes anything.
         tagged=STORED,
+        # Near-duplicates (indexer/duplicates.py): the clipping's MinHash signature, and the
+        # id of its group's leader when it has copies (search shows one hit per group).
+        signature=STORED,
+        group=ID(stored=True),
     )

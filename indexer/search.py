@@ -18,7 +18,7 @@ from pathlib import Path
 
 from whoosh import query
 
-from indexer import store
+from indexer import collapse, store
 from indexer.expand import SpellingVariants, expand_names
 from indexer.facets import entity_type_codes, facet_counts, timeline
 from indexer.highlighting import Wanted, best_passages, lead, nothing_wanted, query_terms
@@ -74,26 +74,32 @@ class SearchEngine:
         sort: str = "relevance",
         pagelen: int = PAGE_SIZE,
         expand: bool = True,
+        group: bool = True,
     ) -> SearchResults:
         """One page of results for `text` plus totals and facets over all matches.
 
         Names in the query also search the entity's other names and spellings unless `expand`
-        is off. Raises QueryError for a malformed query; an empty query lists the newest first.
+        is off; near-duplicates are one hit per group unless `group` is off. Raises QueryError
+        for a malformed query; an empty query lists the newest first.
         """
         page = min(max(1, page), MAX_PAGE)
         first = (page - 1) * pagelen
         with self._reading() as gen:
+            codes = collapse.group_codes(gen) if group else None
             parse, parsed, docs, sort, expansions, ranked = self._matches(
-                gen, text, sort, expand, lambda docs: first + pagelen
+                gen, text, sort, expand, lambda docs: collapse.needed(codes, docs, first + pagelen)
             )
             terms = query_terms(parsed, gen.reader)
-            hits = [_page_hit(gen, docnum, score, terms) for docnum, score in ranked[first:]]
+            shown = collapse.collapsed(codes, ranked, docs, first, pagelen)
+            hits = [_page_hit(gen, docnum, score, terms) for docnum, score in shown.page]
+            for hit, (docnum, _) in zip(hits, shown.page, strict=True):
+                hit.similar = collapse.members(gen, shown.copies.get(docnum, ()))
             facets, periods = _counts(gen, parsed, docs)
             return SearchResults(
                 query=text,
                 total=len(docs),
                 page=page,
-                pages=max(1, math.ceil(len(docs) / pagelen)),
+                pages=max(1, math.ceil(shown.distinct / pagelen)),
                 sort=sort,
                 hits=hits,
                 facets=facets,
@@ -104,6 +110,8 @@ class SearchEngine:
                 if parse
                 else [],
                 undated_query=f"{parse.without('date')} undated:yes".strip() if parse else "",
+                grouped=group,
+                distinct=shown.distinct,
             )
 
     def _matches(self, gen: Generation, text: str, sort: str, expand: bool, count):
@@ -299,6 +307,7 @@ def _hit_from_fields(fields: dict, score: float | None, snippet: Marked, title_m
         date_source=fields.get("date_source"),
         title_marks=title_marks,
         added=added.strftime("%Y-%m-%dT%H:%M:%SZ") if added else None,
+        group=fields.get("group"),
     )
 
 

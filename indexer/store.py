@@ -107,6 +107,9 @@ class FileRecord:
     # Per clipping, [number, mentions, acronyms, tagged]: the names found in its text and the
     # entities it was written with, from which every run rebuilds the corpus-wide entity table.
     names: list = field(default_factory=list)
+    # Per clipping, [number, signature, group]: its near-duplicate signature and the leader of
+    # its group (None: no copies), from which every run rebuilds the groups (duplicates.py).
+    duplicates: list = field(default_factory=list)
 
 
 def exists(index_dir: Path) -> bool:
@@ -237,6 +240,7 @@ def _record_row(path: str, record: FileRecord) -> list:
         record.clippings,
         record.skipped,
         record.names,
+        record.duplicates,
     ]
 
 
@@ -260,8 +264,10 @@ def records_from_index(ix: Index) -> dict[str, FileRecord]:
             mentions, acronyms = fields.get("names", ([], []))
             number = int(fields["id"].rsplit("#", 1)[1])
             record.names.append([number, mentions, acronyms, fields.get("tagged", [])])
+            record.duplicates.append([number, fields.get("signature", ""), fields.get("group")])
     for record in files.values():
         record.names.sort(key=lambda entry: entry[0])
+        record.duplicates.sort(key=lambda entry: entry[0])
     return files
 
 

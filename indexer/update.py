@@ -32,6 +32,7 @@ from whoosh.writing import CLEAR
 
 from indexer import store
 from indexer.clipping import Clipping, Mention, Skipped
+from indexer.duplicates import duplicate_groups
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.names.table import EntityTable
 from indexer.scan import FileEntry, Scan, scan_corpus
@@ -137,7 +138,8 @@ class _Run:
         self._model_status: dict | None = None
         # Names as this run's clippings are written; the final table replaces it at the end.
         self.table = EntityTable(gazetteer)
-        self._rewrite: set[str] = set()  # clippings whose stored names must be written again
+        # Clippings to write again: their names were found again, or their group changed.
+        self._rewrite: set[str] = set()
 
     def update(self, progress, procs) -> UpdateReport:
         scan = scan_corpus(self.corpus)
@@ -156,6 +158,7 @@ class _Run:
         if todo or deleted or self.rebuild:
             self._write(todo, deleted, progress, procs)
         final = self._final_table()
+        self._regroup()
         self._retag(final)
         self._save(final)
         return self.report
@@ -242,7 +245,8 @@ class _Run:
             self.report.updated += 1
         else:
             self.report.added += 1
-        for clipping in parsed.clippings:
+        for clipping, signature in zip(parsed.clippings, parsed.signatures, strict=True):
+            record.duplicates.append([clipping.number, signature, None])  # grouped at the end
             self.table.add(clipping.mentions, clipping.acronyms)
             clipping.entities = self.table.entities_for(clipping.mentions)
             writer.add_document(**document_fields(clipping, record))
@@ -303,6 +307,22 @@ class _Run:
                 table.add(_mentions(mentions), [tuple(a) for a in acronyms])
         table.join_initials()
         return table
+
+    def _regroup(self) -> None:
+        """Rebuild the near-duplicate groups from every clipping's signature, as a rebuild
+        does, and mark the clippings whose group changed for re-writing."""
+        signatures = (
+            (f"{rel}#{entry[0]}", entry[1])
+            for rel, record in self.records.items()
+            for entry in record.duplicates
+        )
+        groups = duplicate_groups(signatures)
+        for rel, record in self.records.items():
+            for entry in record.duplicates:
+                clipping_id = f"{rel}#{entry[0]}"
+                if entry[2] != groups.get(clipping_id):
+                    entry[2] = groups.get(clipping_id)
+                    self._rewrite.add(clipping_id)
 
     def _retag(self, final: EntityTable) -> None:
         """Re-write, in one commit, the clippings whose entities under the final table differ
@@ -372,8 +392,17 @@ def document_fields(clipping: Clipping, record: FileRecord) -> dict:
         "fingerprint": (record.size, record.mtime_ns, record.sha256),
         "names": tuple(_names_entry(clipping)[1:3]),
         "tagged": _written(clipping.entities),
+        **_duplicate_fields(record, clipping.number),
     }
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def _duplicate_fields(record: FileRecord, number: int) -> dict:
+    """The clipping's signature and group, as its file's record holds them."""
+    for entry in record.duplicates:
+        if entry[0] == number:
+            return {"signature": entry[1] or None, "group": entry[2]}
+    return {}
 
 
 def _names_entry(clipping: Clipping) -> list:
@@ -484,10 +513,13 @@ _PR_SET_PDEATHSIG = 1
 
 def _parse_one(item: tuple[str, str]) -> ParsedFile:
     """One file's clippings, from its real path `item[1]`, under its shown path `item[0]`."""
+    from indexer.duplicates import signature
     from indexer.parse import parse_file  # the parsers load only when a file needs them
 
     rel, path = item
-    return parse_file(path, rel, _worker_gazetteer, _worker_settings)
+    parsed = parse_file(path, rel, _worker_gazetteer, _worker_settings)
+    parsed.signatures = [signature(c.title, c.body) for c in parsed.clippings]
+    return parsed
 
 
 def _names_model_key(model: str | None) -> str | None:

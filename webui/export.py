@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 from indexer.results import Hit
 
 CSV_COLUMNS = ["id", "title", "date", "date_source", "source", "url", "path", "collection",
-               "entities", "score", "excerpt"]  # fmt: skip
+               "entities", "score", "excerpt", "group"]  # fmt: skip
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -36,7 +36,7 @@ def neutral(cell: str | float) -> str | float:
 def _row(hit: Hit) -> list:
     return [hit.id, hit.title, hit.date or "", hit.date_source or "", hit.source or "",
             hit.url or "", hit.path, hit.collection or "", "; ".join(hit.entities),
-            "" if hit.score is None else hit.score, hit.snippet.text]  # fmt: skip
+            "" if hit.score is None else hit.score, hit.snippet.text, hit.group or ""]  # fmt: skip
 
 
 def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
@@ -57,6 +57,7 @@ def json_chunks(query: str, sort: str, hits: Iterable[Hit]) -> Iterator[str]:
         record = {column: value for column, value in zip(CSV_COLUMNS, _row(hit), strict=True)}
         record["entities"] = hit.entities
         record["score"] = hit.score
+        record["group"] = hit.group
         yield ("," if number else "") + "\n" + json.dumps(record, ensure_ascii=False)
     yield "\n]}\n"
 

@@ -35,6 +35,7 @@ class SearchRequest:
     sort: str
     page: int
     expand: bool
+    group: bool = True  # near-duplicates as one hit per group (group=0: every clipping)
     results: SearchResults | None = None
     error: str | None = None
 
@@ -46,7 +47,10 @@ def _search_args() -> SearchRequest:
     page = _page_number()
     # The form sends expand=0 from a hidden field and expand=1 from the checked box: last wins.
     expand = (args.getlist("expand") or ["1"])[-1] != "0"
-    return SearchRequest(args.get("q", ""), sort if sort in SORTS else "relevance", page, expand)
+    group = (args.getlist("group") or ["1"])[-1] != "0"
+    return SearchRequest(
+        args.get("q", ""), sort if sort in SORTS else "relevance", page, expand, group
+    )
 
 
 def _page_number() -> int:
@@ -64,7 +68,7 @@ def _search() -> SearchRequest:
     try:
         size = current_app.config["PAGE_SIZE"]
         wanted.results = search_engine.search(
-            wanted.q, wanted.page, wanted.sort, size, expand=wanted.expand
+            wanted.q, wanted.page, wanted.sort, size, expand=wanted.expand, group=wanted.group
         )
     except QueryError as error:
         wanted.error = str(error)
@@ -143,7 +147,7 @@ def api_search():
 @bp.app_template_global()
 def search_url(q: str, **params) -> str:
     """A link to the search page for query `q`, keeping only non-default parameters."""
-    defaults = {"page": 1, "sort": "relevance", "expand": True}
+    defaults = {"page": 1, "sort": "relevance", "expand": True, "group": True}
     values = {"q": q}
     for key, value in params.items():
         if value is not None and value != "" and value != defaults.get(key):
