@@ -161,6 +161,11 @@ def _summary(report) -> str:
     is_flag=True,
     help="Show every clipping, not one hit per group of near-duplicates (reprints).",
 )
+@click.option(
+    "--no-spell",
+    is_flag=True,
+    help="When the query finds nothing, do not show its spelling suggestion's matches instead.",
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print every match (all pages) as CSV.")
 def search_command(
@@ -171,6 +176,7 @@ def search_command(
     sort: str,
     no_expand: bool,
     all_copies: bool,
+    no_spell: bool,
     as_json: bool,
     as_csv: bool,
 ) -> None:
@@ -186,6 +192,7 @@ def search_command(
                 pagelen=limit,
                 expand=not no_expand,
                 group=not all_copies,
+                spell=not no_spell,
             )
             if as_csv:
                 for line in csv_lines(engine.export(query, sort, expand=not no_expand)):
@@ -196,9 +203,14 @@ def search_command(
     if as_json:
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return
+    shown = results.suggestion.text if results.showing_suggestion else query
+    if results.showing_suggestion:
+        click.echo(f"No clippings match {query!r}; showing results for {shown!r} (--no-spell: not)")
     click.echo(
-        f"{results.total} clippings match {query!r} (page {results.page} of {results.pages})"
+        f"{results.total} clippings match {shown!r} (page {results.page} of {results.pages})"
     )
+    if results.suggestion and not results.showing_suggestion:
+        click.echo(f"Did you mean {results.suggestion.text!r}?")
     for expansion in results.expanded:
         click.echo(f"also searched for {expansion.term}: {', '.join(expansion.also)}")
     if results.undated_left_out:

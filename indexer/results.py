@@ -157,6 +157,10 @@ class SearchResults:
     # without it, and the query that lists the undated clippings a date filter leaves out.
     filters: list[FilterChip] = field(default_factory=list)
     undated_query: str = ""
+    # "Did you mean": the query as typed with its misspelled words replaced (marked), None when
+    # no word needs it; whether the hits are the suggestion's, the query as typed finding none.
+    suggestion: Marked | None = None
+    showing_suggestion: bool = False
     # Whether near-duplicates are shown as one hit per group, and how many hits all the
     # matches make then (`total` counts clippings either way; `pages` counts these hits).
     grouped: bool = False
@@ -165,6 +169,7 @@ class SearchResults:
     def to_json(self) -> dict:
         data = asdict(self)
         data["hits"] = [hit.to_json() for hit in self.hits]
+        data["suggestion"] = self.suggestion.text if self.suggestion else None
         del data["filters"], data["undated_query"]
         return data
 

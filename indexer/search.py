@@ -36,6 +36,7 @@ from indexer.results import (
 )
 from indexer.schema import RANKING_FIELDS, text_analyzer
 from indexer.searcher import Generation, Searchers
+from indexer.spelling import Speller
 
 PAGE_SIZE = 10
 EXPORT_BATCH = 500
@@ -75,20 +76,25 @@ class SearchEngine:
         pagelen: int = PAGE_SIZE,
         expand: bool = True,
         group: bool = True,
+        spell: bool = True,
     ) -> SearchResults:
         """One page of results for `text` plus totals and facets over all matches.
 
         Names in the query also search the entity's other names and spellings unless `expand`
         is off; near-duplicates are one hit per group unless `group` is off. Raises QueryError
-        for a malformed query; an empty query lists the newest first.
+        for a malformed query; an empty query lists the newest first. A query with misspelled
+        words gets a suggestion, whose results are shown instead when the query as typed finds
+        nothing and it finds something (unless `spell` is off).
         """
         page = min(max(1, page), MAX_PAGE)
         first = (page - 1) * pagelen
         with self._reading() as gen:
             codes = collapse.group_codes(gen) if group else None
-            parse, parsed, docs, sort, expansions, ranked = self._matches(
-                gen, text, sort, expand, lambda docs: collapse.needed(codes, docs, first + pagelen)
-            )
+            matches, suggestion, corrected = self._spelled(
+                gen, text, sort, expand, lambda docs: collapse.needed(codes, docs, first + pagelen),
+                spell,
+            )  # fmt: skip
+            parse, parsed, docs, sort, expansions, ranked = matches
             terms = query_terms(parsed, gen.reader)
             shown = collapse.collapsed(codes, ranked, docs, first, pagelen)
             hits = [_page_hit(gen, docnum, score, terms) for docnum, score in shown.page]
@@ -112,7 +118,21 @@ class SearchEngine:
                 undated_query=f"{parse.without('date')} undated:yes".strip() if parse else "",
                 grouped=group,
                 distinct=shown.distinct,
+                suggestion=suggestion,
+                showing_suggestion=corrected,
             )
+
+    def _spelled(self, gen: Generation, text: str, sort: str, expand: bool, count, spell: bool):
+        """`_matches` of the query as typed, its spelling suggestion, and whether the matches
+        are the suggestion's instead: when `spell` is on, the query as typed finds nothing and
+        the suggestion finds something."""
+        matches = self._matches(gen, text, sort, expand, count)
+        suggestion = _speller(gen).suggestion(matches[0], gen.reader)
+        if spell and suggestion is not None and not len(matches[2]):
+            instead = self._matches(gen, suggestion.text, sort, expand, count)
+            if len(instead[2]):
+                return instead, suggestion, True
+        return matches, suggestion, False
 
     def _matches(self, gen: Generation, text: str, sort: str, expand: bool, count):
         """Parse once, expand, match and order: (the parse, the query run, documents, sort,
@@ -242,6 +262,12 @@ def _names_a_thing(gen: Generation, span: str, cluster: Cluster) -> bool:
         return True  # a phrase that is a known name
     uses = gen.reader.doc_frequency("body", words[0])
     return gen.entity_counts().get(cluster.name, 0) * 2 >= uses
+
+
+def _speller(gen: Generation) -> Speller:
+    if "speller" not in gen.memo:
+        gen.memo["speller"] = Speller(gen.table)
+    return gen.memo["speller"]
 
 
 def _spellings(gen: Generation) -> SpellingVariants:

@@ -331,3 +331,17 @@ def test_the_progress_bar_is_closed_however_the_run_ends(monkeypatch):
     assert log == [("open", 3), ("tick", 1), ("closed",)]
     with _progress_bar(quiet=True) as progress:
         assert progress is None
+
+
+def test_search_shows_the_suggestion(search_index):
+    result = run("search", "--index", search_index, "refugess")
+    assert result.output.startswith(
+        "No clippings match 'refugess'; showing results for 'refugees' (--no-spell: not)\n"
+        "2 clippings match 'refugees'"
+    )
+    result = run("search", "--index", search_index, "--no-spell", "refugess")
+    assert result.output.startswith(
+        "0 clippings match 'refugess' (page 1 of 1)\nDid you mean 'refugees'?"
+    )
+    data = json.loads(run("search", "--json", "--index", search_index, "refugess").output)
+    assert (data["suggestion"], data["showing_suggestion"]) == ("refugees", True)

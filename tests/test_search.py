@@ -158,7 +158,7 @@ def test_json_shape(engine):
     data = engine.search("refugees").to_json()
     assert set(data) == {
         "query", "total", "page", "pages", "sort", "hits", "facets", "expanded", "timeline",
-        "undated_left_out", "grouped", "distinct",
+        "undated_left_out", "grouped", "distinct", "suggestion", "showing_suggestion",
     }  # fmt: skip
     assert set(data["hits"][0]) == {
         "id", "title", "date", "source", "url", "path",

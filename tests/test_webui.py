@@ -200,3 +200,46 @@ def test_export_of_a_malformed_query_is_400(client):
 def test_entity_page_reads_its_page_number_like_the_search_page(client, engine, page):
     name = engine.entities()[0].name
     assert client.get(f"/entity/{name}", query_string={"page": page}).status_code == 200
+
+
+def test_a_misspelled_query_shows_the_suggestions_results_and_links_the_query_as_typed(client):
+    page = client.get("/?q=refugess").get_data(as_text=True)
+    assert (
+        'Showing results for <a href="/?q=refugees"><mark>refugees</mark></a> — search instead '
+        'for <a class="typed" href="/?q=refugess&amp;spell=0">refugess</a>'
+    ) in page
+    assert "2 clippings match <strong>refugees</strong>" in page
+    assert 'value="refugees"' in page
+
+
+def test_search_instead_does_not_correct_again_and_offers_the_link(client):
+    page = client.get("/?q=refugess&spell=0").get_data(as_text=True)
+    assert "No clippings match <strong>refugess</strong>" in page
+    assert 'Did you mean <a href="/?q=refugees"><mark>refugees</mark></a>?' in page
+    assert "Showing results for" not in page
+
+
+def test_a_query_that_finds_something_gets_no_suggestion(client):
+    page = client.get("/?q=refugees").get_data(as_text=True)
+    assert 'class="suggestion"' not in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("<b>refugess</b>", "&lt;b&gt;<mark>refugees</mark>&lt;/b&gt;"),
+        ("refugess <&>", "<mark>refugees</mark> &lt;&amp;&gt;"),
+    ],
+)
+def test_the_typed_query_is_escaped_in_the_suggestion(client, typed, suggested):
+    page = client.get("/", query_string={"q": typed}).get_data(as_text=True)
+    assert f"{suggested}</a>" in page
+    assert "<b>" not in page and "<&>" not in page
+
+
+def test_api_suggestion(client):
+    data = client.get("/api/search?q=refugess").get_json()
+    assert (data["suggestion"], data["showing_suggestion"], data["total"]) == ("refugees", True, 2)
+    data = client.get("/api/search?q=refugess&spell=0").get_json()
+    assert (data["suggestion"], data["showing_suggestion"], data["total"]) == ("refugees", False, 0)
+    assert client.get("/api/search?q=refugees").get_json()["suggestion"] is None

@@ -36,6 +36,7 @@ class SearchRequest:
     page: int
     expand: bool
     group: bool = True  # near-duplicates as one hit per group (group=0: every clipping)
+    spell: bool = True  # a query finding nothing shows its suggestion's results (spell=0: not)
     results: SearchResults | None = None
     error: str | None = None
 
@@ -49,7 +50,12 @@ def _search_args() -> SearchRequest:
     expand = (args.getlist("expand") or ["1"])[-1] != "0"
     group = (args.getlist("group") or ["1"])[-1] != "0"
     return SearchRequest(
-        args.get("q", ""), sort if sort in SORTS else "relevance", page, expand, group
+        args.get("q", ""),
+        sort if sort in SORTS else "relevance",
+        page,
+        expand,
+        group,
+        spell=args.get("spell", "1") != "0",
     )
 
 
@@ -68,7 +74,13 @@ def _search() -> SearchRequest:
     try:
         size = current_app.config["PAGE_SIZE"]
         wanted.results = search_engine.search(
-            wanted.q, wanted.page, wanted.sort, size, expand=wanted.expand, group=wanted.group
+            wanted.q,
+            wanted.page,
+            wanted.sort,
+            size,
+            expand=wanted.expand,
+            group=wanted.group,
+            spell=wanted.spell,
         )
     except QueryError as error:
         wanted.error = str(error)
@@ -86,10 +98,12 @@ def _engine():
 def search_page():
     wanted = _search()
     results = wanted.results
+    # The hits shown are the suggestion's: its text is the query the page's links carry.
+    shown = results.suggestion.text if results and results.showing_suggestion else wanted.q
     page = render_template(
         "search.html",
         s=wanted,
-        q=wanted.q,
+        q=shown,
         sort=wanted.sort,
         filters=results.filters if results else [],
         undated_query=results.undated_query if results else "",
@@ -147,7 +161,7 @@ def api_search():
 @bp.app_template_global()
 def search_url(q: str, **params) -> str:
     """A link to the search page for query `q`, keeping only non-default parameters."""
-    defaults = {"page": 1, "sort": "relevance", "expand": True, "group": True}
+    defaults = {"page": 1, "sort": "relevance", "expand": True, "group": True, "spell": True}
     values = {"q": q}
     for key, value in params.items():
         if value is not None and value != "" and value != defaults.get(key):
