@@ -88,6 +88,26 @@ def test_typing_a_query_shows_highlighted_results(server, browser):
     page.close()
 
 
+def test_a_misspelled_query_shows_the_suggestion_and_follows_it(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.get_by_label("Query").fill("refugess")
+    page.get_by_role("button", name="Search").click()
+    suggestion = page.locator(".suggestion")
+    expect(suggestion).to_contain_text("Showing results for refugees — search instead for refugess")
+    expect(page.locator(".bar .count")).to_contain_text("2 clippings match refugees")
+    expect(page.locator(".hit").first.locator("h3 mark")).to_have_text("Refugees")
+    suggestion.get_by_role("link", name="refugess").click()  # as typed: not corrected again
+    expect(page.locator("p.count")).to_contain_text("No clippings match refugess")
+    expect(page.get_by_label("Query")).to_have_value("refugess")
+    expect(page.locator(".suggestion")).to_have_text("Did you mean refugees?")
+    page.locator(".suggestion").get_by_role("link", name="refugees").click()
+    expect(page.locator(".bar .count")).to_contain_text("2 clippings match refugees")
+    expect(page.locator(".suggestion")).to_have_count(0)
+    expect(page.get_by_label("Query")).to_have_value("refugees")
+    page.close()
+
+
 def test_entity_search_and_clipping_page(server, browser):
     page = browser.new_page()
     dialogs = []
