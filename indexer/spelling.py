@@ -6,13 +6,15 @@ ashraf" date:2011`).
 Closeness is counted on the words as written (`vocabulary.py`), never on stems: insertions,
 deletions, substitutions and transpositions, at most one edit for words of three to five
 letters and two for longer ones (one for a word the archive uses, rarely: "mister" is not
-"minister" misspelled); a substitution by a key next to the typed one on a QWERTY keyboard
-counts half. A name word of the entity table also stands close to its other transliterations
-(`names/keys.py`: Mujahideen, Mojahedin), whatever their edit distance. Of the words close
-enough, the closest wins, then the most used. A word is left alone when it is a number, a name
-the archive uses, a wildcard or fuzzy word, a `=name`, or in a field without words as written
-(`source:`, `entity:`, `date:`). Word counts are Whoosh's document frequencies, which count a
-replaced clipping's old copy until segments merge.
+"minister" misspelled); the commonest typos, a key next to the one meant on a QWERTY keyboard
+and two letters swapped, count half. Stop words, which the index leaves out, are candidates
+too ("teh" is "the"). A name word of the entity table also stands close to its other
+transliterations (`names/keys.py`: Mujahideen, Mojahedin), whatever their edit distance. Of
+the words close enough, the closest wins, then the most used. A word is left alone when it is
+a number, a name the archive uses, a wildcard or fuzzy word, a `=name`, or in a field without
+words as written (`source:`, `entity:`, `date:`). Word counts are Whoosh's document
+frequencies, which count a replaced clipping's old copy until segments merge. A word's
+suggestion is found once per index generation (paging and sorting ask again).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from indexer.names.keys import variant_key
 from indexer.names.table import EntityTable
 from indexer.query import Parsed
 from indexer.results import Marked
-from indexer.schema import SPELLED_FIELDS, spelling_analyzer
+from indexer.schema import SPELLED_FIELDS, STOP_WORDS, spelling_analyzer
 from indexer.vocabulary import indexed_term, uses, words_within
 
 # A word matches "very little" when at most this share of the clippings (and at least one)
@@ -39,7 +41,9 @@ CLEARLY_MORE = 20
 # A word this short or shorter is corrected only when it matches nothing at all ("lawn" is a
 # word one edit from "law").
 SHORT_WORD = 4
-KEY_NEIGHBOUR_COST = 0.5  # a substitution by a key next to the one meant
+# The commonest typos count half an edit: a key next to the one meant, two letters swapped.
+KEY_NEIGHBOUR_COST = 0.5
+SWAP_COST = 0.5
 TRANSLITERATION_COST = 1.0  # another transliteration of a name word (Mujahideen, Mojahedin)
 _NAME_WORD_LETTERS = 5
 
@@ -66,12 +70,19 @@ class Speller:
 
     def __init__(self, table: EntityTable):
         self._table = table
-        self._spellings: dict[str, set[str]] = {}
-        for cluster in table.clusters():
-            for name in cluster.names:
-                for token in _AS_WRITTEN(name):
-                    if len(token.text) >= _NAME_WORD_LETTERS and token.text.isalpha():
-                        self._spellings.setdefault(variant_key(token.text), set()).add(token.text)
+        self._keyed: dict[str, set[str]] | None = None  # made when a word first needs it
+        self._found: dict[tuple[str, str], str | None] = {}  # for paging and sorting again
+
+    def _spellings(self, word: str) -> set[str]:
+        """The entity table's name words that share the word's transliteration key."""
+        if self._keyed is None:
+            self._keyed = {}
+            for cluster in self._table.clusters():
+                for name in cluster.names:
+                    for token in _AS_WRITTEN(name):
+                        if len(token.text) >= _NAME_WORD_LETTERS and token.text.isalpha():
+                            self._keyed.setdefault(variant_key(token.text), set()).add(token.text)
+        return self._keyed.get(variant_key(word), set())
 
     def suggestion(self, parse: Parsed | None, reader) -> Marked | None:
         """The query as typed with each misspelled word replaced, the replacements marked; None
@@ -86,8 +97,13 @@ class Speller:
         return _rewritten(parse.typed, corrections) if corrections else None
 
     def _better(self, typed: _Typed, surface: str, reader) -> str | None:
-        """The word to suggest instead of a typed one, or None."""
-        word = typed.written
+        """The word to suggest instead of a typed one, or None (found once per generation)."""
+        key = (typed.written, surface.casefold())
+        if key not in self._found:
+            self._found[key] = self._best(typed.written, surface, reader)
+        return self._found[key]
+
+    def _best(self, word: str, surface: str, reader) -> str | None:
         if _allowed_edits(word) == 0 or not word.isalpha():
             return None
         matched = max(reader.doc_frequency(field, indexed_term(word)) for field in SPELLED_FIELDS)
@@ -99,27 +115,33 @@ class Speller:
             return None
         needed = max(MIN_USES, CLEARLY_MORE * matched)
         allowed = 1 if matched else _allowed_edits(word)  # a word in use: a typo, not a cousin
-        ranked = []
-        for candidate, cost in self._candidates(word, allowed, reader).items():
-            used = uses(reader, candidate)
-            if used >= needed and indexed_term(candidate) != indexed_term(word):
-                ranked.append((cost, -used, candidate))
+        # The first letter is rarely the one mistyped, and keeping it makes the search for
+        # close words several times faster: words with another first letter only if need be.
+        ranked = self._ranked(word, allowed, 1, needed, reader)
+        ranked = ranked or self._ranked(word, 1, 0, needed, reader)
         return min(ranked)[2] if ranked else None
 
-    def _candidates(self, word: str, allowed: int, reader) -> dict[str, float]:
-        """Words as written at most `allowed` edits from `word` (or other transliterations of
-        it), with how far they are."""
-        near = set(words_within(reader, word, 1, 0))
-        if allowed > 1:  # two edits, the first letter kept: a Levenshtein automaton from
-            near.update(words_within(reader, word, 2, 1))  # the first letter on is far faster
-        near.update(w for w in _transposed(word) if uses(reader, w))
+    def _ranked(self, word: str, allowed: int, kept: int, needed: int, reader) -> list:
+        """(edits, -uses, word) of the words used by at least `needed` clippings and at most
+        `allowed` edits from `word` keeping its first `kept` letters, or transliterations."""
+        ranked = []
+        for candidate, cost in self._candidates(word, allowed, kept, reader).items():
+            used = reader.doc_count() if candidate in STOP_WORDS else uses(reader, candidate)
+            if used >= needed and indexed_term(candidate) != indexed_term(word):
+                ranked.append((cost, -used, candidate))
+        return ranked
+
+    def _candidates(self, word: str, allowed: int, kept: int, reader) -> dict[str, float]:
+        """Words as written at most `allowed` edits from `word` and keeping its first `kept`
+        letters, stop words (which the index leaves out: "teh" is "the"), and other
+        transliterations of a name word, with how far they are."""
+        near = set(words_within(reader, word, allowed, kept))
+        near.update(w for w in _transposed(word) if uses(reader, w) or w in STOP_WORDS)
+        near.update(w for w in STOP_WORDS if len(w) > 2 and w[:kept] == word[:kept])
         costs = {w: distance(word, w) for w in near if w != word and w.isalpha()}
         costs = {w: cost for w, cost in costs.items() if cost <= allowed}
-        for spelling in self._spellings.get(variant_key(word), ()):
-            if spelling != word:
-                costs[spelling] = min(
-                    costs.get(spelling, TRANSLITERATION_COST), TRANSLITERATION_COST
-                )
+        for spelling in self._spellings(word) - {word}:
+            costs[spelling] = min(costs.get(spelling, TRANSLITERATION_COST), TRANSLITERATION_COST)
         return costs
 
 
@@ -161,7 +183,7 @@ def _transposed(word: str) -> Iterator[str]:
 def distance(typed: str, word: str) -> float:
     """Edits from `typed` to `word` (optimal string alignment: insertions, deletions,
     substitutions, transpositions of neighbouring letters), a substitution by a key next to the
-    typed one counting KEY_NEIGHBOUR_COST."""
+    typed one counting KEY_NEIGHBOUR_COST and a transposition SWAP_COST."""
     before = None
     row = [float(j) for j in range(len(word) + 1)]
     for i, a in enumerate(typed, 1):
@@ -170,7 +192,7 @@ def distance(typed: str, word: str) -> float:
             substitution = 0.0 if a == b else KEY_NEIGHBOUR_COST if _neighbours(a, b) else 1.0
             current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + substitution)
             if before and i > 1 and j > 1 and a == word[j - 2] and typed[i - 2] == b:
-                current[j] = min(current[j], before[j - 2] + 1)
+                current[j] = min(current[j], before[j - 2] + SWAP_COST)
         before, row = row, current
     return row[-1]
 
