@@ -7,22 +7,26 @@ set of its body's 4-word shingles: 64 MinHash values (datasketch), kept as their
 manifest keeps every clipping's signature, so each run rebuilds all groups from them, as a
 rebuild would, without reading a clipping again.
 
-Two clippings are copies when their estimated Jaccard similarity is at least `JACCARD`, or when
-the shorter one (at least `MIN_CONTAINED` shingles) lies at least `CONTAINED` inside the longer
-one (an excerpt, or a story cut short by a reprint). Candidates come from LSH banding (21 bands
-of 3 values: a pair at Jaccard 0.5 shares a band with probability 0.94, at 0.7 with 0.999) and
-from equal lead keys (excerpts share their first words, not their Jaccard); every candidate is
-then checked against the estimate.
+Two clippings are copies when their estimated Jaccard similarity is at least `JACCARD` (0.45:
+the lowest threshold that joined no near-miss of `bench/duplicates.py`'s labelled set, whose
+precision and recall the README reports), or when they start with the same 12 words and the
+shorter one (at least `MIN_CONTAINED` shingles) lies at least `CONTAINED` inside the longer
+(an excerpt, or a story cut short; the shared start keeps boilerplate shared by two short
+clippings from counting as an excerpt). Candidates come from LSH banding (32 bands of 2
+values: a pair at Jaccard 0.45 shares a band with probability 0.9998) and from equal lead
+keys; each candidate pair is then checked against the estimate.
 
-Groups are led, not chained: clippings are taken longest first (then by id), each one not yet
-in a group leads a new group, and only the candidates that are copies of the leader itself join
-it. A story that resembles a copy but not the leader stays out, so unrelated stories never end
-up together through a chain of resemblances, and the result depends only on the signatures.
+Groups are led, not chained: clippings with copies are taken by how many copies they have
+(then the longest, then by id); each one not yet in a group leads a new group, which only its
+own copies join. A clipping that resembles a copy but not the leader stays out, so unrelated
+stories never end up together through a chain of resemblances, and the result depends only on
+the signatures.
 """
 
 from __future__ import annotations
 
 import base64
+import itertools
 import re
 import zlib
 from collections.abc import Iterable
@@ -33,12 +37,13 @@ PERMUTATIONS = 64
 SHINGLE_WORDS = 4
 LEAD_WORDS = 12
 SEED = 1
-JACCARD = 0.5
+JACCARD = 0.45
 CONTAINED = 0.8
 MIN_CONTAINED = 20
-BANDS, ROWS = 21, 3
-# A bucket this large is shared boilerplate, not copies: its lead key or band is not used.
-MAX_BUCKET = 5000
+BANDS, ROWS = 32, 2
+# A bucket this large is shared boilerplate, not copies: its band or lead key is not used.
+MAX_BUCKET = 1000
+MAX_LEAD_BUCKET = 50
 
 _WORD = re.compile(r"\w+")
 _HEADER = np.dtype([("size", "<u4"), ("lead", "<u4")])
@@ -80,18 +85,24 @@ def duplicate_groups(signatures: Iterable[tuple[str, str]]) -> dict[str, str]:
     ids, sizes, leads, values = _decoded(signatures)
     if len(ids) < 2:
         return {}
-    buckets, of_doc = _buckets(leads, values)
+    first, second = _candidates(leads, values)
+    jaccard = (values[first] == values[second]).mean(axis=1)
+    copies = is_copy(jaccard, sizes[first], sizes[second], leads[first] == leads[second])
+    first, second = first[copies], second[copies]
+    neighbours: dict[int, list[int]] = {}
+    for a, b in zip(first.tolist(), second.tolist(), strict=True):
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
     groups: dict[str, str] = {}
-    taken = np.zeros(len(ids), dtype=bool)
-    for leader in sorted(of_doc, key=lambda i: (-int(sizes[i]), ids[i])):
-        if taken[leader]:
+    taken = set()
+    order = sorted(neighbours, key=lambda i: (-len(neighbours[i]), -int(sizes[i]), ids[i]))
+    for leader in order:
+        if leader in taken:
             continue
-        found = np.unique(np.concatenate([buckets[b] for b in of_doc[leader]]))
-        found = found[~taken[found] & (found != leader)]
-        copies = found[_copies(values, sizes, leader, found)]
-        if len(copies):
-            taken[copies] = taken[leader] = True
-            for member in (leader, *copies.tolist()):
+        members = [m for m in neighbours[leader] if m not in taken]
+        if members:
+            taken.update(members, (leader,))
+            for member in (leader, *members):
                 groups[ids[member]] = ids[leader]
     return groups
 
@@ -111,46 +122,43 @@ def _decoded(signatures: Iterable[tuple[str, str]]):
     return ids, header["size"].astype(np.int64), header["lead"].astype(np.int64), values
 
 
-def _buckets(leads: np.ndarray, values: np.ndarray):
-    """Candidate buckets shared by at least two clippings: the bucket's members, and for each
-    clipping in any such bucket, its buckets."""
+def _candidates(leads: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of clippings (first < second) that share an LSH band or a lead key."""
     n = len(leads)
-    bands = values[:, : BANDS * ROWS].astype(np.uint64).reshape(n, BANDS, ROWS)
-    keys = bands[:, :, 0] | bands[:, :, 1] << np.uint64(16) | bands[:, :, 2] << np.uint64(32)
-    keys |= np.arange(BANDS, dtype=np.uint64) << np.uint64(48)
-    lead_keys = leads.astype(np.uint64) | np.uint64(BANDS) << np.uint64(48)
+    keys = np.zeros((n, BANDS), dtype=np.uint64)
+    for row in range(ROWS):
+        keys |= values[:, row : BANDS * ROWS : ROWS].astype(np.uint64) << np.uint64(16 * row)
+    keys |= np.arange(BANDS, dtype=np.uint64) << np.uint64(16 * ROWS)
+    lead_keys = leads.astype(np.uint64) | np.uint64(BANDS) << np.uint64(16 * ROWS)
     keys = np.concatenate([keys, lead_keys[:, None]], axis=1).ravel()
     docs = np.repeat(np.arange(n), BANDS + 1)
-    usable = np.ones(len(keys), dtype=bool)
-    usable[BANDS :: BANDS + 1] = leads > 0
-    keys, docs = keys[usable], docs[usable]
+    limit = np.full(len(keys), MAX_BUCKET)
+    limit[BANDS :: BANDS + 1] = np.where(leads > 0, MAX_LEAD_BUCKET, 0)  # 0: no lead key
+    keys, docs, limit = keys[limit > 0], docs[limit > 0], limit[limit > 0]
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    shared = (counts[inverse] >= 2) & (counts[inverse] <= MAX_BUCKET)
+    shared = (counts[inverse] >= 2) & (counts[inverse] <= limit)
     bucket_of, docs = inverse[shared], docs[shared]
     order = np.argsort(bucket_of, kind="stable")
     bucket_of, docs = bucket_of[order], docs[order]
     starts = np.flatnonzero(np.diff(bucket_of, prepend=-1))
-    members = np.split(docs, starts[1:])
-    of_doc: dict[int, list[int]] = {}
-    for number, group in enumerate(members):
-        for doc in group.tolist():
-            of_doc.setdefault(doc, []).append(number)
-    return members, of_doc
+    pairs = set()
+    for members in np.split(docs, starts[1:]):
+        pairs.update(itertools.combinations(sorted(members.tolist()), 2))
+    if not pairs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    both = np.array(sorted(pairs), dtype=np.int64)
+    return both[:, 0], both[:, 1]
 
 
-def _copies(values: np.ndarray, sizes: np.ndarray, leader: int, found: np.ndarray) -> np.ndarray:
-    """Which of the clippings `found` are copies of `leader` (a boolean per clipping)."""
-    jaccard = (values[found] == values[leader]).mean(axis=1)
-    return is_copy(jaccard, sizes[leader], sizes[found])
-
-
-def is_copy(jaccard, size_a, size_b):
-    """Whether two clippings are copies, from their estimated Jaccard similarity and shingle
-    counts: similar enough, or the shorter one mostly inside the longer one."""
+def is_copy(jaccard, size_a, size_b, same_lead):
+    """Whether two clippings are copies, from their estimated Jaccard similarity, shingle
+    counts and whether they start alike: similar enough, or one starting as the other does and
+    lying mostly inside it (an excerpt; boilerplate shared by short clippings is no excerpt)."""
     smaller = np.minimum(size_a, size_b)
     shared = jaccard * (size_a + size_b) / (1 + jaccard)
     contained = shared / np.maximum(smaller, 1)
-    return (jaccard >= JACCARD) | ((contained >= CONTAINED) & (smaller >= MIN_CONTAINED))
+    excerpt = same_lead & (contained >= CONTAINED) & (smaller >= MIN_CONTAINED)
+    return (jaccard >= JACCARD) | excerpt
 
 
 def estimated_jaccard(a: str, b: str) -> float:

@@ -180,3 +180,16 @@ class ClippingDetail:
 
     hit: Hit
     body: Marked  # the whole body, paragraphs separated by "\n\n", with the matches
+
+
+@dataclass
+class SimilarClippings:
+    """The clippings most like one clipping (outside its near-duplicate group), best first,
+    and the search of its key words that the page links to as "more like this"."""
+
+    id: str
+    query: str
+    hits: list[Hit]
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "query": self.query, "hits": [h.to_json() for h in self.hits]}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from whoosh import query
 
-from indexer import collapse, store
+from indexer import collapse, similar, store
 from indexer.expand import SpellingVariants, expand_names
 from indexer.facets import entity_type_codes, facet_counts, timeline
 from indexer.highlighting import Wanted, best_passages, lead, nothing_wanted, query_terms
@@ -33,6 +33,7 @@ from indexer.results import (
     Hit,
     Marked,
     SearchResults,
+    SimilarClippings,
 )
 from indexer.schema import RANKING_FIELDS, text_analyzer
 from indexer.searcher import Generation, Searchers
@@ -213,6 +214,23 @@ class SearchEngine:
             body = gen.searcher.stored_fields(docnum).get("body", "")
             marks = gen.marker.spans(docnum, "body", terms["body"])
             return ClippingDetail(hit=hit, body=Marked(body, tuple(marks)))
+
+    def similar(self, clipping_id: str, count: int = 5) -> SimilarClippings | None:
+        """The `count` clippings most like this one, outside its group of near-duplicates, with
+        the search of its key words; None for an unknown id."""
+        with self._reading() as gen:
+            found = gen.docset(query.Term("id", clipping_id))
+            if not len(found):
+                return None
+            docnum = int(found[0])
+            terms = similar.key_terms(gen, docnum)
+            same = similar.same_group(collapse.group_codes(gen), docnum)
+            best = similar.most_similar(gen, terms, same, count)
+            hits = []
+            for other, score in best:
+                fields = gen.searcher.stored_fields(other)
+                hits.append(_hit_from_fields(fields, score, lead(fields.get("body", "")), ()))
+            return SimilarClippings(clipping_id, similar.search_text(terms), hits)
 
     def resolve_entity(self, name: str) -> str:
         """The canonical indexed name for an entity name or alias typed by the user."""

@@ -120,7 +120,17 @@ def clipping_page(clipping_id: str):
         detail = _engine().clipping(clipping_id)
     if detail is None:
         abort(404, f"Clipping {clipping_id} doesn't exist.")
-    return render_template("clipping.html", q=text, detail=detail)
+    like = _engine().similar(clipping_id)
+    return render_template("clipping.html", q=text, detail=detail, like=like)
+
+
+@bp.get("/api/similar/<path:clipping_id>")
+def api_similar(clipping_id: str):
+    """The clippings most like one clipping (outside its near-duplicates), as JSON."""
+    like = _engine().similar(clipping_id)
+    if like is None:
+        return {"error": f"Clipping {clipping_id} doesn't exist."}, 404
+    return like.to_json()
 
 
 @bp.get("/entities")
