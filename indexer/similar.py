@@ -50,7 +50,9 @@ def key_terms(gen: Generation, docnum: int, count: int = KEY_TERMS) -> list[KeyT
     total = max(gen.reader.doc_count(), 1)
     weighted = []
     for term, tf in counts.items():
-        df = max(gen.reader.doc_frequency("body", term), gen.reader.doc_frequency("title", term))
+        df = gen.reader.doc_frequency("body", term)
+        if df < 2:  # a word of the title alone
+            df = max(df, gen.reader.doc_frequency("title", term))
         if df < 2 or df > total // 2 or len(term) < 3 or term.isdigit():
             continue
         weight = tf * (math.log(total / (df + 1)) + 1)

@@ -5,11 +5,13 @@ Skipped when /usr/bin/chromium is missing, unless CLIPPINGS_REQUIRE_BROWSER is s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -35,13 +37,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(search_index):
-    """`clippings serve` in a subprocess, exactly as a user starts it."""
+@contextlib.contextmanager
+def serving(index: Path) -> Iterator[str]:
+    """`clippings serve` in a subprocess, exactly as a user starts it; yields its address."""
     port = free_port()
     script = Path(sys.executable).with_name("clippings")
     process = subprocess.Popen(
-        [script, "serve", "--index", str(search_index), "--port", str(port)],
+        [script, "serve", "--index", str(index), "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -60,6 +62,19 @@ def server(search_index):
     process.terminate()
     process.wait(timeout=10)
     process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def server(search_index):
+    with serving(search_index) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def sample_server(sample_index):
+    """The server over the sample archive, whose reposted pair is a near-duplicate group."""
+    with serving(sample_index) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -191,4 +206,38 @@ def test_pages_work_under_the_content_security_policy(server, browser, path):
     assert page.locator("header.top").evaluate("e => getComputedStyle(e).display") == "flex"
     page.wait_for_load_state("networkidle")
     assert [e for e in errors if "Content Security Policy" in e or "CSP" in e] == []
+    page.close()
+
+
+def test_a_near_duplicate_group_is_one_hit_that_expands_in_place(sample_server, browser):
+    page = browser.new_page()
+    page.goto(sample_server + "/?q=families")
+    group = page.locator(".hit", has=page.locator("details.similar"))
+    expect(group).to_have_count(1)
+    summary = group.locator("summary")
+    expect(summary).to_have_text("1 similar clipping")
+    copy = group.locator("details.similar li a")
+    expect(copy).to_be_hidden()
+    summary.click()  # opens in place, no request
+    expect(copy).to_be_visible()
+    expect(copy).to_contain_text("members’ families")
+    copy.click()
+    expect(page.locator("article.clipping h1")).to_contain_text("members’ families")
+    page.go_back()
+    page.get_by_label("group near-duplicates").uncheck()
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("details.similar")).to_have_count(0)
+    expect(page.locator(".hit h3", has_text="members’ families")).to_have_count(2)
+    page.close()
+
+
+def test_a_clipping_page_lists_similar_clippings_and_searches_more_like_it(sample_server, browser):
+    page = browser.new_page()
+    page.goto(sample_server + "/clipping/pages/ashraf-raid-2011-04-08.html%231")
+    similar = page.locator(".more-like-this li a")
+    expect(similar).to_have_count(5)
+    first = similar.first.inner_text()
+    page.get_by_role("link", name="More like this").click()
+    expect(page.locator(".bar .count")).to_contain_text("clippings match")
+    expect(page.locator(".hit h3", has_text=first).first).to_be_visible()
     page.close()
