@@ -241,8 +241,8 @@ def index(corpus: Path, index_dir: Path) -> tuple[int, list[str]]:
 
 
 def clippings(index_dir: Path) -> dict[str, str]:
-    """Every clipping a user finds with `clippings search`: id → title."""
-    result = run("search", "--json", "--limit", 1000, "--index", index_dir, "")
+    """Every clipping a user finds with `clippings search` (copies of one file too): id → title."""
+    result = run("search", "--json", "--limit", 1000, "--all-copies", "--index", index_dir, "")
     assert result.exit_code == 0, result.output
     return {hit["id"]: hit["title"] for hit in json.loads(result.output)["hits"]}
 
@@ -380,7 +380,7 @@ def odd_client(tmp_path_factory):
 
 
 def test_results_link_to_each_odd_clipping_page(odd_client):
-    page = odd_client.get("/?q=convoy").get_data(as_text=True)
+    page = odd_client.get("/?q=convoy&group=0").get_data(as_text=True)
     links = [html.unescape(href) for href in re.findall(r'<h3><a href="([^"]+)"', page)]
     assert len(links) == len(WEB_NAMES)
     titles = set()
@@ -392,7 +392,7 @@ def test_results_link_to_each_odd_clipping_page(odd_client):
 
 
 def test_api_ids_of_odd_names_open_their_clipping_pages(odd_client):
-    hits = odd_client.get("/api/search?q=convoy").get_json()["hits"]
+    hits = odd_client.get("/api/search?q=convoy&group=0").get_json()["hits"]
     ids = {hit["id"]: hit["title"] for hit in hits}
     assert ids == {
         "50% off? #1.txt#1": "Percent question hash",

@@ -38,7 +38,10 @@ def snapshot(index_dir: Path) -> dict:
     assert not [i for i, n in ids.items() if n > 1], "a clipping is in the index twice"
     engine = SearchEngine(index_dir)
     try:
-        matches = {q: sorted(h.id for h in engine.search(q, pagelen=100_000).hits) for q in QUERIES}
+        matches = {
+            q: sorted(h.id for h in engine.search(q, pagelen=100_000, group=False).hits)
+            for q in QUERIES
+        }
         entities = sorted((e.name, e.type, e.count) for e in engine.entities())
     finally:
         engine.close()

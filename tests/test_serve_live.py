@@ -117,7 +117,8 @@ def serve(tmp_path):
 
 
 def api(q: str, page: int = 1, sort: str = "relevance") -> str:
-    return "/api/search?" + urlencode({"q": q, "page": page, "sort": sort})
+    """A page of every clipping (group=0: the generated clippings are near-duplicates)."""
+    return "/api/search?" + urlencode({"q": q, "page": page, "sort": sort, "group": 0})
 
 
 # --- (a) exactly current after every kind of commit ---------------------------------------------
@@ -170,9 +171,9 @@ def _fresh_pages(index: Path) -> dict[str, dict]:
     try:
         expected = {}
         for q, sort in QUERIES:
-            first = engine.search(q, 1, sort, PAGE_SIZE)
+            first = engine.search(q, 1, sort, PAGE_SIZE, group=False)
             for page in range(1, first.pages + 1):
-                results = engine.search(q, page, sort, PAGE_SIZE)
+                results = engine.search(q, page, sort, PAGE_SIZE, group=False)
                 expected[api(q, page, sort)] = json.loads(json.dumps(results.to_json()))
         return expected
     finally:
