@@ -20,7 +20,7 @@ from indexer.clipping import BadFile
 from indexer.names import ENTITY_TYPES
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.query import SYNTAX_HINT, QueryError
-from indexer.results import SORTS, Marked
+from indexer.results import SORTS, Marked, RelaxedWords
 from indexer.settings import Settings
 
 # Commands import the heavy parts of the engine (parsers, searcher) when they run, so that
@@ -166,6 +166,12 @@ def _summary(report) -> str:
     is_flag=True,
     help="When the query finds nothing, do not show its spelling suggestion's matches instead.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Require every word; by default, when fewer than a page of clippings hold all the "
+    "words, clippings holding some of them follow.",
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print every match (all pages) as CSV.")
 def search_command(
@@ -177,6 +183,7 @@ def search_command(
     no_expand: bool,
     all_copies: bool,
     no_spell: bool,
+    strict: bool,
     as_json: bool,
     as_csv: bool,
 ) -> None:
@@ -193,9 +200,11 @@ def search_command(
                 expand=not no_expand,
                 group=not all_copies,
                 spell=not no_spell,
+                strict=strict,
             )
             if as_csv:
-                for line in csv_lines(engine.export(query, sort, expand=not no_expand)):
+                matches = engine.export(query, sort, expand=not no_expand, strict=strict)
+                for line in csv_lines(matches):
                     click.echo(line, nl=False)
                 return
         except QueryError as error:
@@ -213,6 +222,8 @@ def search_command(
         click.echo(f"Did you mean {results.suggestion.text!r}?")
     for expansion in results.expanded:
         click.echo(f"also searched for {expansion.term}: {', '.join(expansion.also)}")
+    if results.relaxed:
+        click.echo(_relaxed_line(results.relaxed))
     if results.undated_left_out:
         click.echo(
             f"{results.undated_left_out} undated clippings match the rest of the query "
@@ -223,9 +234,24 @@ def search_command(
         meta = " · ".join(filter(None, [hit.date or "undated", hit.source, hit.id]))
         title, snippet = _terminal(hit.marked_title), _terminal(hit.snippet)
         click.echo(f"\n{number}. {title}\n   {meta}\n   {snippet}")
+        if hit.missing:
+            click.echo(f"   missing: {_printable(', '.join(hit.missing))}")
         if hit.similar:
             copies = ", ".join(member.id for member in hit.similar)
             click.echo(f"   {_similar_count(len(hit.similar))}: {_printable(copies)}")
+
+
+def _relaxed_line(relaxed: RelaxedWords) -> str:
+    """What the CLI says of a relaxed query: how many words the matches have (--strict: all)."""
+    words = len(relaxed.words)
+    if relaxed.complete:
+        have = "has" if relaxed.complete == 1 else "have"
+        said = f"{relaxed.complete} of them {have} all {words} words; then clippings with some"
+    else:
+        said = f"showing clippings with up to {relaxed.most} of {words} words; none has all"
+    required = f"; always required: {', '.join(relaxed.required)}" if relaxed.required else ""
+    ignored = f"; not searched: {', '.join(relaxed.ignored)}" if relaxed.ignored else ""
+    return _printable(f"{said}{required}{ignored} (--strict: every word required)")
 
 
 def _similar_count(count: int) -> str:

@@ -16,12 +16,13 @@ from datetime import date
 import numpy as np
 from whoosh import query
 
+from indexer.bm25f import CombinedFields
 from indexer.whoosh_adapter import decoded_postings, multiterm_texts
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 _EPOCH = date(1900, 1, 1).toordinal()
 # The text fields whose words BM25F scores (with the field's length), as Whoosh does.
-LENGTH_FIELDS = ("title", "body", "source")
+LENGTH_FIELDS = ("title", "body", "source", "when")
 # Decoded posting lists kept in memory (ids, summed over all cached terms).
 CACHE_IDS = 20_000_000
 
@@ -265,7 +266,7 @@ def _docs(q, reader, columns, cache, searcher) -> np.ndarray:
     if isinstance(q, query.And):
         parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
         return _intersect(parts)
-    if isinstance(q, query.Or | query.DisjunctionMax):
+    if isinstance(q, query.Or | query.DisjunctionMax | CombinedFields):
         parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
         return np.unique(np.concatenate(parts)) if parts else _EMPTY
     texts = multiterm_texts(q, reader) if isinstance(q, query.MultiTerm) else None

@@ -17,11 +17,12 @@ from whoosh import query
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import PhrasePlugin
 
+from indexer.bm25f import CombinedFields
 from indexer.names.keys import variant_key
 from indexer.names.table import Cluster, EntityTable
 from indexer.query import FreeText, Parsed
 from indexer.results import Expansion
-from indexer.schema import FREE_TEXT_FIELDS, text_analyzer
+from indexer.schema import FREE_TEXT_FIELDS, STOP_WORDS, text_analyzer
 
 MAX_ALTERNATIVES = 12
 ALTERNATIVE_BOOST = 0.5
@@ -29,8 +30,14 @@ ALTERNATIVE_BOOST = 0.5
 COMMON_SHARE, COMMON_MIN = 0.01, 20
 _MAX_NAME_WORDS = 6
 _OPERATOR_WORDS = {"AND", "OR", "NOT"}
+_ANALYZER = text_analyzer()
+_PUNCTUATION = "?!,;:.\"'()[]"
 
 Worth = Callable[[str, Cluster], bool]
+
+
+class Alternatives(syntax.OrGroup):
+    """A name as typed OR its other names, in the place of the name in the syntax tree."""
 
 
 def expand_names(
@@ -102,7 +109,10 @@ def _expanded_words(words: list, table: EntityTable, worth: Worth, expansions) -
     out, i = [], 0
     while i < len(words):
         for size in range(min(_MAX_NAME_WORDS, len(words) - i), 0, -1):
-            span = " ".join(_free_text(node) for node in words[i : i + size])
+            run = [_free_text(node) for node in words[i : i + size]]
+            span = " ".join(run)
+            if _stop_word_edge(run):
+                continue  # "of Camp Ashraf" or "was" is not a name; "Camp Ashraf" or "WAS" may be
             cluster = _name_cluster(span, table)
             if cluster and worth(span, cluster):
                 at = (words[i].startchar, words[i + size - 1].endchar)
@@ -114,6 +124,14 @@ def _expanded_words(words: list, table: EntityTable, worth: Worth, expansions) -
             out.append(words[i])
             i += 1
     return out
+
+
+def _stop_word_edge(run: list[str]) -> bool:
+    """Whether a run of words starts or ends with a stop word; a stop word typed in capitals
+    alone is an acronym ("WAS", "IS")."""
+    if len(run) == 1 and run[0].isupper() and len(run[0]) > 1:
+        return False
+    return any(word.casefold().strip(_PUNCTUATION) in STOP_WORDS for word in (run[0], run[-1]))
 
 
 def _expanded_phrase(node, table: EntityTable, expansions):
@@ -133,7 +151,8 @@ def _name_cluster(span: str, table: EntityTable) -> Cluster | None:
 def _alternatives(span: str, original, cluster: Cluster, expansions: list[Expansion]):
     """(the name as typed OR each other name, those weighted ALTERNATIVE_BOOST)."""
     typed = variant_key(span)
-    others = [n for n in cluster.names if variant_key(n) != typed][:MAX_ALTERNATIVES]
+    others = [n for n in cluster.names if variant_key(n) != typed and _searchable(n)]
+    others = others[:MAX_ALTERNATIVES]
     if not others:
         return original
     expansions.append(Expansion(span, others))
@@ -141,7 +160,12 @@ def _alternatives(span: str, original, cluster: Cluster, expansions: list[Expans
     alternatives = [_free_phrase(name.replace('"', ""), at) for name in others]
     for alternative in alternatives:
         alternative.set_boost(ALTERNATIVE_BOOST)
-    return syntax.OrGroup([original, *alternatives])
+    return Alternatives([original, *alternatives])
+
+
+def _searchable(name: str) -> bool:
+    """Whether a name has a word the index keeps (not only stop words, like "WAS")."""
+    return any(True for _ in _ANALYZER(name))
 
 
 def _free_phrase(text: str, at: tuple[int, int]) -> syntax.OrGroup:
@@ -175,6 +199,8 @@ class SpellingVariants:
 
     def expand(self, parsed: query.Query, reader, expansions: list[Expansion]) -> query.Query:
         """`parsed` with each title/body term ORed with the other spellings the index holds."""
+        if isinstance(parsed, CombinedFields):
+            return self._combined(parsed, reader, expansions)
         if isinstance(parsed, query.Term) and parsed.fieldname in ("title", "body"):
             group = self._groups.get(variant_key(parsed.text), set())
             uses = reader.doc_frequency(parsed.fieldname, parsed.text)
@@ -193,6 +219,22 @@ class SpellingVariants:
         if isinstance(parsed, query.Phrase | query.Ordered) or parsed.is_leaf():
             return parsed
         return parsed.apply(lambda q: self.expand(q, reader, expansions))
+
+    def _combined(self, word: CombinedFields, reader, expansions: list[Expansion]) -> query.Query:
+        """A word of several fields ORed with its other spellings, each scored as one word."""
+        if not word.is_word():
+            return word  # a phrase keeps its words as typed
+        spelled = [self.expand(term, reader, expansions) for term in word.subqueries]
+        if all(isinstance(q, query.Term) for q in spelled):
+            return word
+        ors = [q for q in spelled if isinstance(q, query.Or)]
+        others = sorted({t.text for q in ors for t in q.subqueries[1:]})
+        alternatives = [
+            CombinedFields([query.Term(t.fieldname, text, boost=t.boost) for t in word.subqueries],
+                           boost=word.boost * ALTERNATIVE_BOOST)
+            for text in others
+        ]  # fmt: skip
+        return query.Or([word, *alternatives])
 
 
 def _note(expansions: list[Expansion], term: str, others: list[str]) -> None:

@@ -30,12 +30,14 @@ from whoosh.qparser import (
     MultifieldPlugin,
     PhrasePlugin,
     QueryParser,
+    WildcardPlugin,
     syntax,
 )
 from whoosh.qparser.plugins import Plugin, TaggingPlugin
 from whoosh.qparser.syntax import GroupNode, SyntaxNode
 from whoosh.qparser.taggers import RegexTagger
 
+from indexer.bm25f import combined
 from indexer.schema import FREE_TEXT_FIELDS, QUERY_FIELDS, SPELLED_FIELDS, QueryField
 from indexer.vocabulary import as_written, indexed_term, words_within
 from indexer.whoosh_adapter import ExpansionHook, wildcard_prefix
@@ -88,6 +90,9 @@ class FreeText(GroupNode):
 
     qclass = query.Or
     merging = False
+
+    def query(self, parser):
+        return syntax.attach(combined(super().query(parser)), self)
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,7 @@ def parse_query(text: str, schema: Schema, resolve_entity: EntityResolver) -> Pa
         return None
     parser = QueryParser("body", schema, group=AndGroup)
     clauses: list[tuple[str, int, int, int]] = []
-    for plugin_class in (FieldsPlugin, PhrasePlugin, MultifieldPlugin):
+    for plugin_class in (FieldsPlugin, PhrasePlugin, MultifieldPlugin, WildcardPlugin):
         parser.remove_plugin_class(plugin_class)
     parser.add_plugins(_plugins(resolve_entity, clauses))
     tree = parser.process(text)
@@ -198,6 +203,7 @@ def _plugins(resolve_entity: EntityResolver, clauses: list) -> list[Plugin]:
     return [
         MultifieldPlugin(list(FREE_TEXT_FIELDS), fieldboosts=FREE_TEXT_FIELDS, group=FreeText),
         _FuzzyPlugin(),
+        _WildcardPlugin(),
         # As Whoosh's own, but a phrase may run over a line break.
         PhrasePlugin(r'(?s)"(?P<text>.*?)"(~(?P<slop>[1-9][0-9]*))?'),
         _StrayQuotePlugin(),
@@ -388,6 +394,13 @@ class _FuzzyWord(FuzzyTermPlugin.FuzzyTermNode):
         return built
 
 
+class _WildcardPlugin(WildcardPlugin):
+    """As Whoosh's, but a question mark that ends a word is punctuation, not a wildcard: people
+    type questions ("… in April 2011?"). `wom?n` and `refug*` are still wildcards."""
+
+    expr = r"(?P<text>\*|[?\u055E\u061F\u1367](?=[^\s)\"]))"
+
+
 class _FuzzyPlugin(FuzzyTermPlugin):
     FuzzyTermNode = _FuzzyWord
 
@@ -400,7 +413,8 @@ class _Minus(syntax.PrefixOperator):
 
 
 class _Plus(syntax.Whitespace):
-    """`+word`: as `word` (every word is required); dropped with the spaces."""
+    """`+word`: the word (phrase, bracket) is marked `required`, which relaxation never drops;
+    the sign itself is dropped with the spaces."""
 
 
 class _PrefixOperatorPlugin(TaggingPlugin):
@@ -411,6 +425,29 @@ class _PrefixOperatorPlugin(TaggingPlugin):
 
     def create(self, parser, match):
         return _Minus() if match.group("sign") == "-" else _Plus()
+
+    def filters(self, parser):
+        return [(self.mark, 10)]  # after brackets make groups, before fields and wildcards
+
+    def mark(self, parser, group):
+        """Marks the word or phrase right after a `+`, or every one in the bracket after it,
+        as required (later filters rebuild groups, but keep their words)."""
+        after_plus = False
+        for node in group:
+            if isinstance(node, GroupNode):
+                self.mark(parser, node)
+            if after_plus:
+                _mark_required(node)
+            after_plus = isinstance(node, _Plus)
+        return group
+
+
+def _mark_required(node) -> None:
+    if isinstance(node, GroupNode):
+        for inner in node:
+            _mark_required(inner)
+    else:
+        node.required = True
 
 
 class _Verbatim(syntax.MarkerNode):
@@ -711,6 +748,11 @@ def _date_prefix(value: str) -> str:
         raise QueryError(f"bad date {value!r}: no such month or day") from None
     parts = [year] + [f"{int(p):02d}" for p in (month, day) if p]
     return "-".join(parts)
+
+
+def is_filter_clause(node: SyntaxNode) -> bool:
+    """Whether a node of the syntax tree is a filter clause (`date:`, `entity:`, `undated:`)."""
+    return isinstance(node, _QueryNode)
 
 
 class _QueryNode(SyntaxNode):

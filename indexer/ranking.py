@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query
 
+from indexer import bm25f
+from indexer.bm25f import CombinedFields
 from indexer.docsets import LENGTH_FIELDS, Columns, PostingCache, docset
 from indexer.whoosh_adapter import multiterm_texts
 
@@ -28,12 +30,17 @@ class Scorer:
         self.reader = searcher.reader()
         self.columns = columns
         self.cache = cache
-        self._average = {f: searcher.avg_field_length(f) or 1.0 for f in LENGTH_FIELDS}
+        # An index written before a field existed has none of it (it is rebuilt at the next run).
+        self._average = {
+            f: searcher.avg_field_length(f) or 1.0 for f in LENGTH_FIELDS if f in searcher.schema
+        }
 
     def scores(self, q: query.Query, docs: np.ndarray) -> np.ndarray:
         """Each document's score, for documents (sorted) that match `q`."""
         if isinstance(q, query.Term):
             return self._term(q.fieldname, q.text, docs) * q.boost
+        if isinstance(q, CombinedFields):
+            return self._combined_fields(q, docs)
         if isinstance(q, query.Phrase):
             words = [self._term(q.fieldname, w, docs) for w in q.words]
             return np.sum(words, axis=0) * q.boost if words else np.zeros(len(docs))
@@ -69,18 +76,19 @@ class Scorer:
             np.max(parts, axis=0) if isinstance(q, query.DisjunctionMax) else np.sum(parts, axis=0)
         )
 
-    def top(self, q, docs: np.ndarray, count: int, first: np.ndarray | None = None):
-        """The `count` best (docnum, score) pairs; documents in `first` before all others."""
+    def top(self, q, docs: np.ndarray, count: int, tiers: list[np.ndarray] = ()):
+        """The `count` best (docnum, score) pairs; the documents of each tier before all
+        others (the first tier first), and by score within a tier."""
         if not len(docs):
             return []
         scores = self.scores(q, docs)
-        tier = np.zeros(len(docs)) if first is None else ~np.isin(docs, first)
-        order = np.lexsort((docs, -scores, tier))[:count]
+        outside = [~np.isin(docs, tier) for tier in reversed(tiers)]
+        order = np.lexsort((docs, -scores, *outside))[:count]
         return [(int(docs[i]), float(scores[i])) for i in order]
 
     def _where_matched(self, q: query.Query, docs: np.ndarray) -> np.ndarray:
         """Scores of a part that only some of `docs` match (an OR's), zero where it does not."""
-        if isinstance(q, query.Term):
+        if isinstance(q, query.Term) or (isinstance(q, CombinedFields) and q.is_word()):
             return self.scores(q, docs)  # zero exactly where the word is absent
         matched = docset(q, self.reader, self.columns, self.cache, self.searcher)
         inside = np.isin(docs, matched, assume_unique=True)
@@ -96,6 +104,39 @@ class Scorer:
         if len(parts) == 1:
             return parts[0]
         return np.sum(parts, axis=0) * q.boost if parts else np.zeros(len(docs))
+
+    def _combined_fields(self, q: CombinedFields, docs: np.ndarray) -> np.ndarray:
+        """A word or phrase over several fields as BM25F (indexer/bm25f.py), for every document
+        at once: each word's pseudo-frequency across the fields, saturated once."""
+        out = np.zeros(len(docs))
+        for word in q.words():
+            pseudo = np.zeros(len(docs))
+            for field, weight in q.fields():
+                if field not in self._average:
+                    continue
+                lengths, average = self.columns.lengths[field], self._average[field]
+                for where, tf in self._postings_within(field, word, docs):
+                    pseudo[where] += weight * bm25f.normalised(tf, lengths[docs[where]], average)
+            having = len(self._docset(q.word_terms(word)))
+            out += bm25f.saturated(pseudo, bm25f.idf(self.searcher.doc_count(), having))
+        if not q.is_word():  # a phrase: only where a copy matches
+            out[~np.isin(docs, self._docset(q), assume_unique=True)] = 0.0
+        return out * q.boost
+
+    def _docset(self, q: query.Query) -> np.ndarray:
+        return docset(q, self.reader, self.columns, self.cache, self.searcher)
+
+    def _postings_within(self, fieldname: str, text: str, docs: np.ndarray):
+        """A word's postings among `docs`, per segment: (where in `docs`, frequency)."""
+        for segment_reader, offset in self.reader.leaf_readers():
+            ids, tf = self.cache.postings(segment_reader, fieldname, text)
+            if not len(ids):
+                continue
+            ids = ids + offset
+            where = np.searchsorted(docs, ids)
+            hit = where < len(docs)
+            hit[hit] = docs[where[hit]] == ids[hit]
+            yield where[hit], tf[hit]
 
     def _boosted(self, scores: np.ndarray, q: query.Query) -> np.ndarray:
         return scores * q.boost if q.boost != 1.0 else scores

@@ -76,6 +76,8 @@ class Hit:
     # one hit per group, the group's other matches it stands for.
     group: str | None = None
     similar: list[GroupMember] = field(default_factory=list)
+    # The query's words this clipping lacks, as typed, when the query was relaxed.
+    missing: list[str] = field(default_factory=list)
 
     @property
     def marked_title(self) -> Marked:
@@ -139,6 +141,20 @@ class FilterChip:
 
 
 @dataclass
+class RelaxedWords:
+    """Fewer than a page of clippings hold all the query's free words, so the results go on
+    with clippings that hold some of them: the words as typed, how many clippings hold all of
+    them, the most of them any match holds, and the clauses every match has (phrases, fields,
+    `+word`, NOT; filters are the page's filter chips)."""
+
+    words: list[str]
+    complete: int
+    most: int
+    required: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # function words not searched ("what")
+
+
+@dataclass
 class SearchResults:
     """A page of hits plus counts over all matches (ARCHITECTURE.md, "Search results")."""
 
@@ -161,6 +177,9 @@ class SearchResults:
     # no word needs it; whether the hits are the suggestion's, the query as typed finding none.
     suggestion: Marked | None = None
     showing_suggestion: bool = False
+    # The query's free words when the results include clippings that lack some (None when
+    # every match holds all of them).
+    relaxed: RelaxedWords | None = None
     # Whether near-duplicates are shown as one hit per group, and how many hits all the
     # matches make then (`total` counts clippings either way; `pages` counts these hits).
     grouped: bool = False

@@ -21,6 +21,13 @@ STOP_WORDS = frozenset(
 TITLE_BOOST = 2.5
 # The fields a word without a field name searches, and their weights.
 FREE_TEXT_FIELDS = {"title": TITLE_BOOST, "body": 1.0}
+# The publication month and year as words ("april 2011"): a free word that names a year or a
+# month also finds the clippings published then ("raid April 2011" finds a raid article dated
+# 2011-04-08 that never writes the year). Months that are also common words (March, May) are
+# left out.
+WHEN_FIELD, WHEN_WEIGHT = "when", 1.0
+MONTHS = (None, "January", "February", None, "April", None, "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,19 @@ SPELLED_FIELDS = ("title", "body")
 RANKING_FIELDS = frozenset(f.index_field for f in QUERY_FIELDS.values() if not f.narrows)
 
 
+def when_words(day: str | None) -> str | None:
+    """The words a clipping's date puts in the `when` field: its year and month name."""
+    if not day:
+        return None
+    month = MONTHS[int(day[5:7])] if len(day) >= 7 else None
+    return f"{month or ''} {day[:4]}".strip()
+
+
+def is_when_word(word: str) -> bool:
+    """Whether an indexed word could stand in the `when` field: a year or a month name."""
+    return (word.isdigit() and len(word) == 4 and "1000" <= word <= "2999") or word in _MONTH_STEMS
+
+
 def text_analyzer() -> Analyzer:
     """Tokenise, lowercase, drop stop words, fold accents, stem (Snowball English).
 
@@ -96,6 +116,7 @@ def clipping_schema() -> Schema:
         # Sorting, facets and timelines read these fields' postings into arrays once per
         # segment (indexer/docsets.py), so none of them needs a Whoosh sort column.
         date=ID(stored=True),
+        when=TEXT(analyzer=analyzer),
         undated=ID(),  # "1" or "0", for undated:yes
         # Coarser copies of the date: date queries and histograms use a few terms, not ranges.
         year=ID(),
@@ -117,3 +138,6 @@ def clipping_schema() -> Schema:
         signature=STORED,
         group=ID(stored=True),
     )
+
+
+_MONTH_STEMS = frozenset(t.text for m in MONTHS if m for t in text_analyzer()(m))

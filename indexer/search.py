@@ -13,9 +13,12 @@ import contextlib
 import math
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 from whoosh import query
 
 from indexer import collapse, similar, store
@@ -25,6 +28,7 @@ from indexer.highlighting import Wanted, best_passages, lead, nothing_wanted, qu
 from indexer.names.table import Cluster
 from indexer.query import MAX_PAGE, Parsed, parse_query, undated_instead_of_dates
 from indexer.ranking import Scorer
+from indexer.relax import relaxed
 from indexer.results import (
     SORTS,
     ClippingDetail,
@@ -32,6 +36,7 @@ from indexer.results import (
     FilterChip,
     Hit,
     Marked,
+    RelaxedWords,
     SearchResults,
     SimilarClippings,
 )
@@ -78,6 +83,7 @@ class SearchEngine:
         expand: bool = True,
         group: bool = True,
         spell: bool = True,
+        strict: bool = False,
     ) -> SearchResults:
         """One page of results for `text` plus totals and facets over all matches.
 
@@ -85,7 +91,9 @@ class SearchEngine:
         is off; near-duplicates are one hit per group unless `group` is off. Raises QueryError
         for a malformed query; an empty query lists the newest first. A query with misspelled
         words gets a suggestion, whose results are shown instead when the query as typed finds
-        nothing and it finds something (unless `spell` is off).
+        nothing and it finds something (unless `spell` is off). When fewer than a page of
+        clippings hold all the query's free words, the results go on with clippings that hold
+        some of them (indexer/relax.py), unless `strict`.
         """
         page = min(max(1, page), MAX_PAGE)
         first = (page - 1) * pagelen
@@ -93,14 +101,15 @@ class SearchEngine:
             codes = collapse.group_codes(gen) if group else None
             matches, suggestion, corrected = self._spelled(
                 gen, text, sort, expand, lambda docs: collapse.needed(codes, docs, first + pagelen),
-                spell,
+                spell, strict,
             )  # fmt: skip
-            parse, parsed, docs, sort, expansions, ranked = matches
+            parse, parsed, docs, sort, expansions, ranked, relaxed = matches
             terms = query_terms(parsed, gen.reader)
             shown = collapse.collapsed(codes, ranked, docs, first, pagelen)
             hits = [_page_hit(gen, docnum, score, terms) for docnum, score in shown.page]
             for hit, (docnum, _) in zip(hits, shown.page, strict=True):
                 hit.similar = collapse.members(gen, shown.copies.get(docnum, ()))
+                hit.missing = relaxed.missing(docnum) if relaxed else []
             facets, periods = _counts(gen, parsed, docs)
             return SearchResults(
                 query=text,
@@ -121,34 +130,46 @@ class SearchEngine:
                 distinct=shown.distinct,
                 suggestion=suggestion,
                 showing_suggestion=corrected,
+                relaxed=relaxed.summary(docs) if relaxed else None,
             )
 
-    def _spelled(self, gen: Generation, text: str, sort: str, expand: bool, count, spell: bool):
+    def _spelled(
+        self, gen: Generation, text: str, sort: str, expand: bool, count, spell: bool, strict: bool
+    ):
         """`_matches` of the query as typed, its spelling suggestion, and whether the matches
         are the suggestion's instead: when `spell` is on, the query as typed finds nothing and
         the suggestion finds something."""
-        matches = self._matches(gen, text, sort, expand, count)
+        matches = self._matches(gen, text, sort, expand, count, strict)
         suggestion = _speller(gen).suggestion(matches[0], gen.reader)
         if spell and suggestion is not None and not len(matches[2]):
-            instead = self._matches(gen, suggestion.text, sort, expand, count)
+            instead = self._matches(gen, suggestion.text, sort, expand, count, strict)
             if len(instead[2]):
                 return instead, suggestion, True
         return matches, suggestion, False
 
-    def _matches(self, gen: Generation, text: str, sort: str, expand: bool, count):
-        """Parse once, expand, match and order: (the parse, the query run, documents, sort,
-        expansions, the first `count(documents)` in order)."""
+    def _matches(
+        self, gen: Generation, text: str, sort: str, expand: bool, count, strict: bool = False
+    ) -> Matches:
+        """Parse once, expand, relax, match and order."""
         sort = sort if sort in SORTS else "relevance"
         parse = parse_query(text, gen.searcher.schema, _resolver(gen))
-        parsed, exact, expansions = _expanded(gen, parse, expand)
+        parsed, exact, expansions, tree = _expanded(gen, parse, expand)
         if parsed is None:
             parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
         docs = gen.docset(parsed)
-        typed = exact if expansions else None
-        ranked = _ranked(gen, parsed, typed, docs, sort, count(docs))
-        return parse, parsed, docs, sort, expansions, ranked
+        tiers = [gen.docset(exact)] if expansions else []
+        relaxing = None
+        if len(docs) < PAGE_SIZE and parse is not None and not strict:
+            relaxing = _relaxing(gen, parse, tree, docs, expand)
+        if relaxing is not None:
+            parsed, tiers = relaxing.query, [*tiers, docs]
+            docs = gen.docset(parsed)
+        ranked = _ranked(gen, parsed, tiers, docs, sort, count(docs))
+        return Matches(parse, parsed, docs, sort, expansions, ranked, relaxing)
 
-    def export(self, text: str, sort: str = "relevance", expand: bool = True) -> Iterator[Hit]:
+    def export(
+        self, text: str, sort: str = "relevance", expand: bool = True, strict: bool = False
+    ) -> Iterator[Hit]:
         """Every match of the query in order, one at a time, for CSV and JSON exports.
 
         The order is fixed at the start; rows are read in batches, each under the lock, from the
@@ -156,7 +177,7 @@ class SearchEngine:
         Snippets are the start of the body.
         """
         with self._reading() as gen:
-            ranked = self._matches(gen, text, sort, expand, len)[-1]
+            ranked = self._matches(gen, text, sort, expand, len, strict).ranked
         for start in range(0, len(ranked), EXPORT_BATCH):
             with self._lock, store.reading(self.index_dir):
                 batch = [
@@ -254,16 +275,71 @@ def _resolver(gen: Generation):
 
 def _expanded(gen: Generation, parse: Parsed | None, expand: bool):
     """From one parse: the query to run, the query as typed (to rank exact matches first),
-    and the names and spellings it also searched."""
+    the names and spellings it also searched, and the syntax tree with the names expanded."""
     if parse is None:
-        return None, None, []
+        return None, None, [], None
     exact = parse.query()
     if not expand:
-        return exact, exact, []
+        return exact, exact, [], parse.syntax
     worth = lambda span, cluster: _names_a_thing(gen, span, cluster)  # noqa: E731
     tree, expansions = expand_names(parse, gen.table, worth)
     parsed = _spellings(gen).expand(parse.query(tree), gen.reader, expansions)
-    return parsed, exact, expansions
+    return parsed, exact, expansions, tree
+
+
+class Matches(NamedTuple):
+    """What a query matched: its parse, the query run, the documents, the sort used, the names
+    it also searched, the first documents in order, and the words it let matches lack."""
+
+    parse: Parsed | None
+    parsed: query.Query
+    docs: np.ndarray
+    sort: str
+    expansions: list
+    ranked: list
+    relaxed: Relaxing | None
+
+
+@dataclass
+class Relaxing:
+    """A query relaxed: the query run (required clauses AND any of the words), its words with
+    the documents holding each, and the documents holding all of them."""
+
+    query: query.Query
+    words: list[tuple[str, np.ndarray]]
+    complete: np.ndarray
+    required: list[str]
+    ignored: list[str]
+
+    def summary(self, docs: np.ndarray) -> RelaxedWords:
+        """What the page says of the matches `docs`: the words a match may lack, how many
+        clippings have all of them, and the most of them any match has."""
+        held = np.zeros(int(docs.max()) + 1 if len(docs) else 0, dtype=np.int32)
+        for _, having in self.words:
+            held[having[having < len(held)]] += 1
+        most = int(held[docs].max()) if len(docs) else 0
+        words = [typed for typed, _ in self.words]
+        return RelaxedWords(words, len(self.complete), most, self.required, self.ignored)
+
+    def missing(self, docnum: int) -> list[str]:
+        """The words one clipping lacks, as typed."""
+        return [typed for typed, docs in self.words if not _holds(docs, docnum)]
+
+
+def _holds(docs: np.ndarray, docnum: int) -> bool:
+    at = int(np.searchsorted(docs, docnum))
+    return at < len(docs) and int(docs[at]) == docnum
+
+
+def _relaxing(gen: Generation, parse: Parsed, tree, complete: np.ndarray, expand: bool):
+    """The query with its free words made optional, or None when it has fewer than two."""
+    split = relaxed(parse, tree)
+    if split is None:
+        return None
+    spell = (lambda q: _spellings(gen).expand(q, gen.reader, [])) if expand else (lambda q: q)
+    words = [(w.typed, gen.docset(spell(w.query))) for w in split.words]
+    run = spell(parse.query(split.tree(tree)))
+    return Relaxing(run, words, complete, split.required_typed(), split.ignored)
 
 
 def _undated_left_out(gen: Generation, parsed: query.Query) -> int | None:
@@ -294,8 +370,9 @@ def _spellings(gen: Generation) -> SpellingVariants:
     return gen.memo["spellings"]
 
 
-def _ranked(gen: Generation, parsed, exact, docs, sort: str, count: int):
-    """The first `count` matches in order: by score (the words as typed first), or by date.
+def _ranked(gen: Generation, parsed, tiers: list[np.ndarray], docs, sort: str, count: int):
+    """The first `count` matches in order: by score, or by date, the documents of each tier
+    (the words as typed, all the words) before the others.
 
     Filters (dates, entities, undated) were applied in `docs`; only the words are scored,
     among those documents. A query of filters alone lists the newest first.
@@ -303,10 +380,11 @@ def _ranked(gen: Generation, parsed, exact, docs, sort: str, count: int):
     scoring = _scoring_part(parsed)
     if sort != "relevance" or scoring is None:
         ordered = gen.columns.newest_first(docs, newest=sort != "oldest")
+        outside = [~np.isin(ordered, tier) for tier in reversed(tiers)]
+        ordered = ordered[np.lexsort((np.arange(len(ordered)), *outside))]
         return [(int(d), None) for d in ordered[:count]]
     scorer = Scorer(gen.searcher, gen.columns, gen.postings)
-    typed = gen.docset(exact) if exact is not None else None
-    return scorer.top(scoring, docs, count, first=typed)
+    return scorer.top(scoring, docs, count, tiers)
 
 
 def _counts(gen: Generation, parsed: query.Query, docs):

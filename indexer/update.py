@@ -36,7 +36,7 @@ from indexer.duplicates import duplicate_groups
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.names.table import EntityTable
 from indexer.scan import FileEntry, Scan, scan_corpus
-from indexer.schema import clipping_schema
+from indexer.schema import clipping_schema, when_words
 from indexer.settings import Settings
 from indexer.store import FileRecord
 
@@ -381,6 +381,7 @@ def document_fields(clipping: Clipping, record: FileRecord) -> dict:
         "spelling": f"{clipping.title}\n{clipping.body}",
         "date": clipping.date,
         "undated": "0" if clipping.date else "1",
+        "when": when_words(clipping.date),
         "year": clipping.date[:4] if clipping.date else None,
         "month": clipping.date[:7] if clipping.date else None,
         "date_source": clipping.date_source,

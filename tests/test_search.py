@@ -158,12 +158,12 @@ def test_json_shape(engine):
     data = engine.search("refugees").to_json()
     assert set(data) == {
         "query", "total", "page", "pages", "sort", "hits", "facets", "expanded", "timeline",
-        "undated_left_out", "grouped", "distinct", "suggestion", "showing_suggestion",
+        "undated_left_out", "grouped", "distinct", "suggestion", "showing_suggestion", "relaxed",
     }  # fmt: skip
     assert set(data["hits"][0]) == {
         "id", "title", "date", "source", "url", "path",
         "collection", "entities", "score", "snippet", "date_source", "snippet_marks",
-        "title_marks", "group", "similar",
+        "title_marks", "group", "similar", "missing",
     }  # fmt: skip
     hit = data["hits"][0]
     assert hit["title"] == "Refugees leave the camp" and hit["title_marks"] == [[0, 8]]

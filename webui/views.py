@@ -37,6 +37,7 @@ class SearchRequest:
     expand: bool
     group: bool = True  # near-duplicates as one hit per group (group=0: every clipping)
     spell: bool = True  # a query finding nothing shows its suggestion's results (spell=0: not)
+    strict: bool = False  # every free word required (strict=1), not relaxed when few match
     results: SearchResults | None = None
     error: str | None = None
 
@@ -56,7 +57,13 @@ def _search_args() -> SearchRequest:
         expand,
         group,
         spell=args.get("spell", "1") != "0",
+        strict=strict_request(),
     )
+
+
+def strict_request() -> bool:
+    """Whether the request asks for every free word to be required (strict=1)."""
+    return (request.args.getlist("strict") or ["0"])[-1] not in ("0", "")
 
 
 def _page_number() -> int:
@@ -81,6 +88,7 @@ def _search() -> SearchRequest:
             expand=wanted.expand,
             group=wanted.group,
             spell=wanted.spell,
+            strict=wanted.strict,
         )
     except QueryError as error:
         wanted.error = str(error)
@@ -170,12 +178,15 @@ def api_search():
 
 @bp.app_template_global()
 def search_url(q: str, **params) -> str:
-    """A link to the search page for query `q`, keeping only non-default parameters."""
-    defaults = {"page": 1, "sort": "relevance", "expand": True, "group": True, "spell": True}
+    """A link to the search page for query `q`, keeping only non-default parameters; a strict
+    search's links stay strict unless told otherwise."""
+    defaults = {"page": 1, "sort": "relevance", "expand": True, "group": True, "spell": True,
+                "strict": False}  # fmt: skip
+    params.setdefault("strict", strict_request())
     values = {"q": q}
     for key, value in params.items():
         if value is not None and value != "" and value != defaults.get(key):
-            values[key] = 0 if value is False else value
+            values[key] = 0 if value is False else 1 if value is True else value
     return "/?" + urlencode(values)
 
 
@@ -237,7 +248,7 @@ def _export(kind: str):
         search_engine.search(wanted.q, 1, wanted.sort, 1, expand=wanted.expand)  # validates
     except QueryError as error:
         abort(400, str(error))
-    hits = search_engine.export(wanted.q, wanted.sort, expand=wanted.expand)
+    hits = search_engine.export(wanted.q, wanted.sort, expand=wanted.expand, strict=wanted.strict)
     if kind == "csv":
         chunks, mimetype = csv_lines(hits), "text/csv"
     else:

@@ -1,0 +1,131 @@
+"""Progressive relaxation: a question's words need not all be in one clipping.
+
+People type questions and half-remembered phrases; a clipping rarely holds every word of them.
+Clippings with all the words come first; when fewer than a page of them exist, the results
+continue with clippings that hold some of the words, ranked by BM25F (which weighs each word
+by its rarity, so the rarest words count most), as Elasticsearch's `minimum_should_match` and
+Meilisearch's "words" rule do. Only free words may be dropped: phrases in quotes, field
+clauses, filters, NOT and words marked `+` are always required. A name the query expanded
+(`Camp Ashraf` → its other names) is one word here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query
+from whoosh.qparser import syntax
+from whoosh.qparser.plugins import FuzzyTermPlugin, PhrasePlugin, PrefixPlugin
+
+from indexer.expand import Alternatives
+from indexer.query import FreeText, Parsed, is_filter_clause
+
+_AROUND = "?!,;:\"'()[]"
+# Words a question is built with that say nothing of what it asks about. The index keeps them
+# (a title may be "What to do about Camp Ashraf"), but a relaxed query does not search them,
+# or on a small archive, where few clippings use "what", they would outweigh the question's
+# subject. Negations stay. On SciFact (train) dropping them changes nDCG@10 by +0.001.
+FUNCTION_WORDS = frozenset(
+    """about above after again against all also am any because been
+before being below between both but can could did do does doing done down during each even
+ever every few further had has having he her here hers herself him himself his how however i
+me more most much must my myself now off once only other our ours ourselves out over own same
+shall she should so some still than those though through thus too under until up upon us very
+we were what whatever when whenever where whereas wherever whether which while who whom whose
+why would yet you your yours yourself yourselves""".split()
+)
+
+
+@dataclass
+class Droppable:
+    """A free word (or an expanded name) of the query: what the user typed, its syntax and
+    the query it makes."""
+
+    typed: str
+    node: syntax.SyntaxNode
+    query: query.Query
+
+
+@dataclass
+class Relaxed:
+    """A query split into what every match must have and the words a match may lack."""
+
+    required: list[syntax.SyntaxNode]
+    words: list[Droppable]
+    typed: str  # the whole query as typed
+    ignored: list[str]  # the question's function words ("what", "after"), not searched
+
+    def required_typed(self) -> list[str]:
+        """The required clauses as typed, filters (`date:`, `entity:`) left out."""
+        return [
+            self.typed[node.startchar : node.endchar].strip()
+            for node in self.required
+            if node.startchar is not None and not is_filter_clause(node)
+        ]
+
+    def tree(self, original: syntax.GroupNode) -> syntax.GroupNode:
+        """The syntax tree that matches a clipping with any of the words (and all required)."""
+        made = original.empty_copy()
+        made.nodes = [*self.required, syntax.OrGroup([w.node for w in self.words])]
+        return made
+
+
+def relaxed(parsed: Parsed, tree: syntax.GroupNode) -> Relaxed | None:
+    """The query's droppable words and required clauses, or None when fewer than two words
+    could be dropped (there is nothing to relax)."""
+    if not isinstance(tree, syntax.AndGroup):
+        return None
+    required, words = [], []
+    for node in _conjuncts(tree):
+        typed = _droppable(node, parsed.typed)
+        if typed is None:
+            required.append(node)
+            continue
+        alone = parsed.query(syntax.AndGroup([node]))
+        if alone is not query.NullQuery:  # a stop word searches nothing
+            words.append(Droppable(typed, node, alone))
+    if len(words) < 2:
+        return None
+    kept = [w for w in words if w.typed.casefold() not in FUNCTION_WORDS] or words
+    ignored = [w.typed for w in words if w not in kept]
+    return Relaxed(required, kept, parsed.typed, ignored)
+
+
+def _conjuncts(group: syntax.AndGroup) -> list[syntax.SyntaxNode]:
+    """The clauses a match must all have, brackets of ANDed clauses opened: in prose,
+    "virus (ComYMV)" is an aside, not a group of required words."""
+    nodes = []
+    for node in group.nodes:
+        if isinstance(node, syntax.AndGroup) and not getattr(node, "required", False):
+            nodes.extend(_conjuncts(node))
+        else:
+            nodes.append(node)
+    return nodes
+
+
+def _droppable(node, typed: str) -> str | None:
+    """The word as typed when `node` is a free word the results may lack, else None."""
+    if isinstance(node, Alternatives):
+        return _droppable(node.nodes[0], typed)  # a name with its other names
+    if not isinstance(node, FreeText) or not node.nodes:
+        return None
+    first = node.nodes[0]
+    if getattr(first, "required", False):
+        return None
+    if isinstance(first, PhrasePlugin.PhraseNode):
+        start = first.startchar
+        quoted = start is not None and typed[start : start + 1] in ('"', "=")
+        return None if quoted else first.text
+    if isinstance(first, PrefixPlugin.PrefixNode):
+        return f"{first.text}*"
+    if isinstance(first, FuzzyTermPlugin.FuzzyTermNode):
+        return f"{first.text}~"
+    return _bare(getattr(first, "text", None))
+
+
+def _bare(word: str | None) -> str | None:
+    """A word as typed without the punctuation around it ("2011?" → "2011"; "U.S." stays)."""
+    if word is None:
+        return None
+    bare = word.strip(_AROUND)
+    return bare if "." in bare[:-1] or not bare.endswith(".") else bare.rstrip(".")
