@@ -58,21 +58,27 @@ class Relaxed:
     def required_typed(self) -> list[str]:
         """The required clauses as typed, filters (`date:`, `entity:`) left out."""
         return [
-            self.typed[node.startchar : node.endchar].strip()
+            _clause(self.typed, node)
             for node in self.required
             if node.startchar is not None and not is_filter_clause(node)
         ]
 
     def tree(self, original: syntax.GroupNode) -> syntax.GroupNode:
-        """The syntax tree that matches a clipping with any of the words (and all required)."""
+        """The syntax tree of the relaxed query: every required clause and any of the words;
+        when a required clause has words of its own (a phrase, `title:…`, `+word`), the free
+        words only rank (`ANDMAYBE`)."""
+        words = syntax.OrGroup([w.node for w in self.words])
         made = original.empty_copy()
-        made.nodes = [*self.required, syntax.OrGroup([w.node for w in self.words])]
-        return made
+        if not _ranking(self.required):
+            made.nodes = [*self.required, words]
+            return made
+        made.nodes = list(self.required)
+        return syntax.AndGroup([syntax.AndMaybeGroup([made, words])])
 
 
 def relaxed(parsed: Parsed, tree: syntax.GroupNode) -> Relaxed | None:
-    """The query's droppable words and required clauses, or None when fewer than two words
-    could be dropped (there is nothing to relax)."""
+    """The query's droppable words and required clauses, or None when there is nothing to
+    relax: no free word, or one alone (or beside filters only), which is what the user asks."""
     if not isinstance(tree, syntax.AndGroup):
         return None
     required, words = [], []
@@ -84,11 +90,32 @@ def relaxed(parsed: Parsed, tree: syntax.GroupNode) -> Relaxed | None:
         alone = parsed.query(syntax.AndGroup([node]))
         if alone is not query.NullQuery:  # a stop word searches nothing
             words.append(Droppable(typed, node, alone))
-    if len(words) < 2:
-        return None
+    if len(words) < 2 and not (words and _ranking(required)):
+        return None  # one free word alone (or beside filters) is what the user asks for
     kept = [w for w in words if w.typed.casefold() not in FUNCTION_WORDS] or words
     ignored = [w.typed for w in words if w not in kept]
     return Relaxed(required, kept, parsed.typed, ignored)
+
+
+def _ranking(required: list) -> bool:
+    """Whether a required clause is a word or phrase of its own (quoted, `+word`, `title:…`);
+    a user's own OR or NOT is boolean logic, and a filter does not rank."""
+    return any(isinstance(n, FreeText) or getattr(n, "fieldname", None) for n in required)
+
+
+def _clause(typed: str, node) -> str:
+    """A clause as typed, with the field name, sign or NOT that the parser left out of its
+    place ("title:raid", "-refugees", "NOT refugees")."""
+    start, end = node.startchar, node.endchar
+    if start > 0 and typed[start - 1] == ":":
+        start -= 1
+        while start > 0 and typed[start - 1].isalnum():
+            start -= 1
+    if start > 0 and typed[start - 1] in "-+=":
+        start -= 1
+    elif isinstance(node, syntax.NotGroup) and typed[:start].rstrip().endswith("NOT"):
+        start = typed[:start].rstrip().rfind("NOT")
+    return typed[start:end].strip()
 
 
 def _conjuncts(group: syntax.AndGroup) -> list[syntax.SyntaxNode]:

@@ -103,6 +103,25 @@ def test_typing_a_query_shows_highlighted_results(server, browser):
     page.close()
 
 
+def test_a_question_with_no_clipping_holding_every_word_lands_on_its_answer(sample_server, browser):
+    page = browser.new_page()
+    page.goto(sample_server + "/")
+    question = "What happened to the residents of Camp Ashraf after the Iraqi raid in April 2011?"
+    page.get_by_label("Query").fill(question)
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".relaxed")).to_contain_text("none has all of them")
+    expect(page.locator(".relaxed")).to_contain_text("Not searched: What, after")
+    first = page.locator(".hit").first
+    expect(first.locator("h3")).to_have_text(
+        "Iraqi troops raid Camp Ashraf; residents report deaths"
+    )
+    expect(first.locator(".missing")).to_have_text("Missing: happened")
+    page.locator(".relaxed").get_by_role("link", name="Require every word").click()
+    expect(page.locator("p.count")).to_contain_text("No clippings match")
+    expect(page.get_by_label("every word")).to_be_checked()
+    page.close()
+
+
 def test_a_misspelled_query_shows_the_suggestion_and_follows_it(server, browser):
     page = browser.new_page()
     page.goto(server + "/")

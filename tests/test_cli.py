@@ -345,3 +345,12 @@ def test_search_shows_the_suggestion(search_index):
     )
     data = json.loads(run("search", "--json", "--index", search_index, "refugess").output)
     assert (data["suggestion"], data["showing_suggestion"]) == ("refugees", True)
+
+
+def test_search_says_which_words_were_dropped_and_strict_requires_all(search_index):
+    relaxed = run("search", "--index", search_index, "refugees Paris")
+    assert relaxed.exit_code == 0
+    assert "showing clippings with up to 1 of 2 words; none has all" in relaxed.output
+    assert "missing: Paris" in relaxed.output and "missing: refugees" in relaxed.output
+    strict = run("search", "--index", search_index, "--strict", "refugees Paris")
+    assert strict.exit_code == 0 and strict.output.startswith("0 clippings match")

@@ -243,3 +243,34 @@ def test_api_suggestion(client):
     data = client.get("/api/search?q=refugess&spell=0").get_json()
     assert (data["suggestion"], data["showing_suggestion"], data["total"]) == ("refugees", False, 0)
     assert client.get("/api/search?q=refugees").get_json()["suggestion"] is None
+
+
+def test_a_relaxed_search_says_which_words_matches_lack(client):
+    page = client.get("/?q=refugees+Paris").get_data(as_text=True)
+    assert "Showing clippings with up to 1 of 2 words; none has all of them." in page
+    assert "Missing: <s>Paris</s>" in page and "Missing: <s>refugees</s>" in page
+    assert 'href="/?q=refugees+Paris&amp;strict=1">Require every word</a>' in page
+
+
+def test_strict_requires_every_word_and_its_links_stay_strict(client):
+    page = client.get("/?q=refugees+Paris&strict=1").get_data(as_text=True)
+    assert "No clippings match" in page
+    assert 'href="/?q=refugees+Paris">Also show clippings with some of the words</a>' in page
+    page = client.get("/?q=refugees+camp+border&strict=1").get_data(as_text=True)
+    assert 'href="/?q=refugees+camp+border&amp;sort=newest&amp;strict=1"' in page
+    assert 'name="strict" value="1" checked' in page
+
+
+def test_the_api_says_what_was_relaxed(client):
+    data = client.get("/api/search?q=refugees+Paris").get_json()
+    assert data["relaxed"] == {
+        "words": ["refugees", "Paris"], "complete": 0, "most": 1, "required": [], "ignored": [],
+    }  # fmt: skip
+    assert {tuple(hit["missing"]) for hit in data["hits"]} == {("Paris",), ("refugees",)}
+    strict = client.get("/api/search?q=refugees+Paris&strict=1").get_json()
+    assert strict["total"] == 0 and strict["relaxed"] is None
+
+
+def test_typed_words_in_the_relaxed_note_are_escaped(client):
+    page = client.get("/?q=%3Cb%3Ebold%3C/b%3E+refugees+%22x%22").get_data(as_text=True)
+    assert "<b>bold" not in page
