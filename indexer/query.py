@@ -419,9 +419,10 @@ class _Plus(syntax.Whitespace):
 
 class _PrefixOperatorPlugin(TaggingPlugin):
     """`-` and `+` before a word, a phrase or a bracket, at the start or after a space or `(`;
-    a hyphen inside a word ("3,000-plus") is part of the word."""
+    a hyphen inside a word ("3,000-plus") is part of the word, and a sign before a number is
+    the number's ("-3", "+1 nucleosomes")."""
 
-    expr = r'(?:^|(?<=[\s(]))(?P<sign>[-+])(?=[\w"(])'
+    expr = r'(?:^|(?<=[\s(]))(?P<sign>[-+])(?=[^\W\d]|["(])'
 
     def create(self, parser, match):
         return _Minus() if match.group("sign") == "-" else _Plus()

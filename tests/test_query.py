@@ -116,6 +116,9 @@ def test_quoted_field_like_text_is_not_a_field():
         ("iraq -iran", "((title:iraq^2.5 OR body:iraq) AND NOT (title:iran^2.5 OR body:iran))"),
         ('-"camp ashraf"', 'NOT (title:"camp ashraf" OR body:"camp ashraf")'),
         ("+iraq", "(title:iraq^2.5 OR body:iraq)"),
+        # A sign before a number belongs to the number: "-3" is not NOT 3.
+        ("-3", "(title:3^2.5 OR body:3)"),
+        ("+1 nucleosomes", "((title:1^2.5 OR body:1) AND (title:nucleosom^2.5 OR body:nucleosom))"),
         # A word the analyzer splits: each part one BM25F word over title and body.
         ("3,000-plus", "((title:3,000^2.5 OR body:3,000) AND (title:plus^2.5 OR body:plus))"),
         (
