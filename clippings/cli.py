@@ -319,6 +319,9 @@ def serve_command(
             )
         click.echo(f"No index in {index_dir}: building it from {corpus} …")
         click.echo(_summary(_update(corpus, index_dir, settings, rebuild=False, quiet=True)))
+    elif store.is_outdated(index_dir) and corpus.is_dir():
+        click.echo(f"The index in {index_dir} is from an older version: rebuilding it …")
+        click.echo(_summary(_update(corpus, index_dir, settings, rebuild=False, quiet=True)))
     config = {
         "INDEX_DIR": str(index_dir),
         "CORPUS_DIR": str(corpus),

@@ -77,9 +77,11 @@ class Searchers:
         self._builder = ColumnBuilder(PostingCache())
         self.problem: str | None = None  # why a feature is off (an unreadable entity table)
         self._table_stamp = store.entities_stamp(self.index_dir)
-        self.generation = Generation(
-            store.open_searcher(self.index_dir), self._builder, self._load_table()
-        )
+        searcher = store.open_searcher(self.index_dir)
+        if not store.has_current_schema(searcher.schema):
+            searcher.close()
+            raise store.IndexOutdated(self.index_dir)
+        self.generation = Generation(searcher, self._builder, self._load_table())
         self._checked = time.monotonic()
 
     def current(self) -> Generation:

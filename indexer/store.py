@@ -42,6 +42,16 @@ class IndexMissing(RuntimeError):
     """There is no index yet in the directory."""
 
 
+class IndexOutdated(IndexMissing):
+    """The index was written by an older version of the program, with other fields."""
+
+    def __init__(self, index_dir: Path):
+        super().__init__(
+            f"the index in {index_dir} was written by an older version of clippings: "
+            "run `clippings index` to rebuild it"
+        )
+
+
 class IndexDamaged(RuntimeError):
     """A file of the index is missing, truncated or garbled; the message names the fix."""
 
@@ -115,6 +125,23 @@ class FileRecord:
 def exists(index_dir: Path) -> bool:
     """Whether the folder holds an index (a table of contents), readable or not."""
     return index_dir.is_dir() and bool(toc_files(index_dir, INDEX_NAME))
+
+
+def has_current_schema(schema) -> bool:
+    """Whether an index's schema has exactly the fields, of the same kinds, this version
+    writes (an index from an older version is rebuilt, never half-read)."""
+    current = clipping_schema()
+    return sorted(schema.names()) == sorted(current.names()) and all(
+        type(schema[name]) is type(current[name]) for name in current.names()
+    )
+
+
+def is_outdated(index_dir: Path) -> bool:
+    """Whether the folder holds a readable index written by an older version."""
+    try:
+        return not has_current_schema(open_index(index_dir).schema)
+    except (IndexMissing, IndexDamaged):
+        return False
 
 
 def open_index(index_dir: Path) -> Index:

@@ -36,7 +36,7 @@ from indexer.duplicates import duplicate_groups
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.names.table import EntityTable
 from indexer.scan import FileEntry, Scan, scan_corpus
-from indexer.schema import clipping_schema, when_words
+from indexer.schema import when_words
 from indexer.settings import Settings
 from indexer.store import FileRecord
 
@@ -455,7 +455,7 @@ def _index_and_records(index_dir: Path, rebuild: bool):
             raise
         moved = store.move_aside(index_dir)
         return store.create_index(index_dir), {}, False, moved
-    if not _same_schema(ix):
+    if not store.has_current_schema(ix.schema):
         return store.create_index(index_dir), {}, False, None
     if rebuild:
         return ix, {}, False, None
@@ -463,14 +463,6 @@ def _index_and_records(index_dir: Path, rebuild: bool):
     if records is None:
         return ix, store.records_from_index(ix), True, None
     return ix, records, False, None
-
-
-def _same_schema(ix) -> bool:
-    current = clipping_schema()
-    stored = ix.schema
-    return sorted(stored.names()) == sorted(current.names()) and all(
-        type(stored[name]) is type(current[name]) for name in current.names()
-    )
 
 
 def _parse_all(

@@ -354,3 +354,18 @@ def test_search_says_which_words_were_dropped_and_strict_requires_all(search_ind
     assert "missing: Paris" in relaxed.output and "missing: refugees" in relaxed.output
     strict = run("search", "--index", search_index, "--strict", "refugees Paris")
     assert strict.exit_code == 0 and strict.output.startswith("0 clippings match")
+
+
+def test_search_on_an_index_from_an_older_version_says_to_rebuild(tmp_path):
+    from whoosh import index as whoosh_index
+
+    from indexer import store
+    from indexer.schema import clipping_schema
+
+    schema = clipping_schema()
+    schema.remove("when")
+    (tmp_path / "index").mkdir()
+    whoosh_index.create_in(str(tmp_path / "index"), schema, indexname=store.INDEX_NAME)
+    result = CliRunner().invoke(main, ["search", "--index", str(tmp_path / "index"), "camp"])
+    assert result.exit_code == 1
+    assert "older version of clippings: run `clippings index` to rebuild it" in result.output
