@@ -274,3 +274,13 @@ def test_the_api_says_what_was_relaxed(client):
 def test_typed_words_in_the_relaxed_note_are_escaped(client):
     page = client.get("/?q=%3Cb%3Ebold%3C/b%3E+refugees+%22x%22").get_data(as_text=True)
     assert "<b>bold" not in page
+
+
+def test_a_feed_lists_only_clippings_with_every_word(client):
+    feed = feedparser.parse(client.get("/feed.atom?q=refugees+Paris").get_data())
+    assert feed.entries == []
+    feed = feedparser.parse(client.get("/feed.atom?q=refugees+camp").get_data())
+    assert [entry.title for entry in feed.entries] == [
+        "Border crossing reopens",
+        "Refugees leave the camp",
+    ]

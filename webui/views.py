@@ -209,7 +209,10 @@ def feed():
     """The newest matches of a search as an Atom feed, for readers and alerts."""
     wanted = _search_args()
     try:
-        results = _engine().search(wanted.q, 1, "newest", FEED_SIZE, expand=wanted.expand)
+        # An alert lists clippings with every word: ones that merely share a word would flood it.
+        results = _engine().search(
+            wanted.q, 1, "newest", FEED_SIZE, expand=wanted.expand, strict=True
+        )
     except QueryError as error:
         abort(400, str(error))
     title = f"Clippings: {wanted.q}" if wanted.q.strip() else "Clippings: newest"
