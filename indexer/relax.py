@@ -17,10 +17,14 @@ from whoosh import query
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import FuzzyTermPlugin, PhrasePlugin, PrefixPlugin
 
+from indexer.bm25f import CombinedFields
 from indexer.expand import Alternatives
 from indexer.query import FreeText, Parsed, is_filter_clause
+from indexer.schema import text_analyzer, word_tokenizer
 
 _AROUND = "?!,;:\"'()[]"
+_ANALYZER = text_analyzer()
+_TOKENS = word_tokenizer()
 # Words a question is built with that say nothing of what it asks about. The index keeps them
 # (a title may be "What to do about Camp Ashraf"), but a relaxed query does not search them,
 # or on a small archive, where few clippings use "what", they would outweigh the question's
@@ -89,12 +93,42 @@ def relaxed(parsed: Parsed, tree: syntax.GroupNode) -> Relaxed | None:
             continue
         alone = parsed.query(syntax.AndGroup([node]))
         if alone is not query.NullQuery:  # a stop word searches nothing
-            words.append(Droppable(typed, node, alone))
+            words.extend(_parts(Droppable(typed, node, alone)))
     if len(words) < 2 and not (words and _ranking(required)):
         return None  # one free word alone (or beside filters) is what the user asks for
     kept = [w for w in words if w.typed.casefold() not in FUNCTION_WORDS] or words
     ignored = [w.typed for w in words if w not in kept]
     return Relaxed(required, kept, parsed.typed, ignored)
+
+
+def _parts(word: Droppable) -> list[Droppable]:
+    """A word the analyzer splits ("fast-twitch", "E2f-1") as its parts, each a word a match
+    may lack: in prose a hyphenated compound is two words. Anything else as it is."""
+    if not isinstance(word.query, query.And) or isinstance(word.node, Alternatives):
+        return [word]
+    if not all(isinstance(part, CombinedFields) for part in word.query.subqueries):
+        return [word]
+    shown = [t.text for t in _TOKENS(word.typed) if any(True for _ in _ANALYZER(t.text))]
+    if len(shown) != len(word.query.subqueries):
+        shown = [" ".join(part.words()) for part in word.query.subqueries]
+    return [
+        Droppable(text, _Built(part, word.node), part)
+        for text, part in zip(shown, word.query.subqueries, strict=True)
+    ]
+
+
+class _Built(syntax.SyntaxNode):
+    """A syntax node standing for a query already built (one part of a split word)."""
+
+    def __init__(self, built: query.Query, at: syntax.SyntaxNode):
+        self.built = built
+        self.startchar, self.endchar = at.startchar, at.endchar
+
+    def r(self):
+        return repr(self.built)
+
+    def query(self, parser):
+        return self.built
 
 
 def _ranking(required: list) -> bool:

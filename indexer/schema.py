@@ -89,12 +89,17 @@ def text_analyzer() -> Analyzer:
     return spelling_analyzer() | StemFilter(stemfn=stem, cachesize=100_000)
 
 
+def word_tokenizer() -> RegexTokenizer:
+    """Splits text into words as the analyzers do, keeping each word as written."""
+    # Initialisms (U.S., U.N.) and numbers (3,000; 2.5) stay whole; "refugees.But" splits.
+    return RegexTokenizer(r"[^\W\d_](?:\.[^\W\d_])+|\d+(?:[.,]\d+)+|\w+")
+
+
 def spelling_analyzer() -> Analyzer:
     """The text analyzer without its stemmer: the words as written (lowercased, stop words
     dropped, accents folded), which fuzzy words and spelling suggestions compare with."""
     return (
-        # Initialisms (U.S., U.N.) and numbers (3,000; 2.5) stay whole; "refugees.But" splits.
-        RegexTokenizer(r"[^\W\d_](?:\.[^\W\d_])+|\d+(?:[.,]\d+)+|\w+")
+        word_tokenizer()
         | LowercaseFilter()
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | CharsetFilter(accent_map)

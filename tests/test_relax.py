@@ -132,3 +132,27 @@ def test_the_long_camp_ashraf_question_lands_on_the_raid_article(sample_index):
     # A stop word next to a name is not part of the name.
     assert [e.term for e in results.expanded] == ["Camp Ashraf"]
     assert results.total > 1
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        # In prose a hyphenated compound is two words; each may be missing on its own.
+        (
+            "Tirasemtiv targets fast-twitch muscle.",
+            ["Tirasemtiv", "targets", "fast", "twitch", "muscle"],
+        ),
+        ("state-of-the-art camp", ["state", "art", "camp"]),
+        ("3,000-plus camp", ["3,000", "plus", "camp"]),
+    ],
+)
+def test_a_split_word_s_parts_are_words_of_their_own(text, words):
+    assert split(text) == (words, [])
+
+
+def test_a_match_may_lack_part_of_a_compound(engine):
+    results = engine.search("border-crossing reopens")
+    assert results.relaxed.words == ["border", "crossing", "reopens"]
+    assert results.relaxed.complete == 1  # "Border crossing reopens" has every part
+    assert titles(results)[0] == "Border crossing reopens" and results.hits[0].missing == []
+    assert results.hits[1].missing == ["crossing", "reopens"]
