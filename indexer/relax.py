@@ -7,6 +7,12 @@ by its rarity, so the rarest words count most), as Elasticsearch's `minimum_shou
 Meilisearch's "words" rule do. Only free words may be dropped: phrases in quotes, field
 clauses, filters, NOT and words marked `+` are always required. A name the query expanded
 (`Camp Ashraf` → its other names) is one word here.
+
+The relaxed matches are not ordered by how many of the words they hold before BM25F: measured
+on SciFact's train claims with the same BM25F, that order scored nDCG@10 0.618 against 0.704
+for BM25F alone after the clippings holding every word, since it puts a clipping with three
+common words above one with the two rarest. Nor is a minimum share of the words required: a
+third already cost 0.04 (recall falls).
 """
 
 from __future__ import annotations
