@@ -76,9 +76,14 @@ class BenchQuery:
     entity: str | None = None
     span: DateSpan | None = None
     sort: str = "relevance"  # or "newest"
+    # A question or half-remembered sentence as typed (`words` are its searched words, which
+    # the baselines join by OR: our engine relaxes it to any of them, ranked by how many).
+    typed: str | None = None
 
     def ours(self) -> str:
         """The query as a user types it into the search box."""
+        if self.typed is not None:
+            return self.typed
         parts = list(self.words)
         if self.phrase:
             parts.append('"' + " ".join(self.phrase) + '"')
@@ -212,6 +217,8 @@ class Fts5Baseline:
     def match(query: BenchQuery) -> str:
         """The FTS5 MATCH expression for the query's words ('' when it has none)."""
         parts = [f'"{word}"' for word in query.words]
+        if query.typed is not None:
+            return " OR ".join(parts)
         if query.phrase:
             parts.append('"' + " ".join(query.phrase) + '"')
         if query.title_word:
@@ -281,6 +288,8 @@ class NaiveWhooshBaseline:
     @staticmethod
     def text(query: BenchQuery) -> str:
         """The query in Whoosh's default syntax."""
+        if query.typed is not None:
+            return " OR ".join(query.words)
         parts = list(query.words)
         if query.phrase:
             parts.append('"' + " ".join(query.phrase) + '"')

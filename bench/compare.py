@@ -178,7 +178,7 @@ def speed(queries: list[dict], rounds: dict[str, list[list[dict]]]) -> dict:
         return summary["overall"] if kind == "overall" else summary["by_kind"][kind]
 
     table = {}
-    for kind in ("overall", *bench().QUERY_KINDS):
+    for kind in ("overall", *bench().MIX_KINDS):
         row: dict = {"n": of(figures["after"][0], kind)["n"]}
         for stat in ("p50_ms", "p95_ms"):
             per_side = {side: [of(f, kind)[stat] for f in figures[side]] for side in SIDES}
@@ -220,6 +220,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=20_000, help="clippings (default 20000)")
     parser.add_argument("--seed", type=int, default=2004, help="seed of the corpus and queries")
     parser.add_argument("--queries", type=int, default=200, help="queries in the mix (200)")
+    parser.add_argument(
+        "--long-queries", type=int, help="long questions after the mix (bench/run.py's 100)"
+    )
     parser.add_argument("--rounds", type=int, default=5, help="runs of each checkout (5)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out", help="work folder")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
@@ -249,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     step("query words (our parser, cached)")
     docs, result["query_words"] = mix_docs(corpus, args.work, name)
     names = run_engine(repos["after"], shared, [], entities=True)["entities"]
-    queries = query_mix(docs, names, args.queries, args.seed)
+    queries = query_mix(docs, names, args.queries, args.seed, args.long_queries)
     del docs
 
     if reads_index(repos["before"], repos["after"], shared, queries):

@@ -4,13 +4,17 @@ Whoosh walks matches one document at a time in Python; counting every match of a
 for facets that way costs tens of milliseconds. Here a query's matching documents are computed
 as a set algebra over decoded posting lists (kept per segment, so unchanged segments are never
 decoded twice), and the per-document values that facets and sorting need (year, month, source,
-entities, date) are arrays built once per segment.
+entities, date) are arrays built once per segment. Ties (equal scores, equal dates) are broken
+by clipping id (`Columns.id_order`), never by document number, so that an index updated
+incrementally and a clean rebuild of the same clippings list them in the same order.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 
 import numpy as np
@@ -120,12 +124,24 @@ class Columns:
     source: Labelled
     entities: MultiLabelled
     lengths: dict[str, np.ndarray]  # words per document in each text field
+    # Builds `id_order` when first needed (from the segments' `id` terms, kept per segment).
+    id_order_of: Callable[[], np.ndarray] | None = dataclass_field(default=None, repr=False)
+    _id_order: np.ndarray | None = dataclass_field(default=None, repr=False)
+
+    @property
+    def id_order(self) -> np.ndarray:
+        """Each document's rank by clipping id (unique per document number): the tie-breaker
+        of every order, the same in an incremental index and a rebuild."""
+        if self._id_order is None:
+            built = self.id_order_of() if self.id_order_of else None
+            self._id_order = built if built is not None else np.arange(len(self.live))
+        return self._id_order
 
     def newest_first(self, docs: np.ndarray, newest: bool) -> np.ndarray:
-        """Documents by date, newest or oldest first, undated last, ties by document number."""
+        """Documents by date, newest or oldest first, undated last, ties by clipping id."""
         days = self.dates[docs]
         key = np.where(days < 0, np.iinfo(np.int64).max, -days if newest else days)
-        return docs[np.lexsort((docs, key))]
+        return docs[np.lexsort((self.id_order[docs], key))]
 
 
 class ColumnBuilder:
@@ -146,7 +162,15 @@ class ColumnBuilder:
             if key not in self._segments:
                 self._segments[key] = self._segment_values(segment_reader)
             parts.append((segment_reader, self._segments[key]))
-        return _joined(parts)
+        joined = _joined(parts)
+        joined.id_order_of = lambda: _id_order([(r, self._ids(r, v)) for r, v in parts])
+        return joined
+
+    def _ids(self, segment_reader, values: dict) -> tuple[np.ndarray, list[str]]:
+        """The segment's clipping ids (sorted) and the document holding each, read once."""
+        if "ids" not in values:
+            values["ids"] = _segment_ids(segment_reader, self.cache)
+        return values["ids"]
 
     def _segment_values(self, segment_reader) -> dict:
         size = segment_reader.doc_count_all()
@@ -211,6 +235,41 @@ def _joined(parts: list) -> Columns:
         entities=_join_multi([v["entities"] for _, v in parts]),
         lengths={f: _concat([v[f"{f}_length"] for _, v in parts]) for f in LENGTH_FIELDS},
     )
+
+
+def _segment_ids(segment_reader, cache: PostingCache) -> tuple[np.ndarray, list[str]]:
+    """Each `id` term of a segment, sorted, with its document: an id has one document in a
+    segment, inlined in its term info (no posting list to read); otherwise its postings."""
+    if "id" not in segment_reader.indexed_field_names():
+        return _EMPTY, []
+    docs, labels = [], []
+    for term, info in segment_reader.iter_field("id"):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        if info.doc_frequency() == 1:
+            docs.append(info.min_id())
+            labels.append(text)
+            continue
+        for docnum in cache.ids(segment_reader, "id", text).tolist():
+            docs.append(docnum)
+            labels.append(text)
+    return np.array(docs, dtype=np.int64), labels
+
+
+def _id_order(parts: list) -> np.ndarray:
+    """Each document's rank by clipping id over all segments; a document without an id (none
+    should exist) after every id, by document number."""
+    size = sum(r.doc_count_all() for r, _ in parts)
+    docs, labels, offset = [], [], 0
+    for segment_reader, (segment_docs, segment_labels) in parts:
+        docs.append(segment_docs + offset)
+        labels.extend(segment_labels)
+        offset += segment_reader.doc_count_all()
+    order = np.arange(size, dtype=np.int64) + size  # unranked: after all ids, by docnum
+    if labels:
+        ranked = np.argsort(np.array(labels, dtype=object), kind="stable")
+        docs_of = np.concatenate(docs)
+        order[docs_of[ranked]] = np.arange(len(ranked), dtype=np.int64)
+    return order
 
 
 def _live(segment_reader) -> np.ndarray:

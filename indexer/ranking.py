@@ -7,9 +7,18 @@ document matches), a phrase scores as the sum of its words, a wildcard or fuzzy 
 of the words it expands to, a filter (`date:`, `NOT …`) as a constant, a word of a field that
 is not scored (`entity:`) as its count. Computed with numpy over decoded posting lists instead
 of a matcher per document; tests/test_parity.py checks it against Whoosh's own search.
+
+The cost is bounded by posting lists, not by matching documents: a word's postings are placed
+among the scored documents through a map of the index's size (document number → place, built
+once per document set), each word's document count comes from the generation's document sets
+(computed once per generation, shared with relaxation), and the first page is picked with a
+partial sort (`np.argpartition`), whole sorting only the few documents that can be on it. Ties
+are broken by clipping id (`Columns.id_order`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from whoosh import query
@@ -25,11 +34,20 @@ B, K1 = 0.75, 1.2
 class Scorer:
     """Scores documents of one index generation against a query."""
 
-    def __init__(self, searcher, columns: Columns, cache: PostingCache):
+    def __init__(
+        self,
+        searcher,
+        columns: Columns,
+        cache: PostingCache,
+        docsets: Callable[[query.Query], np.ndarray] | None = None,
+    ):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.columns = columns
         self.cache = cache
+        # The generation's cached document sets (`Generation.docset`), or computed each time.
+        self._docsets = docsets
+        self._placed: tuple[np.ndarray, np.ndarray] | None = None
         # An index written before a field existed has none of it (it is rebuilt at the next run).
         self._average = {
             f: searcher.avg_field_length(f) or 1.0 for f in LENGTH_FIELDS if f in searcher.schema
@@ -78,13 +96,32 @@ class Scorer:
 
     def top(self, q, docs: np.ndarray, count: int, tiers: list[np.ndarray] = ()):
         """The `count` best (docnum, score) pairs; the documents of each tier before all
-        others (the first tier first), and by score within a tier."""
-        if not len(docs):
+        others (the first tier first), by score within a tier, ties by clipping id."""
+        if not len(docs) or count <= 0:
             return []
         scores = self.scores(q, docs)
-        outside = [~np.isin(docs, tier) for tier in reversed(tiers)]
-        order = np.lexsort((docs, -scores, *outside))[:count]
+        ties = self.columns.id_order[docs]
+        # The tier of each document: 0 for the first tier, len(tiers) for none.
+        rank = np.full(len(docs), len(tiers), dtype=np.int64)
+        for number, tier in reversed(list(enumerate(tiers))):
+            rank[self._inside(tier, docs)] = number
+        chosen = []
+        for number in range(len(tiers) + 1):
+            wanted = count - sum(len(c) for c in chosen)
+            if wanted <= 0:
+                break
+            within = np.flatnonzero(rank == number) if tiers else np.arange(len(docs))
+            chosen.append(within[_best(scores[within], ties[within], wanted)])
+        order = np.concatenate(chosen)
         return [(int(docs[i]), float(scores[i])) for i in order]
+
+    def _inside(self, tier: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """Which of `docs` are in `tier` (both sorted document numbers)."""
+        if len(tier) * 8 < len(docs):
+            return np.isin(docs, tier, assume_unique=True)
+        mask = np.zeros(len(self.columns.live), dtype=bool)
+        mask[tier] = True
+        return mask[docs]
 
     def _where_matched(self, q: query.Query, docs: np.ndarray) -> np.ndarray:
         """Scores of a part that only some of `docs` match (an OR's), zero where it does not."""
@@ -117,25 +154,38 @@ class Scorer:
                 lengths, average = self.columns.lengths[field], self._average[field]
                 for where, tf in self._postings_within(field, word, docs):
                     pseudo[where] += weight * bm25f.normalised(tf, lengths[docs[where]], average)
-            having = len(self._docset(q.word_terms(word)))
+            having = self._having(q.word_terms(word))
             out += bm25f.saturated(pseudo, bm25f.idf(self.searcher.doc_count(), having))
         if not q.is_word():  # a phrase: only where a copy matches
             out[~np.isin(docs, self._docset(q), assume_unique=True)] = 0.0
         return out * q.boost
 
     def _docset(self, q: query.Query) -> np.ndarray:
+        if self._docsets is not None:
+            return self._docsets(q)
         return docset(q, self.reader, self.columns, self.cache, self.searcher)
+
+    def _having(self, q: query.Query) -> int:
+        """How many live documents hold any copy of a word (its BM25F document frequency)."""
+        return len(self._docset(q))
+
+    def _places(self, docs: np.ndarray) -> np.ndarray:
+        """Document number → place in `docs` (-1 outside), for the last `docs` asked about."""
+        if self._placed is None or self._placed[0] is not docs:
+            places = np.full(len(self.columns.live), -1, dtype=np.int64)
+            places[docs] = np.arange(len(docs), dtype=np.int64)
+            self._placed = (docs, places)
+        return self._placed[1]
 
     def _postings_within(self, fieldname: str, text: str, docs: np.ndarray):
         """A word's postings among `docs`, per segment: (where in `docs`, frequency)."""
+        places = self._places(docs)
         for segment_reader, offset in self.reader.leaf_readers():
             ids, tf = self.cache.postings(segment_reader, fieldname, text)
             if not len(ids):
                 continue
-            ids = ids + offset
-            where = np.searchsorted(docs, ids)
-            hit = where < len(docs)
-            hit[hit] = docs[where[hit]] == ids[hit]
+            where = places[ids + offset]
+            hit = where >= 0
             yield where[hit], tf[hit]
 
     def _boosted(self, scores: np.ndarray, q: query.Query) -> np.ndarray:
@@ -150,17 +200,22 @@ class Scorer:
         if scored:
             idf = self.searcher.idf(fieldname, text)
             lengths = self.columns.lengths[fieldname]
-        for segment_reader, offset in self.reader.leaf_readers():
-            ids, tf = self.cache.postings(segment_reader, fieldname, text)
-            if not len(ids):
-                continue
-            ids = ids + offset
-            where = np.searchsorted(docs, ids)
-            hit = where < len(docs)
-            hit[hit] = docs[where[hit]] == ids[hit]
+        for where, tf in self._postings_within(fieldname, text, docs):
             if not scored:
-                out[where[hit]] += tf[hit]
+                out[where] += tf
                 continue
-            norm = K1 * ((1 - B) + B * lengths[ids[hit]] / self._average[fieldname])
-            out[where[hit]] += idf * (tf[hit] * (K1 + 1)) / (tf[hit] + norm)
+            norm = K1 * ((1 - B) + B * lengths[docs[where]] / self._average[fieldname])
+            out[where] += idf * (tf * (K1 + 1)) / (tf + norm)
         return out
+
+
+def _best(scores: np.ndarray, ties: np.ndarray, count: int) -> np.ndarray:
+    """Places of the `count` highest scores, best first, ties by `ties` (ascending): a partial
+    sort finds the count-th score, and only the documents scoring at least that are sorted."""
+    if count < len(scores):
+        kth = np.partition(scores, len(scores) - count)[len(scores) - count]
+        within = np.flatnonzero(scores >= kth)
+    else:
+        within = np.arange(len(scores))
+    order = np.lexsort((ties[within], -scores[within]))[:count]
+    return within[order]

@@ -383,7 +383,7 @@ def _ranked(gen: Generation, parsed, tiers: list[np.ndarray], docs, sort: str, c
         outside = [~np.isin(ordered, tier) for tier in reversed(tiers)]
         ordered = ordered[np.lexsort((np.arange(len(ordered)), *outside))]
         return [(int(d), None) for d in ordered[:count]]
-    scorer = Scorer(gen.searcher, gen.columns, gen.postings)
+    scorer = Scorer(gen.searcher, gen.columns, gen.postings, gen.docset)
     return scorer.top(scoring, docs, count, tiers)
 
 

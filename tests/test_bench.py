@@ -28,7 +28,7 @@ def test_small_benchmark_run_writes_every_figure(tmp_path):
     command = [
         sys.executable, str(REPO / "bench" / "run.py"), "--n", "300", "--queries", "20",
         "--work", str(tmp_path / "work"), "--json", str(out),
-        "--http-requests", "40", "--http-seconds", "3",
+        "--http-requests", "40", "--http-seconds", "3", "--long-queries", "10",
     ]  # fmt: skip
     started = time.monotonic()
     done = subprocess.run(
@@ -61,7 +61,10 @@ def test_small_benchmark_run_writes_every_figure(tmp_path):
         assert baselines[name]["total_seconds"] >= baselines["parse"]["seconds"]
 
     queries = data["queries"]
-    assert len(queries["each"]) == 20
+    assert len(queries["each"]) == 20 + 10
+    assert queries["by_kind"]["ours"]["long"]["n"] == 10
+    assert queries["by_kind"]["FTS5"]["long"]["n"] == 10  # as OR queries
+    assert data["similar"]["n"] > 0
     for system in ("ours", "fts5", "whoosh_naive"):
         assert queries[system]["n"] > 0 and queries[system]["p95_ms"] > 0, system
     assert queries["by_kind"]["ours"]["date"]["n"] > 0
@@ -74,7 +77,7 @@ def test_small_benchmark_run_writes_every_figure(tmp_path):
         assert run["latency"]["n"] > 0 and run["errors"] == 0
 
     targets = {t["name"]: t for t in data["targets"]}
-    assert len(targets) == 8
+    assert len(targets) == 10
     assert isinstance(data["notes"], list)
     assert all(t["met"] in (True, False) for t in targets.values()), targets
 

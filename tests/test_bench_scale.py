@@ -45,7 +45,7 @@ def run_script(name: str, *args: str, cwd: Path) -> None:
 def test_scale_run_writes_every_figure_and_growth(work):
     out = work / "scale.json"
     run_script(
-        "scale.py", "--n", "120", "200", "--queries", "12", "--rounds", "2",
+        "scale.py", "--n", "120", "200", "--queries", "12", "--long-queries", "0", "--rounds", "2",
         "--repo", str(REPO), "--work", str(work), "--json", str(out), cwd=work,
     )  # fmt: skip
 
@@ -63,7 +63,7 @@ def test_scale_run_writes_every_figure_and_growth(work):
         assert queries["overall"]["n"] == 12 and queries["overall"]["p95_ms"] > 0
         assert len(queries["p50_ms_by_round"]) == 2
         assert all(len(each["ms_rounds"]) == 2 for each in queries["each"])
-        assert set(queries["by_kind"]) == set(scale.bench().QUERY_KINDS)
+        assert set(queries["by_kind"]) == set(scale.bench().MIX_KINDS)
         assert {"start", "full_index", "queries"} <= set(run["load"])
     (step,) = data["growth"]
     assert step["from_n"] == 120 and step["to_n"] == 200
@@ -73,7 +73,8 @@ def test_scale_run_writes_every_figure_and_growth(work):
 
     again = work / "scale-search-only.json"
     run_script(
-        "scale.py", "--n", "200", "--queries", "12", "--rounds", "1", "--search-only",
+        "scale.py", "--n", "200", "--queries", "12", "--long-queries", "0", "--rounds", "1",
+        "--search-only",
         "--work", str(work), "--json", str(again), cwd=work,
     )  # fmt: skip
     (run,) = json.loads(again.read_text(encoding="utf-8"))["runs"]
@@ -85,7 +86,8 @@ def test_compare_of_a_checkout_with_itself_finds_the_same_answers(work):
     out = work / "compare.json"
     run_script(
         "compare.py", "--before", str(REPO), "--after", str(REPO), "--n", "200",
-        "--queries", "12", "--rounds", "2", "--work", str(work), "--json", str(out), cwd=work,
+        "--queries", "12", "--long-queries", "0", "--rounds", "2", "--work", str(work),
+        "--json", str(out), cwd=work,
     )  # fmt: skip
 
     data = json.loads(out.read_text(encoding="utf-8"))
