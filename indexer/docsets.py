@@ -29,6 +29,8 @@ _EPOCH = date(1900, 1, 1).toordinal()
 LENGTH_FIELDS = ("title", "body", "source", "when")
 # Decoded posting lists kept in memory (ids, summed over all cached terms).
 CACHE_IDS = 20_000_000
+# Document sets of phrases and words over several fields kept per generation (ids, summed).
+PARTS_IDS = 4_000_000
 
 
 def segment_id(segment_reader) -> str:
@@ -127,6 +129,25 @@ class Columns:
     # Builds `id_order` when first needed (from the segments' `id` terms, kept per segment).
     id_order_of: Callable[[], np.ndarray] | None = dataclass_field(default=None, repr=False)
     _id_order: np.ndarray | None = dataclass_field(default=None, repr=False)
+    # The document sets of a query's costly parts (phrases, a word's copies in several
+    # fields), which a relaxed query computes for the whole query, each word and the words
+    # joined: repr → documents (deleted ones included), least recently used dropped first.
+    parts: OrderedDict = dataclass_field(default_factory=OrderedDict, repr=False)
+    _parts_size: int = dataclass_field(default=0, repr=False)
+
+    def kept_part(self, key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """The documents of a costly part of a query, computed once per generation."""
+        found = self.parts.get(key)
+        if found is not None:
+            self.parts.move_to_end(key)
+            return found
+        found = make()
+        self.parts[key] = found
+        self._parts_size += len(found)
+        while self._parts_size > PARTS_IDS and len(self.parts) > 1:
+            _, dropped = self.parts.popitem(last=False)
+            self._parts_size -= len(dropped)
+        return found
 
     @property
     def id_order(self) -> np.ndarray:
@@ -325,15 +346,23 @@ def _docs(q, reader, columns, cache, searcher) -> np.ndarray:
     if isinstance(q, query.And):
         parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
         return _intersect(parts)
-    if isinstance(q, query.Or | query.DisjunctionMax | CombinedFields):
-        parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
-        return np.unique(np.concatenate(parts)) if parts else _EMPTY
+    if isinstance(q, CombinedFields):
+        return columns.kept_part(repr(q), lambda: _or_docs(q, reader, columns, cache, searcher))
+    if isinstance(q, query.Or | query.DisjunctionMax):
+        return _or_docs(q, reader, columns, cache, searcher)
     texts = multiterm_texts(q, reader) if isinstance(q, query.MultiTerm) else None
     if texts is not None:  # prefix, wildcard, fuzzy, ranges: their terms
         parts = [_term_docs(q.fieldname, t, reader, cache) for t in texts]
-        return np.unique(np.concatenate(parts)) if parts else _EMPTY
+        return _union(parts, len(columns.live))
     # Phrases and anything else: Whoosh's own matcher (still only over candidate documents).
-    return np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+    return columns.kept_part(
+        repr(q), lambda: np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+    )
+
+
+def _or_docs(q, reader, columns, cache, searcher) -> np.ndarray:
+    parts = [_docs(x, reader, columns, cache, searcher) for x in q.subqueries]
+    return _union(parts, len(columns.live))
 
 
 def _binary_docs(q, reader, columns, cache, searcher) -> np.ndarray:
@@ -351,11 +380,26 @@ def _binary_docs(q, reader, columns, cache, searcher) -> np.ndarray:
 
 
 def _term_docs(fieldname: str, text, reader, cache: PostingCache) -> np.ndarray:
+    """A term's documents: each segment's (sorted) after the one before, so already sorted."""
     parts = [
         cache.ids(segment_reader, fieldname, text) + offset
         for segment_reader, offset in reader.leaf_readers()
     ]
-    return np.unique(np.concatenate(parts)) if parts else _EMPTY
+    return np.concatenate(parts) if parts else _EMPTY
+
+
+def _union(parts: list[np.ndarray], size: int) -> np.ndarray:
+    """The sorted union of sorted document sets: marked in a mask of the index's size when
+    they are large (linear), merged by sorting when they are small."""
+    parts = [p for p in parts if len(p)]
+    if len(parts) <= 1:
+        return parts[0] if parts else _EMPTY
+    if sum(len(p) for p in parts) * 16 < size:
+        return np.unique(np.concatenate(parts))
+    mask = np.zeros(size, dtype=bool)
+    for part in parts:
+        mask[part] = True
+    return np.flatnonzero(mask)
 
 
 def _intersect(parts: list[np.ndarray]) -> np.ndarray:

@@ -113,7 +113,7 @@ class Scorer:
             within = np.flatnonzero(rank == number) if tiers else np.arange(len(docs))
             chosen.append(within[_best(scores[within], ties[within], wanted)])
         order = np.concatenate(chosen)
-        return [(int(docs[i]), float(scores[i])) for i in order]
+        return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
     def _inside(self, tier: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` are in `tier` (both sorted document numbers)."""
