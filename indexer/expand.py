@@ -37,7 +37,11 @@ Worth = Callable[[str, Cluster], bool]
 
 
 class Alternatives(syntax.OrGroup):
-    """A name as typed OR its other names, in the place of the name in the syntax tree."""
+    """A name as typed OR its other names, in the place of the name in the syntax tree; a
+    clipping scores as its best-matching name (a name counts once, however many of its forms a
+    clipping uses)."""
+
+    qclass = query.DisjunctionMax
 
 
 def expand_names(
@@ -198,7 +202,8 @@ class SpellingVariants:
                         self._groups.setdefault(variant_key(token.text), set()).add(token.text)
 
     def expand(self, parsed: query.Query, reader, expansions: list[Expansion]) -> query.Query:
-        """`parsed` with each title/body term ORed with the other spellings the index holds."""
+        """`parsed` with each title/body term or the other spellings the index holds (the best
+        counting)."""
         if isinstance(parsed, CombinedFields):
             return self._combined(parsed, reader, expansions)
         if isinstance(parsed, query.Term) and parsed.fieldname in ("title", "body"):
@@ -215,26 +220,27 @@ class SpellingVariants:
             _note(expansions, parsed.text, others)
             boost = parsed.boost * ALTERNATIVE_BOOST
             alternatives = [query.Term(parsed.fieldname, t, boost=boost) for t in others]
-            return query.Or([parsed, *alternatives])
+            return query.DisjunctionMax([parsed, *alternatives])
         if isinstance(parsed, query.Phrase | query.Ordered) or parsed.is_leaf():
             return parsed
         return parsed.apply(lambda q: self.expand(q, reader, expansions))
 
     def _combined(self, word: CombinedFields, reader, expansions: list[Expansion]) -> query.Query:
-        """A word of several fields ORed with its other spellings, each scored as one word."""
+        """A word of several fields or its other spellings, each one BM25F word, the best
+        counting."""
         if not word.is_word():
             return word  # a phrase keeps its words as typed
         spelled = [self.expand(term, reader, expansions) for term in word.subqueries]
         if all(isinstance(q, query.Term) for q in spelled):
             return word
-        ors = [q for q in spelled if isinstance(q, query.Or)]
+        ors = [q for q in spelled if isinstance(q, query.DisjunctionMax)]
         others = sorted({t.text for q in ors for t in q.subqueries[1:]})
         alternatives = [
             CombinedFields([query.Term(t.fieldname, text, boost=t.boost) for t in word.subqueries],
                            boost=word.boost * ALTERNATIVE_BOOST)
             for text in others
         ]  # fmt: skip
-        return query.Or([word, *alternatives])
+        return query.DisjunctionMax([word, *alternatives])
 
 
 def _note(expansions: list[Expansion], term: str, others: list[str]) -> None:
