@@ -244,7 +244,14 @@ def search_command(
 def _relaxed_line(relaxed: RelaxedWords) -> str:
     """What the CLI says of a relaxed query: how many words the matches have (--strict: all)."""
     words = len(relaxed.words)
-    if relaxed.complete:
+    if words == 1:
+        have = "has" if relaxed.complete == 1 else "have"
+        said = (
+            f"{relaxed.complete} {have} {relaxed.words[0]!r} too; then clippings without it"
+            if relaxed.complete
+            else f"none has {relaxed.words[0]!r} with the rest; showing those without it"
+        )
+    elif relaxed.complete:
         have = "has" if relaxed.complete == 1 else "have"
         said = f"{relaxed.complete} of them {have} all {words} words; then clippings with some"
     else:

@@ -140,7 +140,9 @@ class _Built(syntax.SyntaxNode):
 def _ranking(required: list) -> bool:
     """Whether a required clause is a word or phrase of its own (quoted, `+word`, `title:…`);
     a user's own OR or NOT is boolean logic, and a filter does not rank."""
-    return any(isinstance(n, FreeText) or getattr(n, "fieldname", None) for n in required)
+    return any(
+        isinstance(n, FreeText | Alternatives) or getattr(n, "fieldname", None) for n in required
+    )
 
 
 def _clause(typed: str, node) -> str:

@@ -302,8 +302,9 @@ class Matches(NamedTuple):
 
 @dataclass
 class Relaxing:
-    """A query relaxed: the query run (required clauses AND any of the words), its words with
-    the documents holding each, and the documents holding all of them."""
+    """A query relaxed: the query run (every required clause, and any of the words or, beside
+    a required word or phrase, the words only ranking), its words with the documents holding
+    each, the documents holding all of them, and what the page says of the rest."""
 
     query: query.Query
     words: list[tuple[str, np.ndarray]]
@@ -332,7 +333,8 @@ def _holds(docs: np.ndarray, docnum: int) -> bool:
 
 
 def _relaxing(gen: Generation, parse: Parsed, tree, complete: np.ndarray, expand: bool):
-    """The query with its free words made optional, or None when it has fewer than two."""
+    """The query with its free words made optional (indexer/relax.py), or None when there is
+    nothing to relax."""
     split = relaxed(parse, tree)
     if split is None:
         return None

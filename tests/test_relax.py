@@ -156,3 +156,13 @@ def test_a_match_may_lack_part_of_a_compound(engine):
     assert results.relaxed.complete == 1  # "Border crossing reopens" has every part
     assert titles(results)[0] == "Border crossing reopens" and results.hits[0].missing == []
     assert results.hits[1].missing == ["crossing", "reopens"]
+
+
+def test_a_quoted_name_with_its_other_names_lets_a_free_word_be_dropped(sample_index):
+    from indexer.search import SearchEngine
+
+    engine = SearchEngine(sample_index)
+    results = engine.search('"camp ashraf" convoy')
+    engine.close()
+    assert results.relaxed.words == ["convoy"] and results.relaxed.required == ['"camp ashraf"']
+    assert results.hits[0].missing == [] and results.total > results.relaxed.complete

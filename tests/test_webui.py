@@ -284,3 +284,9 @@ def test_a_feed_lists_only_clippings_with_every_word(client):
         "Border crossing reopens",
         "Refugees leave the camp",
     ]
+
+
+def test_one_droppable_word_beside_a_phrase_is_named(client):
+    page = client.get('/?q="camp+near+Baghdad"+Paris').get_data(as_text=True)
+    assert "No clipping has <strong>Paris</strong> with the rest of the query" in page
+    assert "Always required: <strong>&#34;camp near Baghdad&#34;</strong>" in page
