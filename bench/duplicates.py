@@ -211,8 +211,7 @@ def index_cost(n: int, work: Path, rounds: int) -> dict:
 def _grouped(index: Path) -> int:
     from indexer import store
 
-    with store.open_searcher(index) as searcher:
-        return sum(1 for fields in searcher.all_stored_fields() if fields.get("group"))
+    return len(store.read_groups(index))
 
 
 def main() -> None:

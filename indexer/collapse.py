@@ -1,8 +1,9 @@
 """One hit per near-duplicate group: a step over the ranked matches, after ranking.
 
-The indexer writes each clipping's group (the id of its leader, see `duplicates.py`) into the
-`group` field; a generation reads that field once into an array, document number → group
-number (-1: no copies). A group's best-ranked match stands for it, at its rank, and lists the
+The indexer saves each clipping's group (the id of its leader, see `duplicates.py`) beside the
+index, in `groups.json`, which a generation loads with its entity table; the generation turns
+it once into an array, document number → group number (-1: no copies), through the segments'
+`id` terms. A group's best-ranked match stands for it, at its rank, and lists the
 group's other matches; clippings without copies pass unchanged. Totals and facets still count
 clippings; pages are pages of these collapsed hits.
 """
@@ -13,10 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from indexer.docsets import _segment_ids as segment_ids  # the id terms, read as id_order does
 from indexer.results import GroupMember
 from indexer.searcher import Generation
-
-GROUP_FIELD = "group"
 
 
 @dataclass
@@ -34,12 +34,14 @@ def group_codes(gen: Generation) -> np.ndarray:
     if "group_codes" not in gen.memo:
         codes = np.full(gen.reader.doc_count_all(), -1, dtype=np.int64)
         numbers: dict[str, int] = {}
-        for segment_reader, offset in gen.reader.leaf_readers():
-            if GROUP_FIELD not in segment_reader.indexed_field_names():
-                continue
-            for label in segment_reader.field_terms(GROUP_FIELD):
-                number = numbers.setdefault(label, len(numbers))
-                codes[gen.postings.ids(segment_reader, GROUP_FIELD, label) + offset] = number
+        group_of = {c: numbers.setdefault(leader, len(numbers)) for c, leader in gen.groups.items()}
+        for segment_reader, offset in gen.reader.leaf_readers() if group_of else ():
+            docs, labels = segment_ids(segment_reader, gen.postings)
+            pairs = zip(docs.tolist(), labels, strict=True)
+            found = [(docnum, group_of.get(label, -1)) for docnum, label in pairs]
+            if found:
+                at, number = np.array(found, dtype=np.int64).T
+                codes[at + offset] = number
         gen.memo["group_codes"] = codes
     return gen.memo["group_codes"]
 

@@ -2,10 +2,14 @@
 copies of one story (a wire story reprinted under other headlines, an excerpt reposted).
 
 The signature is built where the clipping is parsed (the indexer's worker processes) from the
-set of its body's 4-word shingles: 64 MinHash values (datasketch), kept as their low 16 bits
-(b-bit MinHash), plus the number of shingles and a key of the body's first 12 words. The
-manifest keeps every clipping's signature, so each run rebuilds all groups from them, as a
-rebuild would, without reading a clipping again.
+set of its body's 4-word shingles: 64 MinHash values, kept as their low 16 bits (b-bit
+MinHash), plus the number of shingles and a key of the body's first 12 words. The MinHash is
+datasketch's (`MinHash(num_perm=64, seed=1, scheme="affine32")`: SHA-1, the MurmurHash3
+finalizer, 64 affine permutations mod 2^32) computed here with numpy, value for value
+(tests/test_duplicates.py checks it against datasketch): importing datasketch pulls in scipy,
+half a second that a one-file run would pay, and its default scheme changed in 2.0, which
+would have changed every signature. The manifest keeps every clipping's signature, so each
+run rebuilds all groups from them, as a rebuild would, without reading a clipping again.
 
 Two clippings are copies when their estimated Jaccard similarity is at least `JACCARD` (0.45:
 the lowest threshold that joined no near-miss of `bench/duplicates.py`'s labelled set, whose
@@ -26,6 +30,8 @@ the signatures.
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import itertools
 import re
 import zlib
@@ -55,8 +61,6 @@ def signature(title: str, body: str) -> str:
     The body alone is shingled, so a copy under another headline keeps its signature; a body
     too short to shingle falls back to the title and body together.
     """
-    from datasketch import MinHash  # imported by the workers that parse, not by searchers
-
     words = _WORD.findall(body.casefold())
     if len(words) < 2 * SHINGLE_WORDS:
         words = _WORD.findall(f"{title} {body}".casefold())
@@ -64,12 +68,34 @@ def signature(title: str, body: str) -> str:
         " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
     }
     shingles = shingles or {" ".join(words)}
-    minhash = MinHash(num_perm=PERMUTATIONS, seed=SEED)
-    minhash.update_batch([s.encode("utf-8") for s in sorted(shingles)])
     lead = _lead_key(words)
     header = np.array([(len(shingles), lead)], dtype=_HEADER).tobytes()
-    values = (minhash.hashvalues & 0xFFFF).astype("<u2").tobytes()
+    values = (minhash(shingles) & 0xFFFF).astype("<u2").tobytes()
     return base64.b64encode(header + values).decode("ascii")
+
+
+def minhash(shingles: Iterable[str]) -> np.ndarray:
+    """The `PERMUTATIONS` MinHash values (uint32) of a non-empty set of strings, as datasketch's
+    `MinHash(num_perm=64, seed=1, scheme="affine32")` after `update_batch` of their UTF-8."""
+    digests = b"".join(hashlib.sha1(s.encode("utf-8")).digest()[:4] for s in shingles)
+    hashed = np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1)
+    hashed ^= hashed >> np.uint32(16)  # MurmurHash3's finalizer (fmix32)
+    hashed *= np.uint32(0x85EBCA6B)
+    hashed ^= hashed >> np.uint32(13)
+    hashed *= np.uint32(0xC2B2AE35)
+    hashed ^= hashed >> np.uint32(16)
+    a, b = _permutations()
+    return (hashed * a + b).min(axis=0)  # uint32 arithmetic: wraps mod 2^32
+
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The odd multipliers and the offsets of the affine permutations, drawn as datasketch
+    draws them (numpy's legacy RandomState, whose stream never changes)."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, PERMUTATIONS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, PERMUTATIONS, dtype=np.uint32)
+    return a, b
 
 
 def _lead_key(words: list[str]) -> int:

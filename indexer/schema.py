@@ -138,10 +138,10 @@ def clipping_schema() -> Schema:
         names=STORED,
         # [[name, type], …] as last written, to tell when re-tagging changes anything.
         tagged=STORED,
-        # Near-duplicates (indexer/duplicates.py): the clipping's MinHash signature, and the
-        # id of its group's leader when it has copies (search shows one hit per group).
+        # Near-duplicates (indexer/duplicates.py): the clipping's MinHash signature, from which
+        # a lost manifest is rebuilt. Groups change with other clippings, so they are kept out
+        # of the documents, in the index folder's groups.json (store.write_groups).
         signature=STORED,
-        group=ID(stored=True),
     )
 
 

@@ -185,7 +185,8 @@ class SearchEngine:
                     for docnum, score in ranked[start : start + EXPORT_BATCH]
                 ]
             for fields, score in batch:
-                yield _hit_from_fields(fields, score, lead(fields.get("body", "")), ())
+                group = gen.groups.get(fields["id"])
+                yield _hit_from_fields(fields, score, lead(fields.get("body", "")), (), group)
 
     def updated(self) -> datetime:
         """When the index last changed: the moment a feed of its results was last updated."""
@@ -250,7 +251,8 @@ class SearchEngine:
             hits = []
             for other, score in best:
                 fields = gen.searcher.stored_fields(other)
-                hits.append(_hit_from_fields(fields, score, lead(fields.get("body", "")), ()))
+                snippet, group = lead(fields.get("body", "")), gen.groups.get(fields["id"])
+                hits.append(_hit_from_fields(fields, score, snippet, (), group))
             return SimilarClippings(clipping_id, similar.search_text(terms), hits)
 
     def resolve_entity(self, name: str) -> str:
@@ -411,10 +413,14 @@ def _page_hit(gen: Generation, docnum: int, score: float | None, terms: dict[str
     body_marks = gen.marker.spans(docnum, "body", terms["body"])
     title_marks = gen.marker.spans(docnum, "title", terms["title"].joined(terms["body"]))
     snippet = best_passages(body, body_marks) or lead(body)
-    return _hit_from_fields(fields, score, snippet, tuple(title_marks))
+    group = gen.groups.get(fields["id"])
+    return _hit_from_fields(fields, score, snippet, tuple(title_marks), group)
 
 
-def _hit_from_fields(fields: dict, score: float | None, snippet: Marked, title_marks: tuple) -> Hit:
+def _hit_from_fields(
+    fields: dict, score: float | None, snippet: Marked, title_marks: tuple, group: str | None
+) -> Hit:
+    """A hit from a clipping's stored fields and its near-duplicate group (its leader's id)."""
     fingerprint = fields.get("fingerprint")  # (size, mtime_ns, sha256) of the clipping's file
     added = fingerprint and datetime.fromtimestamp(fingerprint[1] // 10**9, tz=UTC)
     return Hit(
@@ -431,7 +437,7 @@ def _hit_from_fields(fields: dict, score: float | None, snippet: Marked, title_m
         date_source=fields.get("date_source"),
         title_marks=title_marks,
         added=added.strftime("%Y-%m-%dT%H:%M:%SZ") if added else None,
-        group=fields.get("group"),
+        group=group,
     )
 
 

@@ -1,7 +1,8 @@
 """The searcher lifecycle: which commit of the index the engine reads, and what it derives from it.
 
 A `Generation` is one commit as the engine reads it (Whoosh searcher, per-segment arrays, the
-entity table saved with it, and caches valid for exactly that pair). `Searchers` hands out the
+entity table and the near-duplicate groups saved with it, and caches valid for exactly that
+set). `Searchers` hands out the
 latest generation, checking for a new commit at most every `refresh_seconds`.
 """
 
@@ -33,7 +34,12 @@ class Generation:
     """
 
     def __init__(
-        self, searcher: Searcher, builder: ColumnBuilder, table: EntityTable, columns=None
+        self,
+        searcher: Searcher,
+        builder: ColumnBuilder,
+        table: EntityTable,
+        columns=None,
+        groups: dict[str, str] | None = None,
     ):
         self.searcher = searcher
         self.reader = searcher.reader()
@@ -41,13 +47,16 @@ class Generation:
         self.columns = columns or builder.columns(self.reader)
         self.marker = Marker(list(self.reader.leaf_readers()), self.postings)
         self.table = table
+        self.groups = groups or {}  # clipping id → its group's leader (clippings with copies)
         self._docsets: dict[str, np.ndarray] = {}
         self.counts: dict[str, tuple] = {}  # facets and timelines of whole-archive queries
         self.memo: dict[str, object] = {}  # derived once per generation (spellings, counts)
 
-    def with_table(self, table: EntityTable, builder: ColumnBuilder) -> Generation:
-        """The same commit with another entity table (saved just after the commit)."""
-        return Generation(self.searcher, builder, table, self.columns)
+    def with_table(
+        self, table: EntityTable, builder: ColumnBuilder, groups: dict[str, str]
+    ) -> Generation:
+        """The same commit with another entity table and groups (saved just after it)."""
+        return Generation(self.searcher, builder, table, self.columns, groups)
 
     def docset(self, parsed: query.Query) -> np.ndarray:
         """The documents matching `parsed` (sorted numbers), kept for this generation."""
@@ -81,7 +90,9 @@ class Searchers:
         if not store.has_current_schema(searcher.schema):
             searcher.close()
             raise store.IndexOutdated(self.index_dir)
-        self.generation = Generation(searcher, self._builder, self._load_table())
+        self.generation = Generation(
+            searcher, self._builder, self._load_table(), groups=self._load_groups()
+        )
         self._checked = time.monotonic()
 
     def current(self) -> Generation:
@@ -91,8 +102,8 @@ class Searchers:
         `Searcher.refresh()` reuses the readers of unchanged segments with their old
         deleted-document sets, so it would keep showing deleted and replaced clippings. The
         old searcher is not closed: an export may still be reading from it, and it is released
-        when nothing refers to it. The indexer saves the entity table after its commit, so a
-        generation opened between the two is remade once the table's file changes.
+        when nothing refers to it. The indexer saves the groups, then the entity table, after
+        its commit, so a generation opened in between is remade once the table's file changes.
         """
         now = time.monotonic()
         if now - self._checked < self.refresh_seconds:
@@ -101,10 +112,14 @@ class Searchers:
         if not self.generation.searcher.up_to_date():
             self._table_stamp = store.entities_stamp(self.index_dir)
             searcher = store.open_searcher(self.index_dir)
-            self.generation = Generation(searcher, self._builder, self._load_table())
+            self.generation = Generation(
+                searcher, self._builder, self._load_table(), groups=self._load_groups()
+            )
         elif (stamp := store.entities_stamp(self.index_dir)) != self._table_stamp:
             self._table_stamp = stamp
-            self.generation = self.generation.with_table(self._load_table(), self._builder)
+            self.generation = self.generation.with_table(
+                self._load_table(), self._builder, self._load_groups()
+            )
         return self.generation
 
     def _load_table(self) -> EntityTable:
@@ -118,6 +133,15 @@ class Searchers:
             return EntityTable.from_json({})
         self.problem = None
         return table
+
+    def _load_groups(self) -> dict[str, str]:
+        """The saved near-duplicate groups; unreadable ones are logged and every clipping is
+        then its own hit (nothing is hidden)."""
+        try:
+            return store.read_groups(self.index_dir)
+        except store.IndexDamaged as error:
+            log.warning("%s: near-duplicate groups unreadable: %s", self.index_dir, error)
+            return {}
 
     def close(self) -> None:
         self.generation.searcher.close()

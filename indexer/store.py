@@ -3,6 +3,8 @@
 The manifest (`files.json`) records each corpus file's size, mtime and hash so that an
 incremental run re-reads only what changed. It is written after the Whoosh commit and names
 the generation it belongs to; if the two ever disagree the manifest is rebuilt from the index.
+The near-duplicate groups (`groups.json`) and the entity table (`entities.json`) are saved
+between the two, stamped with the generation too.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from indexer.whoosh_adapter import index_segments, toc_files
 INDEX_NAME = "clippings"
 MANIFEST = "files.json"
 ENTITIES = "entities.json"
+GROUPS = "groups.json"
 LOCK = "indexing.lock"
 
 
@@ -117,8 +120,8 @@ class FileRecord:
     # Per clipping, [number, mentions, acronyms, tagged]: the names found in its text and the
     # entities it was written with, from which every run rebuilds the corpus-wide entity table.
     names: list = field(default_factory=list)
-    # Per clipping, [number, signature, group]: its near-duplicate signature and the leader of
-    # its group (None: no copies), from which every run rebuilds the groups (duplicates.py).
+    # Per clipping, [number, signature]: its near-duplicate signature, from which every run
+    # rebuilds the groups (duplicates.py) and saves them in groups.json.
     duplicates: list = field(default_factory=list)
 
 
@@ -291,7 +294,7 @@ def records_from_index(ix: Index) -> dict[str, FileRecord]:
             mentions, acronyms = fields.get("names", ([], []))
             number = int(fields["id"].rsplit("#", 1)[1])
             record.names.append([number, mentions, acronyms, fields.get("tagged", [])])
-            record.duplicates.append([number, fields.get("signature", ""), fields.get("group")])
+            record.duplicates.append([number, fields.get("signature", "")])
     for record in files.values():
         record.names.sort(key=lambda entry: entry[0])
         record.duplicates.sort(key=lambda entry: entry[0])
@@ -308,6 +311,34 @@ def write_entities(index_dir: Path, table: dict, generation: int) -> None:
     """Save the entity table (names, types, aliases) of index `generation`, for queries."""
     data = {**table, "generation": generation}
     _write_atomically(index_dir / ENTITIES, json.dumps(data, ensure_ascii=False))
+
+
+def write_groups(index_dir: Path, groups: dict[str, str], generation: int) -> None:
+    """Save the near-duplicate groups of index `generation` (clipping id → its group's leader,
+    clippings with copies only): kept out of the Whoosh documents, so that a clipping whose
+    group changes is not written again."""
+    data = {"generation": generation, "groups": groups}
+    _write_atomically(index_dir / GROUPS, json.dumps(data, ensure_ascii=False))
+
+
+def read_groups(index_dir: Path) -> dict[str, str]:
+    """The saved groups (clipping id → leader); {} when none is saved yet. Raises IndexDamaged
+    when the file is there but cannot be read or holds no groups."""
+    try:
+        data = json.loads((index_dir / GROUPS).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise IndexDamaged(index_dir, error) from error
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, dict):
+        raise IndexDamaged(index_dir, TypeError(f"{GROUPS} holds no groups"))
+    return groups
+
+
+def groups_saved(index_dir: Path) -> bool:
+    """Whether the groups are saved (a cheap test: the file is there)."""
+    return (index_dir / GROUPS).is_file()
 
 
 def entities_generation(index_dir: Path) -> int | None:

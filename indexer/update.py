@@ -138,8 +138,11 @@ class _Run:
         self._model_status: dict | None = None
         # Names as this run's clippings are written; the final table replaces it at the end.
         self.table = EntityTable(gazetteer)
-        # Clippings to write again: their names were found again, or their group changed.
+        # Clippings to write again: their names were found again.
         self._rewrite: set[str] = set()
+        # The near-duplicate groups of the whole corpus (clipping id → leader), saved beside
+        # the index (store.write_groups), never in its documents.
+        self.groups: dict[str, str] = {}
 
     def update(self, progress, procs) -> UpdateReport:
         scan = scan_corpus(self.corpus)
@@ -177,13 +180,17 @@ class _Run:
     def _unfinished(self) -> bool:
         """Whether the last run died after a commit, before it saved its manifest and table.
 
-        The table is saved just before the manifest, so a manifest of the index's generation
-        says the table of that generation was saved too: only a table deleted since is missing.
-        (Reading the table to check its generation would cost every no-op run its load time.)
+        The groups and the table are saved just before the manifest, so a manifest of the
+        index's generation says those of that generation were saved too: only one deleted since
+        is missing. (Reading them to check their generation would cost every no-op run.)
         """
         if self.rebuild or not self.old and not self.manifest_rebuilt:
             return False
-        return self.manifest_rebuilt or store.entities_stamp(self.index_dir) is None
+        return (
+            self.manifest_rebuilt
+            or store.entities_stamp(self.index_dir) is None
+            or not store.groups_saved(self.index_dir)
+        )
 
     def _write(self, todo, deleted: list[str], progress, procs) -> None:
         """Index new and changed files and remove deleted ones, in one commit."""
@@ -246,7 +253,7 @@ class _Run:
         else:
             self.report.added += 1
         for clipping, signature in zip(parsed.clippings, parsed.signatures, strict=True):
-            record.duplicates.append([clipping.number, signature, None])  # grouped at the end
+            record.duplicates.append([clipping.number, signature])  # grouped at the end
             self.table.add(clipping.mentions, clipping.acronyms)
             clipping.entities = self.table.entities_for(clipping.mentions)
             writer.add_document(**document_fields(clipping, record))
@@ -310,19 +317,13 @@ class _Run:
 
     def _regroup(self) -> None:
         """Rebuild the near-duplicate groups from every clipping's signature, as a rebuild
-        does, and mark the clippings whose group changed for re-writing."""
+        does; `_save` saves them beside the index, so no clipping is written again for them."""
         signatures = (
             (f"{rel}#{entry[0]}", entry[1])
             for rel, record in self.records.items()
             for entry in record.duplicates
         )
-        groups = duplicate_groups(signatures)
-        for rel, record in self.records.items():
-            for entry in record.duplicates:
-                clipping_id = f"{rel}#{entry[0]}"
-                if entry[2] != groups.get(clipping_id):
-                    entry[2] = groups.get(clipping_id)
-                    self._rewrite.add(clipping_id)
+        self.groups = duplicate_groups(signatures)
 
     def _retag(self, final: EntityTable) -> None:
         """Re-write, in one commit, the clippings whose entities under the final table differ
@@ -357,10 +358,12 @@ class _Run:
             raise
 
     def _save(self, final: EntityTable) -> None:
-        """Save the entity table, then the manifest: a manifest of the index's generation
-        says the run finished."""
+        """Save the groups, the entity table, then the manifest: a manifest of the index's
+        generation says the run finished. (Searchers reload the groups with the table, whose
+        file changes last.)"""
         ix = store.open_index(self.index_dir)
         generation = ix.latest_generation()
+        store.write_groups(self.index_dir, self.groups, generation)
         store.write_entities(self.index_dir, final.to_json(), generation)
         extra = {
             "gazetteer": self.gazetteer_hash,
@@ -393,17 +396,17 @@ def document_fields(clipping: Clipping, record: FileRecord) -> dict:
         "fingerprint": (record.size, record.mtime_ns, record.sha256),
         "names": tuple(_names_entry(clipping)[1:3]),
         "tagged": _written(clipping.entities),
-        **_duplicate_fields(record, clipping.number),
+        "signature": _signature(record, clipping.number),
     }
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def _duplicate_fields(record: FileRecord, number: int) -> dict:
-    """The clipping's signature and group, as its file's record holds them."""
+def _signature(record: FileRecord, number: int) -> str | None:
+    """The clipping's near-duplicate signature, as its file's record holds it."""
     for entry in record.duplicates:
         if entry[0] == number:
-            return {"signature": entry[1] or None, "group": entry[2]}
-    return {}
+            return entry[1] or None
+    return None
 
 
 def _names_entry(clipping: Clipping) -> list:

@@ -27,8 +27,8 @@ QUERIES = ["", "camp", "entity:PMOI", "entity:BFR", "entity:ICDF", "Rajavi", '"R
 
 
 def snapshot(index_dir: Path) -> dict:
-    """What the index holds as a user could see it: each clipping's entities, and the ids that
-    match each query, in order."""
+    """What the index holds as a user could see it: each clipping's entities, the ids that
+    match each query, in order, and the near-duplicate groups with the hits they make."""
     ix = store.open_index(index_dir)
     with ix.searcher() as searcher:
         docs = [
@@ -43,9 +43,15 @@ def snapshot(index_dir: Path) -> dict:
             for q in QUERIES
         }
         entities = sorted((e.name, e.type, e.count) for e in engine.entities())
+        grouped = {  # the hits that stand for groups (the best-ranked copy: ties by id)
+            q: sorted((h.id, len(h.similar)) for h in engine.search(q, pagelen=100_000).hits)
+            for q in QUERIES
+        }
     finally:
         engine.close()
-    return {"tags": dict(docs), "matches": matches, "entities": entities}
+    groups = store.read_groups(index_dir)
+    return {"tags": dict(docs), "matches": matches, "entities": entities, "groups": groups,
+            "grouped": grouped}  # fmt: skip
 
 
 def clean_rebuild(corpus: Path, root: Path) -> dict:
@@ -78,6 +84,9 @@ def cli(*args: str, **kwargs) -> subprocess.Popen:
 def trial_corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("crash")
     rng = make_corpus(root / "corpus", files=300)  # 1,500 clippings
+    for name in sorted(p.name for p in (root / "corpus").glob("*.txt"))[::10]:
+        text = (root / "corpus" / name).read_text(encoding="utf-8")  # reprinted: groups
+        (root / "corpus" / f"reprint-{name}").write_text(text, encoding="utf-8")
     return root, rng
 
 

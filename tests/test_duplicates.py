@@ -1,27 +1,41 @@
 """Near-duplicate signatures and groups (indexer/duplicates.py), and groups kept exactly right
-by incremental runs."""
+by incremental runs and by a run that finishes what a killed one began."""
 
 from __future__ import annotations
 
 import os
 import shutil
 
+import numpy as np
 import pytest
 
 from indexer import store
-from indexer.duplicates import duplicate_groups, estimated_jaccard, signature
-from indexer.update import update_index
+from indexer.duplicates import duplicate_groups, estimated_jaccard, minhash, signature
+from indexer.search import SearchEngine
+from indexer.update import _Run, update_index
 from tests.conftest import FIXTURES
 
 DUPLICATES = FIXTURES / "duplicates"
 WIRE = {"wire-original.txt#1", "wire-reprint-daily.txt#1", "wire-reprint-herald.txt#1"}
 STORY = " ".join(f"word{n} and another{n % 7} said the officials" for n in range(40))
+QUERIES = ["", "Karsh", "flood road", "market", "Herald", "twelve thousand"]
 
 
 def _text(name: str) -> tuple[str, str]:
     """A fixture text clipping's title and body (the lines after the header)."""
     lines = (DUPLICATES / name).read_text(encoding="utf-8").split("\n")
     return lines[0], " ".join(line for line in lines[1:] if ":" not in line[:8])
+
+
+def test_minhash_is_datasketchs_value_for_value():
+    datasketch = pytest.importorskip("datasketch", minversion="2.0")
+    words = STORY.split() + ["café", "naïve", "東京"]
+    for size in (1, 2, 7, 60, 300):
+        shingles = {" ".join(words[i : i + 4]) for i in range(size)}
+        expected = datasketch.MinHash(num_perm=64, seed=1, scheme="affine32")
+        expected.update_batch([s.encode("utf-8") for s in shingles])
+        found = minhash(shingles)
+        assert found.dtype == np.uint32 and np.array_equal(found, expected.hashvalues)
 
 
 def test_a_signature_is_compact_text_and_the_same_every_time():
@@ -67,15 +81,33 @@ def test_groups_do_not_depend_on_the_order_given():
 
 
 def _groups(index) -> dict[str, str]:
-    with store.open_searcher(index) as searcher:
-        return {f["id"]: f.get("group") for f in searcher.all_stored_fields()}
+    """Each clipping's group as a search shows it (its leader's id, None without copies)."""
+    engine = SearchEngine(index)
+    try:
+        return {h.id: h.group for h in engine.search("", pagelen=1000, group=False).hits}
+    finally:
+        engine.close()
 
 
-def _rebuilt(corpus, tmp_path) -> dict[str, str]:
+def _view(index) -> dict:
+    """What a user sees: each clipping's group, and each query's grouped hits in order with the
+    copies each lists."""
+    engine = SearchEngine(index)
+    try:
+        lists = {
+            q: [(h.id, h.group, [m.id for m in h.similar]) for h in engine.search(q).hits]
+            for q in QUERIES
+        }
+    finally:
+        engine.close()
+    return {"groups": _groups(index), "lists": lists, "saved": store.read_groups(index)}
+
+
+def _rebuilt(corpus, tmp_path) -> dict:
     fresh = tmp_path / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
     update_index(corpus, fresh)
-    return _groups(fresh)
+    return _view(fresh)
 
 
 def test_incremental_runs_regroup_exactly_as_a_rebuild(tmp_path):
@@ -97,8 +129,9 @@ def test_incremental_runs_regroup_exactly_as_a_rebuild(tmp_path):
     ]
     for step in steps:
         step()
-        update_index(corpus, index)
-        assert _groups(index) == _rebuilt(corpus, tmp_path)
+        report = update_index(corpus, index)
+        assert _view(index) == _rebuilt(corpus, tmp_path)
+        assert report.clippings_retagged == 0  # a changed group writes no clipping again
     final = _groups(index)  # the edited file now reprints the market story; the wire is alone
     assert final["again.txt#1"] is None
     assert final["wire-reprint-daily.txt#1"] == final["herald-market.txt#1"] is not None
@@ -112,4 +145,48 @@ def test_a_manifest_rebuilt_from_the_index_keeps_the_signatures(tmp_path):
     update_index(corpus, index)
     records = store.read_manifest(index, store.open_index(index).latest_generation())
     assert all(entry[1] for record in records.values() for entry in record.duplicates)
-    assert _groups(index) == _rebuilt(corpus, tmp_path)
+    assert _view(index) == _rebuilt(corpus, tmp_path)
+
+
+def test_groups_live_beside_the_index_not_in_its_documents(tmp_path):
+    corpus = shutil.copytree(DUPLICATES, tmp_path / "corpus")
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    saved = store.read_groups(index)
+    assert set(saved) == WIRE and len(set(saved.values())) == 1
+    with store.open_searcher(index) as searcher:
+        assert "group" not in searcher.schema.names()
+
+
+@pytest.mark.parametrize("lost", [store.GROUPS, store.MANIFEST])
+def test_a_run_killed_before_it_saved_the_groups_is_finished_by_the_next(
+    tmp_path, monkeypatch, lost
+):
+    corpus = shutil.copytree(DUPLICATES, tmp_path / "corpus")
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    (corpus / "herald-library.txt").unlink()  # a change, so that the next run commits
+    shutil.copy(DUPLICATES / "wire-reprint-daily.txt", corpus / "another-reprint.txt")
+
+    def killed(self, final):
+        raise KeyboardInterrupt  # as if killed after the commit, before anything was saved
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_Run, "_save", killed)
+        with pytest.raises(KeyboardInterrupt):
+            update_index(corpus, index)
+    assert set(store.read_groups(index)) == WIRE  # the last run's groups: nothing is hidden
+    (index / lost).unlink()  # a groups file or a manifest lost as well
+    report = update_index(corpus, index)
+    assert report.repaired
+    assert _view(index) == _rebuilt(corpus, tmp_path)
+    assert set(store.read_groups(index)) == WIRE | {"another-reprint.txt#1"}
+
+
+def test_a_deleted_groups_file_is_saved_again_by_the_next_run(tmp_path):
+    corpus = shutil.copytree(DUPLICATES, tmp_path / "corpus")
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    (index / store.GROUPS).unlink()
+    report = update_index(corpus, index)
+    assert report.repaired and set(store.read_groups(index)) == WIRE
