@@ -42,6 +42,7 @@ def group_codes(gen: Generation) -> np.ndarray:
             if found:
                 at, number = np.array(found, dtype=np.int64).T
                 codes[at + offset] = number
+        codes[~gen.columns.live] = -1  # a deleted document's id may still be in its segment
         gen.memo["group_codes"] = codes
     return gen.memo["group_codes"]
 
