@@ -39,7 +39,9 @@ class Clipping:
     entities: list[EntityMention] = field(default_factory=list)
     # Filled by tagging, resolved into `entities` by the corpus-wide alias table.
     mentions: list[Mention] = field(default_factory=list)
-    acronyms: list[tuple[str, str]] = field(default_factory=list)  # (long form, acronym)
+    # (name, name, rule, words as written): what the text says of two names being one entity
+    # (`indexer.names.aliases.Join`).
+    joins: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -48,7 +50,7 @@ class Clipping:
     def to_json(self) -> dict:
         """The `clippings parse --json` shape (ARCHITECTURE.md, "Contracts")."""
         data = asdict(self)
-        for internal in ("number", "mentions", "acronyms"):
+        for internal in ("number", "mentions", "joins"):
             del data[internal]
         return {"path": self.path, "id": self.id, **data}
 

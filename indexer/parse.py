@@ -147,7 +147,7 @@ def _resolve_names(clippings: list[Clipping], gazetteer: Gazetteer) -> None:
 
     table = EntityTable(gazetteer)
     for clipping in clippings:
-        table.add(clipping.mentions, clipping.acronyms)
-    table.join_initials()
+        table.add(clipping.mentions, clipping.joins, clipping.id)
+    table.finish()
     for clipping in clippings:
         clipping.entities = table.entities_for(clipping.mentions)

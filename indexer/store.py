@@ -117,7 +117,7 @@ class FileRecord:
     sha256: str
     clippings: int = 0
     skipped: str | None = None  # the reason, when the file was skipped
-    # Per clipping, [number, mentions, acronyms, tagged]: the names found in its text and the
+    # Per clipping, [number, mentions, joins, tagged]: the names found in its text and the
     # entities it was written with, from which every run rebuilds the corpus-wide entity table.
     names: list = field(default_factory=list)
     # Per clipping, [number, signature]: its near-duplicate signature, from which every run
@@ -291,9 +291,9 @@ def records_from_index(ix: Index) -> dict[str, FileRecord]:
             size, mtime_ns, sha = fields["fingerprint"]
             record = files.setdefault(fields["path"], FileRecord(size, mtime_ns, sha))
             record.clippings += 1
-            mentions, acronyms = fields.get("names", ([], []))
+            mentions, joins = fields.get("names", ([], []))
             number = int(fields["id"].rsplit("#", 1)[1])
-            record.names.append([number, mentions, acronyms, fields.get("tagged", [])])
+            record.names.append([number, mentions, joins, fields.get("tagged", [])])
             record.duplicates.append([number, fields.get("signature", "")])
     for record in files.values():
         record.names.sort(key=lambda entry: entry[0])

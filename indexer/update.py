@@ -254,7 +254,7 @@ class _Run:
             self.report.added += 1
         for clipping, signature in zip(parsed.clippings, parsed.signatures, strict=True):
             record.duplicates.append([clipping.number, signature])  # grouped at the end
-            self.table.add(clipping.mentions, clipping.acronyms)
+            self.table.add(clipping.mentions, clipping.joins, clipping.id)
             clipping.entities = self.table.entities_for(clipping.mentions)
             writer.add_document(**document_fields(clipping, record))
             record.names.append(_names_entry(clipping))
@@ -307,12 +307,13 @@ class _Run:
 
     def _final_table(self) -> EntityTable:
         """The entity table of the whole corpus as a rebuild makes it: every clipping's names
-        added in clipping order, then undefined acronyms joined by their initials."""
+        added in clipping order with the joins they state, then the joins over the whole corpus
+        (`EntityTable.finish`). A join whose clippings are all gone is not made again."""
         table = EntityTable(self.gazetteer)
         for rel in sorted(self.records):
-            for _, mentions, acronyms, _ in self.records[rel].names:
-                table.add(_mentions(mentions), [tuple(a) for a in acronyms])
-        table.join_initials()
+            for number, mentions, joins, _ in self.records[rel].names:
+                table.add(_mentions(mentions), joins, f"{rel}#{number}")
+        table.finish()
         return table
 
     def _regroup(self) -> None:
@@ -348,7 +349,7 @@ class _Run:
                         continue
                     clipping = _clipping_from_fields(fields)
                     clipping.mentions = _mentions(entry[1])
-                    clipping.acronyms = [tuple(a) for a in entry[2]]
+                    clipping.joins = [tuple(j) for j in entry[2]]
                     clipping.entities = final.entities_for(clipping.mentions)
                     writer.update_document(**document_fields(clipping, record))
                     self.report.clippings_retagged += 1
@@ -410,10 +411,10 @@ def _signature(record: FileRecord, number: int) -> str | None:
 
 
 def _names_entry(clipping: Clipping) -> list:
-    """[number, mentions, acronyms, tagged] of a clipping, as the manifest keeps them."""
+    """[number, mentions, joins, tagged] of a clipping, as the manifest keeps them."""
     mentions = [[m.surface, m.type, m.entity] for m in clipping.mentions]
-    acronyms = [list(a) for a in clipping.acronyms]
-    return [clipping.number, mentions, acronyms, _written(clipping.entities)]
+    joins = [list(j) for j in clipping.joins]
+    return [clipping.number, mentions, joins, _written(clipping.entities)]
 
 
 def _mentions(rows: list) -> list[Mention]:

@@ -10,6 +10,7 @@ evidence of its own; `type_acronym` an acronym in capitals.
 from __future__ import annotations
 
 from indexer.names.acronyms import acronym_letters
+from indexer.names.aliases import named_as
 from indexer.names.context import acronym_link, context_type, person_evidence
 from indexer.names.page import Names, Page, caps, is_acronym, is_title
 from indexer.names.places import is_demonym, place_names, upper_places
@@ -385,8 +386,9 @@ def type_acronym(page: Page, names: Names, index: int) -> None:
         or page.after_the(index)
         or following in MEMBER_NOUNS
         or _slash_list(page, index)
+        or named_as(page.text[: tokens[index].start], page.text[tokens[index].end :][:2])
     ):
-        # once only: in the title, "the PLO", "ICRI spokesman", "MKO/MEK/PMOI"
+        # once only: in the title, "the PLO", "ICRI spokesman", "MKO/MEK/PMOI", "known as MEK"
         names.add(index, index, "org", rule="acr-once", strong=True)
 
 

@@ -1,23 +1,67 @@
 """Entities across the corpus: which names are one entity, what it is called, of what type.
 
-Names join one entity when the gazetteer lists them together, when their `variant_key`s agree
-(transliterations, hyphens, apostrophes, ezafe, Arabic articles, accents), when a clipping
-defines an acronym ("Mojahedin-e Khalq Organization (MKO)"), or when a clipping names a person
-in full and then by surname. The gazetteer wins: its entities never merge with each other, and
-an entry's `distinct` names never join it.
+Names join one entity only on evidence, each kind a rule with a name that `explain` reports:
+the gazetteer lists them together; their `variant_key`s agree ("same name key":
+transliterations, hyphens, apostrophes, ezafe, Arabic articles, accents); a clipping defines an
+acronym or lists the names as one (`aliases.py`); an acronym is the initials of one entity's
+name and of no other's ("same initials", function words, possessives and the ezafe optional);
+two organisation names differ only by a generic word ("generic word": People's Mujahedeen
+Organization of Iran, People's Mujahedeen of Iran). Inside one clipping a bare surname is the
+person named in full and a shortened organisation name ("the National Council") the full one
+named before it. The gazetteer wins: its entities never merge with each other, and an entry's
+`distinct` names never join it. The table is rebuilt from the stored evidence after every run,
+so a join whose only clipping is gone is undone.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer.clipping import EntityMention, Mention
 from indexer.names import ENTITY_TYPES
+from indexer.names.aliases import as_join
 from indexer.names.gazetteer import Entity, Gazetteer
-from indexer.names.keys import is_acronym, name_key, variant_key
+from indexer.names.keys import fold, is_acronym, name_key, variant_key
 from indexer.names.places import place_names
+from indexer.names.words import HYPHEN_PARTICLES, ORG_CONNECTORS, ORG_WORDS
+
+# Words an organisation's name may carry or drop and stay the same organisation.
+GENERIC_WORDS = frozenset("organization organisation group movement party".split())
+# What each rule of a join says, for `explain`.
+RULES = {
+    "acronym": "acronym defined",
+    "listed": "listed together as",
+    "initials": "same initials",
+    "generic word": "same name but for a generic word",
+    "short form": "shortened after the full name",
+    "same name key": "same name key",
+    "gazetteer": "listed together in the gazetteer",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why two names are one entity: a rule, the words as written, and where it was seen
+    (clipping ids; none for a rule over the whole corpus)."""
+
+    a: str
+    b: str
+    rule: str
+    shown: str = ""
+    where: tuple[str, ...] = ()
+    seen: int = 0  # clippings that state it (`where` keeps the first few)
+
+    def sentence(self) -> str:
+        """One line for a person: "MKO = PMOI: listed together as MKO/MEK/PMOI in x.txt#3"."""
+        said = RULES.get(self.rule, self.rule)
+        if self.shown:
+            said += f" {self.shown}" if self.rule == "listed" else f" ({self.shown})"
+        if self.where:
+            more = self.seen - 1
+            said += f" in {self.where[0]}" + (f" and {more} more" if more > 0 else "")
+        return f"{self.a} = {self.b}: {said}"
 
 
 @dataclass(eq=False)
@@ -82,6 +126,7 @@ class EntityTable:
         self._clusters: list[Cluster] = []
         self._by_gazetteer: dict[str, Cluster] = {}
         self._before: dict[int, tuple[Cluster, str, str]] = {}  # touched clusters, as they were
+        self._reasons: dict[tuple[str, str, str], Reason] = {}  # the joins made, with evidence
         for entity in gazetteer.entities:
             cluster = self._new(Cluster(gazetteer=entity))
             cluster.blocked = {variant_key(n) for n in entity.distinct}
@@ -89,15 +134,41 @@ class EntityTable:
             for name in entity.names:
                 self._register(cluster, name)
 
-    def add(self, mentions: list[Mention], acronyms: list[tuple[str, str]]) -> None:
-        """Count one clipping's mentions and join the acronyms it defines."""
+    def add(self, mentions: list[Mention], joins: list, where: str | None = None) -> None:
+        """Count one clipping's mentions and make the joins its text states (`aliases.Join`s,
+        or (long form, acronym) pairs); `where` (its id) is kept as their evidence."""
         for mention, surface in _with_full_names(mentions):
             cluster = self._touch(self._cluster_for(mention, surface))
             cluster.aliases[mention.surface] += 1
             cluster.votes[mention.type] += 1
             self._register(cluster, mention.surface)
-        for long_form, acronym in acronyms:
-            self._join_acronym(long_form, acronym)
+            if surface != mention.surface and mention.type == "org":
+                self._note(Reason(mention.surface, surface, "short form"), where)
+        for join in map(as_join, joins):
+            self._join_names(join.a, join.b, join.rule == "acronym")
+            if self.lookup(join.a) is self.lookup(join.b) is not None:
+                self._note(Reason(join.a, join.b, join.rule, join.shown), where)
+
+    def finish(self) -> None:
+        """The joins over the whole corpus, once every clipping is added: names that differ
+        by a generic word, then acronyms that are the initials of one entity's name."""
+        self.join_generic()
+        self.join_initials()
+
+    def join_generic(self) -> None:
+        """Join an organisation name to the same name without its generic words
+        ("Mojahedin-e Khalq Organization" and "Mojahedin Khalq"), when that name is used."""
+        for cluster in self.clusters():
+            for alias in list(cluster.aliases):
+                shorter = _without_generic(alias)
+                other = self._variant.get(variant_key(shorter)) if shorter else None
+                if other is None or _root(other) is _root(cluster):
+                    continue
+                if _root(other).type == "person" and _root(cluster).type == "person":
+                    continue
+                target = _alias_with_key(_root(other), variant_key(shorter))
+                if self._merge(_root(cluster), _root(other), None):
+                    self._note(Reason(alias, target, "generic word"), None)
 
     def remove(self, mentions: list[Mention]) -> None:
         """Forget one clipping's mentions (its file changed or was deleted).
@@ -122,19 +193,37 @@ class EntityTable:
         }
 
     def join_initials(self) -> None:
-        """Join an undefined acronym to the one entity whose name it abbreviates (US and United
-        States, AP and Associated Press), when exactly one entity of the corpus fits."""
+        """Join an acronym to the one entity whose name it abbreviates (US and United States,
+        PMOI and People's Mujahedeen Organization of Iran, MEK and Mojahedin-e Khalq), when
+        no other entity of the corpus fits and its own entity has no name it abbreviates."""
         clusters = self.clusters()
-        lonely = _lonely_acronyms(clusters)
-        if not lonely:
-            return
         by_initials = _by_initials(clusters)
-        for cluster in lonely:
-            letters = {re.sub(r"[^A-Z]", "", n) for n in cluster.aliases}
-            fits = {id(_root(c)): _root(c) for x in letters for c in by_initials.get(x, [])}
-            fits.pop(id(_root(cluster)), None)
-            if len(fits) == 1:
-                self._merge(fits.popitem()[1], _root(cluster), None)
+        for cluster in clusters:
+            for acronym in [a for a in cluster.aliases if is_acronym(a) and cluster.aliases[a]]:
+                letters = re.sub(r"[^A-Z]", "", acronym)
+                fits = {id(_root(c)): (_root(c), n) for c, n in by_initials.get(letters, [])}
+                if id(_root(cluster)) in fits or len(fits) != 1:
+                    continue
+                target, long_form = next(iter(fits.values()))
+                if target.type != "person" and self._merge(target, _root(cluster), None):
+                    self._note(Reason(acronym, long_form, "initials"), None)
+
+    def explain(self, name: str) -> tuple[Cluster, list[Reason]] | None:
+        """The entity a name stands for and why each of its names belongs to it: the joins
+        made with their evidence, then names that share a name key."""
+        cluster = self.lookup(name)
+        if cluster is None:
+            return None
+        reasons = [r for r in self._reasons.values() if self.lookup(r.a) is cluster]
+        by_key: dict[str, list[str]] = {}
+        for alias in cluster.names:
+            by_key.setdefault(variant_key(alias), []).append(alias)
+        for same in by_key.values():
+            reasons.extend(Reason(same[0], other, "same name key") for other in same[1:])
+        if cluster.gazetteer:
+            gazetteer = [n for n in cluster.gazetteer.names if n != cluster.name]
+            reasons.extend(Reason(cluster.name, n, "gazetteer") for n in gazetteer)
+        return cluster, reasons
 
     def lookup(self, name: str) -> Cluster | None:
         """The entity a name stands for: exact spelling first, then transliteration variants."""
@@ -178,6 +267,9 @@ class EntityTable:
                 }
                 for c in clusters
             ],
+            "reasons": [
+                [r.a, r.b, r.rule, r.shown, list(r.where), r.seen] for r in self._reasons.values()
+            ],
             "exact": {k: number[id(_root(c))] for k, c in self._exact.items()},
             "variant": {k: number[id(_root(c))] for k, c in self._variant.items()},
         }
@@ -202,6 +294,8 @@ class EntityTable:
         for keys, target in (("exact", table._exact), ("variant", table._variant)):
             for key, number in data.get(keys, {}).items():
                 target.setdefault(key, loaded[number])
+        for a, b, rule, shown, where, seen in data.get("reasons", []):
+            table._reasons[(*sorted((a, b)), rule)] = Reason(a, b, rule, shown, tuple(where), seen)
         if "exact" not in data:  # an older file: register every name
             for cluster, item in zip(loaded, data.get("entities", []), strict=True):
                 for alias in [item["name"], *item["aliases"]]:
@@ -233,27 +327,40 @@ class EntityTable:
         if mention.entity and mention.entity in self._by_gazetteer:
             return self._by_gazetteer[mention.entity]
         cluster = self.lookup(surface)
-        if cluster and name_key(surface) not in self._exact and _other_place(surface, cluster):
+        new_name = cluster and name_key(surface) not in self._exact and not is_acronym(surface)
+        if new_name and _other_place(surface, cluster):
             cluster = None  # China and Chennai look alike but are two places of the list
         return cluster or self._new(Cluster())
 
-    def _join_acronym(self, long_form: str, acronym: str) -> None:
-        long_cluster = self.lookup(long_form) or self._new(Cluster(aliases=Counter({long_form: 0})))
-        short_cluster = self.lookup(acronym) or self._new(Cluster(aliases=Counter({acronym: 0})))
-        self._register(long_cluster, long_form)
-        self._register(short_cluster, acronym)
-        self._merge(long_cluster, short_cluster, long_form)
+    def _join_names(self, first: str, second: str, acronym: bool) -> None:
+        """Join two names a clipping says are one; the first is an acronym's long form."""
+        first_cluster = self.lookup(first) or self._new(Cluster(aliases=Counter({first: 0})))
+        second_cluster = self.lookup(second) or self._new(Cluster(aliases=Counter({second: 0})))
+        self._register(first_cluster, first)
+        self._register(second_cluster, second)
+        self._merge(first_cluster, second_cluster, first if acronym else None)
 
-    def _merge(self, long_cluster: Cluster, short_cluster: Cluster, long_form: str | None) -> None:
-        """One entity from two, unless the gazetteer keeps them apart."""
-        if long_cluster is short_cluster:
+    def _note(self, reason: Reason, where: str | None) -> None:
+        """Keep a join's evidence: the first few clippings that state it and how many do."""
+        key = (*sorted((reason.a, reason.b)), reason.rule)
+        known = self._reasons.get(key, reason)
+        if where is None:
+            self._reasons[key] = known
             return
+        full = len(known.where) >= 3 or where in known.where
+        kept = known.where if full else (*known.where, where)
+        self._reasons[key] = replace(known, where=kept, seen=known.seen + 1)
+
+    def _merge(self, long_cluster: Cluster, short_cluster: Cluster, long_form: str | None) -> bool:
+        """One entity from two, unless the gazetteer keeps them apart; whether they are one."""
+        if long_cluster is short_cluster:
+            return True
         if long_cluster.gazetteer and short_cluster.gazetteer:
-            return  # the gazetteer says they are different
+            return False  # the gazetteer says they are different
         if any(variant_key(n) in long_cluster.blocked for n in short_cluster.aliases) or any(
             variant_key(n) in short_cluster.blocked for n in long_cluster.aliases
         ):
-            return
+            return False
         keep, gone = (
             (short_cluster, long_cluster)
             if short_cluster.gazetteer
@@ -266,17 +373,45 @@ class EntityTable:
         if not keep.gazetteer and long_form:
             keep.long_form = keep.long_form or long_form
         gone.merged_into = keep
+        return True
 
 
-_MINOR_WORDS = {"of", "the", "for", "and", "de", "du", "des", "la", "le", "al", "el", "e", "&"}
+_OPTIONAL_WORDS = frozenset("of the for and & de du des la le".split()) | HYPHEN_PARTICLES
 
 
-def _initials(name: str) -> str | None:
-    """The capitals an acronym of this name would have ("United States" -> "US")."""
-    words = [w for w in re.split(r"[\s\-‐]+", name) if w and w.lower() not in _MINOR_WORDS]
-    if len(words) < 2 or is_acronym(name) or not all(w[:1].isupper() for w in words):
+def _initials(name: str) -> set[str]:
+    """The capitals an acronym of this name may have: "United States" -> US, "Mojahedin-e
+    Khalq" -> MK or MEK (function words, particles and the ezafe may give a letter or not),
+    "People's Mujahedeen Organization of Iran" -> PMOI or PMOOI."""
+    words = [w for w in re.split(r"[\s\-‐/]+", name) if w]
+    optional = [w.lower() in _OPTIONAL_WORDS for w in words]
+    if sum(not o for o in optional) < 2 or is_acronym(name) or optional[0] or len(words) > 10:
+        return set()
+    if not all(w[:1].isupper() for w, o in zip(words, optional, strict=True) if not o):
+        return set()
+    found = {""}
+    for word, maybe in zip(words, optional, strict=True):
+        letter = word[0].upper()
+        found = {f + letter for f in found} | (found if maybe else set())
+    return found
+
+
+def _without_generic(name: str) -> str | None:
+    """The name without its generic words ("Mojahedin-e Khalq Organization" -> "Mojahedin-e
+    Khalq"), when it had some and keeps two words that are not function words."""
+    words = name.split()
+    kept = [w for w in words if fold(w) not in GENERIC_WORDS]
+    content = [w for w in kept if fold(w) not in _OPTIONAL_WORDS]
+    if len(kept) == len(words) or len(content) < 2 or is_acronym(name):
         return None
-    return "".join(w[0] for w in words)
+    while kept and fold(kept[-1]) in _OPTIONAL_WORDS:
+        kept.pop()  # "Party of" left by "Party of God" is no name
+    return " ".join(kept)
+
+
+def _alias_with_key(cluster: Cluster, key: str) -> str:
+    """The cluster's most used name with this variant key (for explaining a join)."""
+    return next((a for a in cluster.names if variant_key(a) == key), cluster.name)
 
 
 def _other_place(surface: str, cluster: Cluster) -> bool:
@@ -313,32 +448,47 @@ def _root(cluster: Cluster) -> Cluster:
 
 def _with_full_names(mentions: list[Mention]) -> list[tuple[Mention, str]]:
     """Pair each mention with the name to resolve: a bare surname resolves to the full name
-    used in the same clipping ("James Jeffrey … Jeffrey said")."""
-    full_names = {}
+    used in the same clipping ("James Jeffrey … Jeffrey said"), and an organisation's name cut
+    before "of" or "for" to the full name written before it ("the National Council of
+    Resistance of Iran … the National Council")."""
+    surnames = {}
     for mention in mentions:
         words = mention.surface.split()
         if mention.type == "person" and len(words) > 1:
-            full_names.setdefault(name_key(words[-1]), mention.surface)
+            surnames.setdefault(name_key(words[-1]), mention.surface)
+    shortened: dict[str, str] = {}
     paired = []
     for mention in mentions:
         single = mention.type == "person" and len(mention.surface.split()) == 1
-        full = full_names.get(name_key(mention.surface)) if single and not mention.entity else None
+        full = surnames.get(name_key(mention.surface)) if single and not mention.entity else None
+        if mention.type == "org" and not mention.entity:
+            full = full or shortened.get(name_key(mention.surface))
+            for short in _shortened(mention.surface):
+                shortened.setdefault(name_key(short), mention.surface)
         paired.append((mention, full or mention.surface))
     return paired
 
 
-def _lonely_acronyms(clusters: list[Cluster]) -> list[Cluster]:
-    """Entities known only by acronyms (every alias still in use is one), not the gazetteer's."""
-    lonely = [c for c in clusters if all(is_acronym(n) for n in c.aliases if c.aliases[n])]
-    return [c for c in lonely if c.aliases and not c.gazetteer]
+def _shortened(name: str) -> list[str]:
+    """The short forms of an organisation's name: cut before "of" or "for", ending on an
+    organisation word ("National Council" of "National Council of Resistance of Iran")."""
+    words = name.split()
+    return [
+        " ".join(words[:i])
+        for i in range(2, len(words))
+        if words[i] in ORG_CONNECTORS and words[i - 1] in ORG_WORDS
+    ]
 
 
-def _by_initials(clusters: list[Cluster]) -> dict[str, list[Cluster]]:
-    """The initials of every alias ("United States" -> "US") -> the entities with that alias."""
-    by_initials: dict[str, list[Cluster]] = {}
+def _by_initials(clusters: list[Cluster]) -> dict[str, list[tuple[Cluster, str]]]:
+    """The initials of every name and of its form without generic words -> the entities with
+    such a name, and the name."""
+    by_initials: dict[str, list[tuple[Cluster, str]]] = {}
     for cluster in clusters:
         for name in cluster.aliases:
-            initials = _initials(name)
-            if initials and cluster not in by_initials.get(initials, []):
-                by_initials.setdefault(initials, []).append(cluster)
+            shorter = _without_generic(name)
+            for initials in _initials(name) | (_initials(shorter) if shorter else set()):
+                fits = by_initials.setdefault(initials, [])
+                if all(c is not cluster for c, _ in fits):
+                    fits.append((cluster, name))
     return by_initials
