@@ -392,9 +392,19 @@ def check_command(corpus: Path, index_dir: Path, as_json: bool) -> None:
     is_flag=True,
     help="Only entities not in the gazetteer, as [[entity]] entries to paste into entities.toml.",
 )
+@click.option(
+    "--explain",
+    metavar="NAME",
+    help="Why the names of the entity NAME (any of its names) are one entity.",
+)
 @json_option
-def entities_command(index_dir: Path, kind: str | None, discovered: bool, as_json: bool) -> None:
+def entities_command(
+    index_dir: Path, kind: str | None, discovered: bool, explain: str | None, as_json: bool
+) -> None:
     """List the people, organisations and places named, with their aliases and counts."""
+    if explain is not None:
+        _explain_entity(index_dir, explain, as_json)
+        return
     with _engine(index_dir) as engine:
         listed = engine.entities(kind=kind, discovered=discovered)
     if as_json:
@@ -410,6 +420,26 @@ def entities_command(index_dir: Path, kind: str | None, discovered: bool, as_jso
             click.echo(
                 f"{e.count:6}  {e.name} [{e.type}]{mark}" + (f" — {others}" if others else "")
             )
+
+
+def _explain_entity(index_dir: Path, name: str, as_json: bool) -> None:
+    """Print an entity, its names and the evidence that makes them one."""
+    with _engine(index_dir) as engine:
+        explained = engine.explain_entity(name)
+    if explained is None:
+        _fail(f"No entity is called {name!r} in the index; `clippings entities` lists them.")
+    if as_json:
+        click.echo(json.dumps(explained.to_json(), ensure_ascii=False, indent=2))
+        return
+    e = explained.entity
+    source = "the gazetteer" if e.in_gazetteer else "discovered"
+    clippings = f"{e.count} clipping{'' if e.count == 1 else 's'}"
+    click.echo(f"{e.name} [{e.type}], named in {clippings}, {source}")
+    click.echo("Names: " + ", ".join(e.aliases))
+    if explained.reasons:
+        click.echo("Why they are one:")
+        for reason in explained.reasons:
+            click.echo(f"  {reason.sentence()}")
 
 
 def _toml_entry(entity) -> str:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
+from indexer.names.table import Reason
+
 SORTS = ("relevance", "newest", "oldest")
 WEB_SCHEMES = ("http", "https")
 # What a browser drops before reading a URL's scheme: C0 controls and spaces at either end, and
@@ -121,6 +123,19 @@ class EntityCount:
     aliases: list[str]
     count: int
     in_gazetteer: bool
+
+
+@dataclass
+class EntityExplanation:
+    """An entity with why each of its names belongs to it (`clippings entities --explain`,
+    the entity page): the joins with their rule and evidence (`names.table.Reason`)."""
+
+    entity: EntityCount
+    reasons: list[Reason]
+
+    def to_json(self) -> dict:
+        reasons = [{**asdict(r), "where": list(r.where), "why": r.sentence()} for r in self.reasons]
+        return {"entity": asdict(self.entity), "reasons": reasons}
 
 
 @dataclass

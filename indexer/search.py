@@ -33,6 +33,7 @@ from indexer.results import (
     SORTS,
     ClippingDetail,
     EntityCount,
+    EntityExplanation,
     FilterChip,
     Hit,
     Marked,
@@ -196,6 +197,18 @@ class SearchEngine:
         """The entity a name or alias stands for, with all its names."""
         with self._reading() as gen:
             return gen.table.lookup(name)
+
+    def explain_entity(self, name: str) -> EntityExplanation | None:
+        """The entity a name stands for, with why each of its names is one of its names."""
+        with self._reading() as gen:
+            found = gen.table.explain(name)
+            if found is None:
+                return None
+            cluster, reasons = found
+            count = gen.entity_counts().get(cluster.name, 0)
+        in_gazetteer = cluster.gazetteer is not None or cluster.in_gazetteer
+        entity = EntityCount(cluster.name, cluster.type, cluster.names, count, in_gazetteer)
+        return EntityExplanation(entity, reasons)
 
     def entities(
         self,

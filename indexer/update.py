@@ -33,6 +33,7 @@ from whoosh.writing import CLEAR
 from indexer import store
 from indexer.clipping import Clipping, Mention, Skipped
 from indexer.duplicates import duplicate_groups
+from indexer.names import RULES_VERSION
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.names.table import EntityTable
 from indexer.scan import FileEntry, Scan, scan_corpus
@@ -126,11 +127,14 @@ class _Run:
         self.records: dict[str, FileRecord] = {}
         self.gazetteer_hash = _gazetteer_hash(corpus / GAZETTEER_NAME)
         self.saved = store.manifest_extra(index_dir)
-        # Names found another way: the gazetteer or the names model changed since the last run.
+        # Names found another way: the gazetteer, the names model or the rules changed since
+        # the last run.
         self.names_model = _names_model_key(settings.names_model)
         saved_model = (self.saved.get("names_model") or {}).get("key")
         self.names_changed = bool(self.old) and (
-            self.saved.get("gazetteer") != self.gazetteer_hash or saved_model != self.names_model
+            self.saved.get("gazetteer") != self.gazetteer_hash
+            or saved_model != self.names_model
+            or self.saved.get("names_rules") != RULES_VERSION
         )
         # Dates read another way: every file is parsed again.
         saved_order = self.saved.get("day_first")
@@ -370,6 +374,7 @@ class _Run:
             "gazetteer": self.gazetteer_hash,
             "day_first": self.settings.day_first,
             "names_model": self._names_model_status(finding=False),
+            "names_rules": RULES_VERSION,
         }
         store.write_manifest(self.index_dir, generation, self.records, extra)
         self.report.clippings_total = ix.doc_count()

@@ -156,15 +156,21 @@ def entities_page():
 @bp.get("/entity/<path:name>")
 def entity_page(name: str):
     search_engine = _engine()
-    cluster = search_engine.entity(name)
-    if cluster is None:
+    explained = search_engine.explain_entity(name)
+    if explained is None:
         abort(404, f"No entity called {name}.")
-    clause = f'entity:"{cluster.name}"'
+    entity = explained.entity
+    clause = f'entity:"{entity.name}"'
     size = current_app.config["PAGE_SIZE"]
     results = search_engine.search(clause, _page_number(), "newest", size)
-    related = [f for f in results.facets["entities"] if f.value != cluster.name]
+    related = [f for f in results.facets["entities"] if f.value != entity.name]
     return render_template(
-        "entity.html", entity=cluster, results=results, related=related, clause=clause
+        "entity.html",
+        entity=entity,
+        reasons=explained.reasons,
+        results=results,
+        related=related,
+        clause=clause,
     )
 
 

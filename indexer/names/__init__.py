@@ -19,3 +19,6 @@ table.py        the corpus-wide entity table: which mentions are one entity, und
 
 # The kinds of entity, in the order the facets show them. Defined here, once.
 ENTITY_TYPES = ("person", "org", "place")
+# Raised when the rules find other names or joins in the same text: an index made with other
+# rules has its names found again from the stored text at the next run.
+RULES_VERSION = 2
