@@ -369,3 +369,51 @@ def test_search_on_an_index_from_an_older_version_says_to_rebuild(tmp_path):
     result = CliRunner().invoke(main, ["search", "--index", str(tmp_path / "index"), "camp"])
     assert result.exit_code == 1
     assert "older version of clippings: run `clippings index` to rebuild it" in result.output
+
+
+@pytest.fixture()
+def tigers_index(tmp_path):
+    corpus = shutil.copytree(FIXTURES / "aliases", tmp_path / "tigers")
+    run("index", "--corpus", corpus, "--index", tmp_path / "index")
+    return tmp_path / "index"
+
+
+def test_entities_explain_says_why_names_are_one(tigers_index):
+    result = run("entities", "--explain", "ltte", "--index", tigers_index)
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "Tamil Tigers [org], named in 3 clippings, discovered",
+        "Names: Tamil Tigers, LTTE",
+        "Why they are one:",
+        "  LTTE = Tamil Tigers: listed together as LTTE, also known as the Tamil Tigers"
+        " in tigers-named.txt#1",
+    ]
+
+
+def test_entities_explain_json(tigers_index):
+    data = json.loads(
+        run("entities", "--explain", "LTTE", "--json", "--index", tigers_index).output
+    )
+    assert data["entity"]["name"] == "Tamil Tigers" and data["entity"]["count"] == 3
+    assert data["reasons"] == [
+        {
+            "a": "LTTE",
+            "b": "Tamil Tigers",
+            "rule": "listed",
+            "shown": "LTTE, also known as the Tamil Tigers",
+            "where": ["tigers-named.txt#1"],
+            "seen": 1,
+            "why": "LTTE = Tamil Tigers: listed together as LTTE, also known as the Tamil Tigers"
+            " in tigers-named.txt#1",
+        }
+    ]
+
+
+def test_entities_explain_an_unknown_name_exits_1_with_one_line(tigers_index):
+    result = CliRunner().invoke(
+        main, ["entities", "--explain", "Nobody", "--index", str(tigers_index)]
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: No entity is called 'Nobody' in the index; `clippings entities` lists them.\n"
+    )

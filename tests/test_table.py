@@ -1,6 +1,9 @@
 """The corpus-wide entity table: joining names, choosing the canonical name, the gazetteer wins."""
 
+import pytest
+
 from indexer.clipping import Mention
+from indexer.names.aliases import Join
 from indexer.names.gazetteer import Entity, Gazetteer
 from indexer.names.table import EntityTable
 
@@ -128,3 +131,113 @@ def test_an_ambiguous_acronym_stays_alone():
     table.add([Mention("AP", "org")], [])
     table.join_initials()
     assert table.lookup("AP").name == "AP"
+
+
+def joins(*rows):
+    return [Join(*row) for row in rows]
+
+
+def test_names_that_differ_by_a_generic_word_join():
+    table = EntityTable(gazetteer())
+    table.add([Mention("People's Mujahedeen Organization of Iran", "org")], [])
+    table.add([Mention("People's Mujahedeen of Iran", "org")], [])
+    table.add([Mention("Mojahedin-e Khalq Organization", "org")], [])
+    table.add([Mention("Mojahedin Khalq", "org")], [])  # and the ezafe
+    table.finish()
+    assert table.lookup("People's Mujahedeen of Iran") is table.lookup(
+        "People's Mujahedeen Organization of Iran"
+    )
+    assert table.lookup("Mojahedin Khalq") is table.lookup("Mojahedin-e Khalq Organization")
+    assert table.lookup("Mojahedin Khalq") is not table.lookup("People's Mujahedeen of Iran")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # both lose a different generic word: they share "Democratic of Kurdistan", no name
+        ("Democratic Party of Kurdistan", "Democratic Movement of Kurdistan"),
+        ("Labour Party", "Labour"),  # one word left is not a name to join on
+        ("Socialist Party", "Socialist Movement"),
+    ],
+)
+def test_a_shared_generic_word_joins_nothing(first, second):
+    table = EntityTable(gazetteer())
+    table.add([Mention(first, "org"), Mention(second, "org")], [])
+    table.finish()
+    assert table.lookup(first) is not table.lookup(second)
+
+
+def test_an_acronym_joins_the_one_entity_whose_initials_it_is():
+    table = EntityTable(gazetteer())
+    table.add([Mention("People’s Mujahedeen Organization of Iran", "org")], [])
+    table.add([Mention("Mujahedin-e Khalq", "org")], [])
+    table.add([Mention("PMOI", "org"), Mention("MEK", "org")], [])
+    table.finish()
+    assert table.lookup("PMOI").name == "People’s Mujahedeen Organization of Iran"
+    assert table.lookup("MEK").name == "Mujahedin-e Khalq"  # the ezafe gives the E
+
+
+def test_an_acronym_listed_with_others_still_joins_its_own_long_form():
+    table = EntityTable(gazetteer())
+    table.add([Mention("MKO", "org"), Mention("PMOI", "org")], joins(("MKO", "PMOI", "listed", "")))
+    table.add([Mention("Mojahedin-e Khalq Organization", "org")], [])
+    table.add([Mention("People's Mujahedeen Organization of Iran", "org")], [])
+    table.finish()
+    assert table.lookup("Mojahedin-e Khalq Organization") is table.lookup(
+        "People's Mujahedeen Organization of Iran"
+    )
+
+
+def test_a_join_keeps_its_evidence_and_explain_says_why():
+    table = EntityTable(gazetteer())
+    listed = ("MKO", "MEK", "listed", "MKO/MEK/PMOI")
+    table.add([Mention("MKO", "org"), Mention("MEK", "org")], joins(listed), "digest.txt#3")
+    table.add([Mention("MKO", "org"), Mention("MEK", "org")], joins(listed), "digest.txt#10")
+    table.add([Mention("Mojahedin-e Khalq Organization", "org")], [], "other.txt#1")
+    table.finish()
+    entity, reasons = EntityTable.from_json(table.to_json()).explain("mek")
+    assert entity.name == "Mojahedin-e Khalq Organization"
+    assert [r.sentence() for r in reasons] == [
+        "MKO = MEK: listed together as MKO/MEK/PMOI in digest.txt#3 and 1 more",
+        "MKO = Mojahedin-e Khalq Organization: same initials",
+    ]
+
+
+def test_explain_names_spellings_and_the_gazetteer():
+    table = EntityTable(gazetteer(Entity(MEK, "org", ["PMOI"])))
+    table.add([Mention("Ahlam al-Maliki", "person"), Mention("Ahlam Maliki", "person")], [])
+    assert [r.sentence() for r in table.explain("Ahlam Maliki")[1]] == [
+        "Ahlam al-Maliki = Ahlam Maliki: same name key"
+    ]
+    assert [r.sentence() for r in table.explain("PMOI")[1]] == [
+        f"{MEK} = PMOI: listed together in the gazetteer"
+    ]
+    assert table.explain("nobody") is None
+
+
+def test_a_listed_join_never_merges_what_the_gazetteer_keeps_distinct():
+    table = EntityTable(gazetteer(Entity(MEK, "org", ["MEK"], distinct=["NCRI"])))
+    table.add(
+        [Mention("MEK", "org", MEK), Mention("NCRI", "org")],
+        joins(("MEK", "NCRI", "listed", "MEK/NCRI/PMOI")),
+    )
+    table.finish()
+    assert table.lookup("NCRI").name == "NCRI"
+    assert table.explain("NCRI")[1] == []
+
+
+def test_a_shortened_organisation_name_is_the_full_one_named_before_it():
+    table = EntityTable(gazetteer())
+    mentions = [
+        Mention("National Council of Resistance of Iran", "org"),
+        Mention("National Council", "org"),
+    ]
+    table.add(mentions, [], "a.txt#1")
+    assert names(table, mentions) == [
+        (
+            "National Council of Resistance of Iran",
+            "org",
+            ["National Council of Resistance of Iran", "National Council"],
+        )
+    ]
+    assert [r.rule for r in table.explain("National Council")[1]] == ["short form"]

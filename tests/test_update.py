@@ -1,14 +1,16 @@
 """Incremental indexing: add, change, delete, unchanged, rebuild, bad files, the busy lock."""
 
+import json
 import os
 import shutil
 
 import pytest
 
 from indexer import store
+from indexer.names import RULES_VERSION
 from indexer.search import SearchEngine
 from indexer.update import update_index
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 
 @pytest.fixture()
@@ -307,3 +309,93 @@ def test_the_pool_workers_parse_with_the_settings_given(corpus, tmp_path, monkey
     (corpus / "numeric.txt").write_text("Talks resume\nDate: 08/04/2011\n\nThe talks resumed.\n")
     update_index(corpus, tmp_path / "index", settings=Settings(day_first=False), procs=2)
     assert dates(tmp_path / "index")["numeric.txt#1"] == "2011-08-04"
+
+
+@pytest.fixture()
+def tigers(tmp_path):
+    """Three clippings: one says the LTTE is the Tamil Tigers, one names each."""
+    return shutil.copytree(FIXTURES / "aliases", tmp_path / "tigers")
+
+
+def test_a_join_whose_only_evidence_is_deleted_is_undone(tigers, tmp_path):
+    index = tmp_path / "index"
+    update_index(tigers, index)
+    assert titles(index, "entity:LTTE") == [
+        "Army says rebels retreat",
+        "Rebel statement on the ceasefire",
+        "Talks in Oslo stall",
+    ]
+    (tigers / "tigers-named.txt").unlink()
+    report = update_index(tigers, index)
+    assert report.removed == 1 and report.clippings_retagged == 1  # the LTTE statement
+    assert titles(index, "entity:LTTE") == ["Rebel statement on the ceasefire"]
+    assert titles(index, 'entity:"Tamil Tigers"') == ["Army says rebels retreat"]
+    engine = SearchEngine(index)
+    try:
+        assert engine.explain_entity("LTTE").reasons == []
+    finally:
+        engine.close()
+
+
+def test_a_join_the_gazetteer_keeps_distinct_is_not_made(tigers, tmp_path):
+    (tigers / "entities.toml").write_text(
+        '[[entity]]\nname = "Tamil Tigers"\ntype = "org"\ndistinct = ["LTTE"]\n'
+    )
+    index = tmp_path / "index"
+    update_index(tigers, index)
+    assert titles(index, 'entity:"Tamil Tigers"') == [
+        "Army says rebels retreat",
+        "Talks in Oslo stall",
+    ]
+    assert titles(index, "entity:LTTE") == [
+        "Rebel statement on the ceasefire",
+        "Talks in Oslo stall",
+    ]
+
+
+def test_an_index_made_by_older_name_rules_finds_its_names_again(tigers, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    update_index(tigers, index)
+    manifest = index / store.MANIFEST
+    data = json.loads(manifest.read_text())
+    del data["names_rules"]  # as written before the rules had a version
+    manifest.write_text(json.dumps(data))
+
+    def no_reading(path, **kwargs):
+        raise AssertionError(f"{path} was read again")
+
+    monkeypatch.setattr("indexer.parse.read_file", no_reading)
+    report = update_index(tigers, index)
+    assert report.unchanged == 3
+    assert store.manifest_extra(index)["names_rules"] == RULES_VERSION
+    assert update_index(tigers, index).clippings_retagged == 0  # and then nothing to do
+
+
+def test_the_seed_digest_alone_is_one_organisation_under_seven_names(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(REPO / "corpus" / "mek-camp-ashraf.txt", corpus)  # no entities.toml
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    engine = SearchEngine(index)
+    try:
+        orgs = [e for e in engine.entities(kind="org") if "PMOI" in e.aliases]
+        assert len(orgs) == 1 and orgs[0].count == 9
+        assert set(orgs[0].aliases) >= {
+            "MEK",
+            "MKO",
+            "PMOI",
+            "Mojahedin Khalq",
+            "Mojahedin-e Khalq Organization",
+            "People’s Mujahedeen Organization of Iran",
+            "People’s Mujahedeen of Iran",
+        }
+        assert engine.search("entity:PMOI").total == 9
+        found = engine.search("PMOI", pagelen=20, group=False)
+        assert found.total == 9
+        marked = {
+            hit.snippet.text[start:end] for hit in found.hits for start, end in hit.snippet.marks
+        }
+        assert {"MEK", "MKO", "Mojahedin", "Khalq", "PMOI"} <= marked
+    finally:
+        engine.close()

@@ -3,9 +3,14 @@
 import csv
 import io
 import json
+import shutil
 
 import feedparser
 import pytest
+
+from indexer.update import update_index
+from tests.conftest import FIXTURES
+from webui.app import create_app
 
 
 def test_search_page_lists_ranked_highlighted_results(client):
@@ -290,3 +295,17 @@ def test_one_droppable_word_beside_a_phrase_is_named(client):
     page = client.get('/?q="camp+near+Baghdad"+Paris').get_data(as_text=True)
     assert "No clipping has <strong>Paris</strong> with the rest of the query" in page
     assert "Always required: <strong>&#34;camp near Baghdad&#34;</strong>" in page
+
+
+def test_the_entity_page_says_why_its_names_are_one(tmp_path):
+    corpus = shutil.copytree(FIXTURES / "aliases", tmp_path / "tigers")
+    update_index(corpus, tmp_path / "index")
+    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    page = client.get("/entity/LTTE").get_data(as_text=True)
+    assert "<h1>Tamil Tigers" in page
+    assert "<summary>Why these names are one</summary>" in page
+    assert (
+        "<li>LTTE = Tamil Tigers: listed together as LTTE, also known as the Tamil Tigers"
+        " in tigers-named.txt#1</li>"
+    ) in page
+    assert client.get("/entity/Nobody").status_code == 404

@@ -73,8 +73,8 @@ _OR = re.compile(r"\s*,\s*or\s+(?:the\s+)?")
 _NEXT = re.compile(r"\s*(?:/|,\s*(?:or\s+|and\s+)?|\s(?:or|and)\s+)(?:the\s+)?")
 _SLASH = re.compile(r"\s?/\s?")
 _POSSESSIVE = re.compile(r"^[’']s?\b")
-# Text that may end right before a list of names in a sentence ("… the", "… against").
-_IN_SENTENCE = re.compile(r"[a-z]\s+$")
+_GLUED = re.compile(r"[A-Z][\w’'-]*\s+(?:of|for|&)\s+$")
+_DETERMINER = re.compile(r"\b(?:the|a|an|this|that|its|their|his|her)\s+$", re.IGNORECASE)
 
 
 def named_as(before: str, after: str) -> bool:
@@ -86,12 +86,13 @@ def named_as(before: str, after: str) -> bool:
 
 
 def _slash_lists(text: str, names: list[Named]) -> list[list[Named]]:
-    """Organisations written with slashes inside a sentence ("the MKO/MEK/PMOI"); not a credit
-    line such as "(AFP/Reuters)" or "Photo: AP/Reuters"."""
+    """Three or more organisations written with slashes after a determiner, as one noun
+    phrase ("the MKO/MEK/PMOI"). Two names with a slash are as often a pair ("the NATO/EU
+    mission"), and a credit line ("AFP/Reuters/AP") has no determiner."""
     lists = []
     for run in _runs(text, names, _SLASH):
-        before = text[max(0, run[0].start - 40) : run[0].start]
-        if len(run) >= 2 and _IN_SENTENCE.search(before) and all(n.type == "org" for n in run):
+        before = text[max(0, run[0].start - 20) : run[0].start]
+        if len(run) >= 3 and _DETERMINER.search(before) and all(n.type == "org" for n in run):
             lists.append(run)
     return lists
 
@@ -104,7 +105,8 @@ def _named_as(text: str, names: list[Named]) -> list[list[Named]]:
     for i, name in enumerate(names):
         before = text[names[i - 1].end if i else 0 : name.start]
         if _AS_TAIL.search(before[-80:]):
-            lead = names[i - 1 : i] if i and _AS.fullmatch(before) else []
+            whole = i and _AS.fullmatch(before) and _whole(text, names[i - 1])
+            lead = names[i - 1 : i] if whole else []
             group = [*lead, *_list_from(text, names, i)]
         elif i and _OR.fullmatch(before) and is_acronym(name.surface) and _ends_aside(text, name):
             group = [names[i - 1], name]
@@ -113,6 +115,12 @@ def _named_as(text: str, names: list[Named]) -> list[list[Named]]:
         if len(group) > 1 and _one_kind(group) and not any(_possessive(text, n) for n in group):
             lists.append(group)
     return lists
+
+
+def _whole(text: str, name: Named) -> bool:
+    """Whether a name is all of the capitalised words there: not the end of a longer name the
+    rules did not find whole ("Tamil Eelam" in "Liberation Tigers of Tamil Eelam")."""
+    return not _GLUED.search(text[max(0, name.start - 40) : name.start])
 
 
 def _possessive(text: str, name: Named) -> bool:

@@ -82,14 +82,15 @@ def org_join(page: Page, first: int, last: int, j: int) -> int:
 
     After an organisation word ("Ministry of Culture"), always; "and" only inside "X of Y"
     before another organisation word. "Republic of Ireland" joins a place; "the Government of
-    Iraq" an unknown name after "the".
+    Iraq" an unknown name after "the"; any connector inside a long form the page defines
+    an acronym for.
     """
     tokens = page.tokens
     connector = tokens[j].text
     k = _after_connector(page, j)
     if not k:
         return 0
-    if connector == "&":
+    if connector == "&" or _defines_acronym(page, first, k):
         return k
     nxt = tokens[k].text
     if nxt in TITLES or nxt in MONTHS_AND_DAYS:
@@ -104,6 +105,17 @@ def org_join(page: Page, first: int, last: int, j: int) -> int:
     if connector != "of" or left[0] in TITLES or org_at >= 0 or title_at >= 0:
         return 0
     return k if page.after_the(first) and not page.common(tokens[first]) else 0
+
+
+def _defines_acronym(page: Page, first: int, k: int) -> bool:
+    """Whether the page defines an acronym for a long form from `first` through token `k`:
+    "Liberation Tigers of Tamil Eelam (LTTE)" is one name wherever the page writes it."""
+    through = page.tokens[k].end
+    return any(
+        len(long) >= through - token.start and page.text.startswith(long, token.start)
+        for token in page.tokens[first:k]
+        for long in page.defined.values()
+    )
 
 
 def _after_connector(page: Page, j: int) -> int:

@@ -32,7 +32,7 @@ GENERIC_WORDS = frozenset("organization organisation group movement party".split
 # What each rule of a join says, for `explain`.
 RULES = {
     "acronym": "acronym defined",
-    "listed": "listed together as",
+    "listed": "listed together",
     "initials": "same initials",
     "generic word": "same name but for a generic word",
     "short form": "shortened after the full name",
@@ -57,7 +57,7 @@ class Reason:
         """One line for a person: "MKO = PMOI: listed together as MKO/MEK/PMOI in x.txt#3"."""
         said = RULES.get(self.rule, self.rule)
         if self.shown:
-            said += f" {self.shown}" if self.rule == "listed" else f" ({self.shown})"
+            said += f" as {self.shown}"
         if self.where:
             more = self.seen - 1
             said += f" in {self.where[0]}" + (f" and {more} more" if more > 0 else "")
