@@ -135,3 +135,32 @@ def test_a_long_organisation_name_is_kept_whole_over_the_gazetteer_names_inside_
         )
         in clipping.joins
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The Defense Department called the National Geospatial-Intelligence Agency on Monday.",
+        "The Pentagon formerly ran the camp.",
+    ],
+)
+def test_a_verb_without_a_comma_is_no_list(body):
+    assert joined(body) == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "pair"),
+    [
+        ("Lenovo Group (formerly Legend Group) bought the unit.", ("Lenovo Group", "Legend Group")),
+        (
+            "Hynix Semiconductor, formerly Hyundai Electronics, said.",
+            ("Hynix Semiconductor", "Hyundai Electronics"),
+        ),
+        (
+            "Muammar Gaddafi, also spelled Muammar Qadhafi, spoke.",
+            ("Muammar Gaddafi", "Muammar Qadhafi"),
+        ),
+    ],
+)
+def test_formerly_and_also_spelled_join(body, pair):
+    assert frozenset(pair) in joined(body)

@@ -117,7 +117,7 @@ def test_two_places_of_the_place_list_never_join_by_spelling():
 def test_an_undefined_acronym_joins_the_one_entity_it_abbreviates():
     table = EntityTable(gazetteer())
     table.add([Mention("United States", "place"), Mention("U.S.", "place")], [])
-    table.add([Mention("Associated Press", "org")], [])
+    table.add([Mention("Associated Press", "org"), Mention("AP", "org")], [], "a.txt#1")
     table.add([Mention("AP", "org"), Mention("US", "place")], [])
     table.join_initials()
     assert table.lookup("US").name == "United States"
@@ -158,6 +158,7 @@ def test_names_that_differ_by_a_generic_word_join():
         ("Democratic Party of Kurdistan", "Democratic Movement of Kurdistan"),
         ("Labour Party", "Labour"),  # one word left is not a name to join on
         ("Socialist Party", "Socialist Movement"),
+        ("Corus Group PLC", "Cruises"),  # a company suffix is no second word
     ],
 )
 def test_a_shared_generic_word_joins_nothing(first, second):
@@ -170,11 +171,36 @@ def test_a_shared_generic_word_joins_nothing(first, second):
 def test_an_acronym_joins_the_one_entity_whose_initials_it_is():
     table = EntityTable(gazetteer())
     table.add([Mention("People’s Mujahedeen Organization of Iran", "org")], [])
-    table.add([Mention("Mujahedin-e Khalq", "org")], [])
+    table.add([Mention("Mojahedin-e Khalq", "org"), Mention("MEK", "org")], [])  # together
     table.add([Mention("PMOI", "org"), Mention("MEK", "org")], [])
     table.finish()
     assert table.lookup("PMOI").name == "People’s Mujahedeen Organization of Iran"
-    assert table.lookup("MEK").name == "Mujahedin-e Khalq"  # the ezafe gives the E
+    assert table.lookup("MEK").name == "Mojahedin-e Khalq"  # the ezafe gives the E
+
+
+@pytest.mark.parametrize(
+    ("acronym", "name"),
+    [
+        ("FSB", "Fresno St. Blows"),  # a headline taken for a name: no organisation word
+        ("DE", "Department of Energy"),  # two letters, not a place: too many things
+    ],
+)
+def test_an_acronym_joins_a_name_of_its_initials_elsewhere_only_if_it_looks_like_one(acronym, name):
+    table = EntityTable(gazetteer())
+    table.add([Mention(name, "org")], [])
+    table.add([Mention(acronym, "org")], [])
+    table.finish()
+    assert table.lookup(acronym).name == acronym
+
+
+def test_an_acronym_beside_a_name_of_its_initials_joins_it_with_that_clipping_as_evidence():
+    table = EntityTable(gazetteer())
+    table.add([Mention("Delta Air Lines", "org"), Mention("DAL", "org")], [], "a.txt#1")
+    table.add([Mention("DAL", "org")], [], "b.txt#1")
+    table.finish()
+    assert [r.sentence() for r in table.explain("DAL")[1]] == [
+        "DAL = Delta Air Lines: same initials in a.txt#1"
+    ]
 
 
 def test_an_acronym_listed_with_others_still_joins_its_own_long_form():
@@ -241,3 +267,36 @@ def test_a_shortened_organisation_name_is_the_full_one_named_before_it():
         )
     ]
     assert [r.rule for r in table.explain("National Council")[1]] == ["short form"]
+
+
+def test_of_two_entities_an_acronym_fits_the_one_of_its_type_joins():
+    table = EntityTable(gazetteer())
+    table.add([Mention("United States", "place"), Mention("Union Station", "org")], [])
+    table.add([Mention("US", "place")], [])
+    table.finish()
+    assert table.lookup("US").name == "United States"
+
+
+def test_a_short_name_with_its_own_acronym_is_another_organisation():
+    table = EntityTable(gazetteer())
+    mentions = [
+        Mention("Kurdistan Democratic Party of Iran", "org"),
+        Mention("KDPI", "org"),
+        Mention("Kurdistan Democratic Party", "org"),
+        Mention("KDP", "org"),
+    ]
+    joins_said = joins(
+        ("Kurdistan Democratic Party of Iran", "KDPI", "acronym", ""),
+        ("Kurdistan Democratic Party", "KDP", "acronym", ""),
+    )
+    table.add(mentions, joins_said, "a.txt#1")
+    table.finish()
+    assert table.lookup("KDP") is not table.lookup("KDPI")
+
+
+def test_a_surname_in_the_headline_before_the_full_name_is_that_person():
+    table = EntityTable(gazetteer())
+    mentions = [Mention("Nasrallah", "person"), Mention("Hassan Nasrallah", "person")]
+    table.add(mentions, [])
+    assert table.lookup("Nasrallah") is table.lookup("Hassan Nasrallah")
+    assert table.lookup("Nasrallah").names == ["Hassan Nasrallah", "Nasrallah"]

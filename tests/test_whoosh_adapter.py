@@ -32,6 +32,7 @@ OURS = {
     ("indexer/names/table.py", "_new"),
     ("indexer/names/table.py", "_register"),
     ("indexer/names/table.py", "_name"),
+    ("indexer/names/table.py", "_reasons"),
 }
 # Standard-library modules whose private-looking names are public API (os._exit).
 STDLIB = ("os", "sys")

@@ -54,15 +54,17 @@ def joins_in(text: str, names: list[Named]) -> list[Join]:
 
 
 # "X, also known as Y", "X (a.k.a. Y)", "X, formerly Y", "X, or ABC,": the words between.
+# A verb alone ("called", "formerly") needs a comma or bracket before it: "the Defense
+# Department called the agency" is a telephone call.
 _AS = re.compile(
-    r"\s*,?\s*\(?\s*(?:"
-    r"(?:also|variously|better|widely|commonly|previously|formerly)?\s*(?:known|referred\s+to)"
-    r"\s+(?:variously\s+|also\s+)?as"
-    r"|(?:also\s+)?(?:called|spelled|spelt|written)|a\.?k\.?a\.?|formerly|previously"
-    r")\s+(?:the\s+)?",
+    r"\s*,?\s*\(?\s*(?:(?:also|variously|better|widely|commonly|previously|formerly)\s+)?"
+    r"(?:known|referred\s+to)\s+(?:variously\s+|also\s+)?as\s+(?:the\s+)?"
+    r"|\s*,?\s*\(?\s*(?:also\s+)(?:called|spelled|spelt|written)\s+(?:the\s+)?"
+    r"|\s*[,(]\s*(?:called|spelled|spelt|written|formerly|previously)\s+(?:the\s+)?"
+    r"|\s*,?\s*\(?\s*(?:a\.k\.a\.?|aka)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
-_AS_TAIL = re.compile(_AS.pattern + "$", re.IGNORECASE)
+_AS_TAIL = re.compile(f"(?:{_AS.pattern})$", re.IGNORECASE)
 # The names a list after "known as" has so far: "the MEK, MKO or ".
 _NAME = r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*"
 _SO_FAR = rf"(?:{_NAME}(?:\s*/\s*|\s*,\s*|\s+(?:or|and)\s+)(?:the\s+)?)*"

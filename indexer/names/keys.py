@@ -19,7 +19,7 @@ APOSTROPHES = "'’‘`´ʼʿʾ"
 _DASHES = "-‐‑–—/"
 _EZAFE = {"e", "ye", "i"}
 _ARTICLES = {"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an", "ez"}
-_COMPANY_SUFFIXES = {"inc", "corp", "co", "ltd", "plc", "llc", "ag", "sa", "nv", "gmbh"}
+COMPANY_SUFFIXES = {"inc", "corp", "co", "ltd", "plc", "llc", "ag", "sa", "nv", "gmbh"}
 _FUNCTION_WORDS = {"of", "the", "for", "and", "de", "la", "le", "du", "des", "van", "von", "der"}
 _DIGRAPHS = [("dj", "j"), ("ph", "f"), ("ck", "k"), ("kh", "k"), ("gh", "g"), ("q", "k"),
              ("ou", "u"), ("w", "v"), ("z", "s"), ("x", "ks")]  # fmt: skip
@@ -52,7 +52,7 @@ def variant_key(name: str) -> str:
     if is_acronym(name):
         return "#" + re.sub(r"[^A-Z]", "", name)
     words = re.findall(r"\w+", fold(name))
-    while len(words) > 1 and words[-1] in _COMPANY_SUFFIXES:
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
         words.pop()  # Microsoft Corp. is Microsoft
     kept = [
         w

@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from indexer.clipping import EntityMention, Mention
 from indexer.names import ENTITY_TYPES
 from indexer.names.aliases import as_join
 from indexer.names.gazetteer import Entity, Gazetteer
-from indexer.names.keys import fold, is_acronym, name_key, variant_key
+from indexer.names.keys import COMPANY_SUFFIXES, is_acronym, name_key, variant_key
 from indexer.names.places import place_names
 from indexer.names.words import HYPHEN_PARTICLES, ORG_CONNECTORS, ORG_WORDS
 
@@ -127,6 +128,8 @@ class EntityTable:
         self._by_gazetteer: dict[str, Cluster] = {}
         self._before: dict[int, tuple[Cluster, str, str]] = {}  # touched clusters, as they were
         self._reasons: dict[tuple[str, str, str], Reason] = {}  # the joins made, with evidence
+        # an acronym's letters -> names of those initials -> the first clipping naming both
+        self._initials_seen: dict[str, dict[str, str | None]] = {}
         for entity in gazetteer.entities:
             cluster = self._new(Cluster(gazetteer=entity))
             cluster.blocked = {variant_key(n) for n in entity.distinct}
@@ -142,8 +145,11 @@ class EntityTable:
             cluster.aliases[mention.surface] += 1
             cluster.votes[mention.type] += 1
             self._register(cluster, mention.surface)
+            self._register(cluster, surface)  # the full name may come later ("Nasrallah: …")
             if surface != mention.surface and mention.type == "org":
                 self._note(Reason(mention.surface, surface, "short form"), where)
+        for letters, name in _initials_together(mentions):
+            self._initials_seen.setdefault(letters, {}).setdefault(name, where)
         for join in map(as_join, joins):
             self._join_names(join.a, join.b, join.rule == "acronym")
             if self.lookup(join.a) is self.lookup(join.b) is not None:
@@ -194,19 +200,45 @@ class EntityTable:
 
     def join_initials(self) -> None:
         """Join an acronym to the one entity whose name it abbreviates (US and United States,
-        PMOI and People's Mujahedeen Organization of Iran, MEK and Mojahedin-e Khalq), when
-        no other entity of the corpus fits and its own entity has no name it abbreviates."""
+        PMOI and People's Mujahedeen Organization of Iran, MEK and Mojahedin-e Khalq).
+
+        A name of those initials in the same clipping is evidence enough; otherwise the name
+        must look like an organisation's or a place's (an organisation word, the place list;
+        not a headline's "Canada Nips Finland"), the acronym have three letters or stand for a
+        place, and no other entity of the corpus (or of its type) fit."""
         clusters = self.clusters()
         by_initials = _by_initials(clusters)
         for cluster in clusters:
             for acronym in [a for a in cluster.aliases if is_acronym(a) and cluster.aliases[a]]:
-                letters = re.sub(r"[^A-Z]", "", acronym)
-                fits = {id(_root(c)): (_root(c), n) for c, n in by_initials.get(letters, [])}
-                if id(_root(cluster)) in fits or len(fits) != 1:
+                fits = self._fits(acronym, by_initials)
+                if not fits:
                     continue
-                target, long_form = next(iter(fits.values()))
+                target, long_form, where = fits
                 if target.type != "person" and self._merge(target, _root(cluster), None):
-                    self._note(Reason(acronym, long_form, "initials"), None)
+                    self._note(Reason(acronym, long_form, "initials"), where)
+
+    def _fits(self, acronym: str, by_initials: dict) -> tuple[Cluster, str, str | None] | None:
+        """The one entity an acronym abbreviates, the name it abbreviates and the clipping
+        naming both (None when found over the corpus), or None."""
+        own = _root(self.lookup(acronym) or self._new(Cluster()))
+        letters = re.sub(r"[^A-Z]", "", acronym)
+        together = {
+            id(_root(c)): (_root(c), long, where)
+            for long, where in self._initials_seen.get(letters, {}).items()
+            if (c := self.lookup(long)) is not None
+        }
+        if together:
+            return next(iter(together.values())) if len(together) == 1 else None
+        fits = {
+            id(_root(c)): (_root(c), long, None)
+            for c, long in by_initials.get(letters, [])
+            if _name_like(long) and (len(letters) >= 3 or long in place_names())
+        }
+        if id(own) in fits:
+            return None
+        if len(fits) > 1:  # US: the place United States, not a union of that name
+            fits = {k: fit for k, fit in fits.items() if fit[0].type == own.type}
+        return next(iter(fits.values())) if len(fits) == 1 else None
 
     def explain(self, name: str) -> tuple[Cluster, list[Reason]] | None:
         """The entity a name stands for and why each of its names belongs to it: the joins
@@ -377,6 +409,7 @@ class EntityTable:
 
 
 _OPTIONAL_WORDS = frozenset("of the for and & de du des la le".split()) | HYPHEN_PARTICLES
+_MINOR_OR_SUFFIX = _OPTIONAL_WORDS | COMPANY_SUFFIXES
 
 
 def _initials(name: str) -> set[str]:
@@ -396,15 +429,26 @@ def _initials(name: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=50_000)
+def _all_initials(name: str) -> frozenset[str]:
+    """The initials of a name and of its form without generic words."""
+    shorter = _without_generic(name)
+    return frozenset(_initials(name) | (_initials(shorter) if shorter else set()))
+
+
+@lru_cache(maxsize=50_000)
 def _without_generic(name: str) -> str | None:
     """The name without its generic words ("Mojahedin-e Khalq Organization" -> "Mojahedin-e
-    Khalq"), when it had some and keeps two words that are not function words."""
+    Khalq"), when it had some and keeps two words that are neither function words nor
+    company suffixes."""
     words = name.split()
-    kept = [w for w in words if fold(w) not in GENERIC_WORDS]
-    content = [w for w in kept if fold(w) not in _OPTIONAL_WORDS]
-    if len(kept) == len(words) or len(content) < 2 or is_acronym(name):
+    lowered = [w.lower().rstrip(".") for w in words]
+    if GENERIC_WORDS.isdisjoint(lowered) or is_acronym(name):
         return None
-    while kept and fold(kept[-1]) in _OPTIONAL_WORDS:
+    kept = [w for w, low in zip(words, lowered, strict=True) if low not in GENERIC_WORDS]
+    if sum(w.lower().rstrip(".") not in _MINOR_OR_SUFFIX for w in kept) < 2:
+        return None
+    while kept and kept[-1].lower() in _OPTIONAL_WORDS:
         kept.pop()  # "Party of" left by "Party of God" is no name
     return " ".join(kept)
 
@@ -450,13 +494,16 @@ def _with_full_names(mentions: list[Mention]) -> list[tuple[Mention, str]]:
     """Pair each mention with the name to resolve: a bare surname resolves to the full name
     used in the same clipping ("James Jeffrey … Jeffrey said"), and an organisation's name cut
     before "of" or "for" to the full name written before it ("the National Council of
-    Resistance of Iran … the National Council")."""
+    Resistance of Iran … the National Council"), unless the clipping uses the short name's
+    own acronym: then it is another organisation ("the Kurdistan Democratic Party of Iran
+    (KDPI) … the Kurdistan Democratic Party (KDP)")."""
     surnames = {}
     for mention in mentions:
         words = mention.surface.split()
         if mention.type == "person" and len(words) > 1:
             surnames.setdefault(name_key(words[-1]), mention.surface)
     shortened: dict[str, str] = {}
+    acronyms = {re.sub(r"[^A-Z]", "", m.surface) for m in mentions if is_acronym(m.surface)}
     paired = []
     for mention in mentions:
         single = mention.type == "person" and len(mention.surface.split()) == 1
@@ -464,7 +511,8 @@ def _with_full_names(mentions: list[Mention]) -> list[tuple[Mention, str]]:
         if mention.type == "org" and not mention.entity:
             full = full or shortened.get(name_key(mention.surface))
             for short in _shortened(mention.surface):
-                shortened.setdefault(name_key(short), mention.surface)
+                if not _all_initials(short) & acronyms:  # "Kurdistan Democratic Party (KDP)"
+                    shortened.setdefault(name_key(short), mention.surface)
         paired.append((mention, full or mention.surface))
     return paired
 
@@ -480,14 +528,34 @@ def _shortened(name: str) -> list[str]:
     ]
 
 
+def _initials_together(mentions: list[Mention]) -> list[tuple[str, str]]:
+    """(letters, name) pairs of one clipping where an acronym of those letters is the name's
+    initials."""
+    letters = {re.sub(r"[^A-Z]", "", m.surface) for m in mentions if is_acronym(m.surface)}
+    if not letters:
+        return []
+    names = {m.surface for m in mentions if not is_acronym(m.surface)}
+    return [(initials, name) for name in names for initials in _all_initials(name) & letters]
+
+
+def _name_like(name: str) -> bool:
+    """Whether a name is built as an organisation's is, its organisation word last or before
+    "of" ("Associated Press", "People's Mujahedeen Organization of Iran"; not a headline's
+    "Forces Bomb Iraq"), or is on the place list."""
+    words = re.split(r"[\s\-‐]+", name)
+    heads = [
+        w for w, after in zip(words, [*words[1:], "of"], strict=True) if after in ORG_CONNECTORS
+    ]
+    return any(w in ORG_WORDS for w in heads) or name in place_names()
+
+
 def _by_initials(clusters: list[Cluster]) -> dict[str, list[tuple[Cluster, str]]]:
     """The initials of every name and of its form without generic words -> the entities with
     such a name, and the name."""
     by_initials: dict[str, list[tuple[Cluster, str]]] = {}
     for cluster in clusters:
         for name in cluster.aliases:
-            shorter = _without_generic(name)
-            for initials in _initials(name) | (_initials(shorter) if shorter else set()):
+            for initials in _all_initials(name):
                 fits = by_initials.setdefault(initials, [])
                 if all(c is not cluster for c, _ in fits):
                     fits.append((cluster, name))
