@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.docsets import _segment_ids as segment_ids  # the id terms, read as id_order does
+from indexer.docsets import segment_ids  # the id terms, read as id_order does
 from indexer.results import GroupMember
 from indexer.searcher import Generation
 

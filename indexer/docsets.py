@@ -190,7 +190,7 @@ class ColumnBuilder:
     def _ids(self, segment_reader, values: dict) -> tuple[np.ndarray, list[str]]:
         """The segment's clipping ids (sorted) and the document holding each, read once."""
         if "ids" not in values:
-            values["ids"] = _segment_ids(segment_reader, self.cache)
+            values["ids"] = segment_ids(segment_reader, self.cache)
         return values["ids"]
 
     def _segment_values(self, segment_reader) -> dict:
@@ -258,7 +258,7 @@ def _joined(parts: list) -> Columns:
     )
 
 
-def _segment_ids(segment_reader, cache: PostingCache) -> tuple[np.ndarray, list[str]]:
+def segment_ids(segment_reader, cache: PostingCache) -> tuple[np.ndarray, list[str]]:
     """Each `id` term of a segment, sorted, with its document: an id has one document in a
     segment, inlined in its term info (no posting list to read); otherwise its postings."""
     if "id" not in segment_reader.indexed_field_names():

@@ -24,7 +24,8 @@ def index_stats(index_dir: Path) -> dict:
         clippings = searcher.doc_count()
     extra = store.manifest_extra(index_dir)
     names_model, model_problem = _names_model(extra.get("names_model"))
-    problems = [p for p in (_entity_table_problem(index_dir, clippings), model_problem) if p]
+    found = (_entity_table_problem(index_dir, clippings), _groups_problem(index_dir, clippings))
+    problems = [p for p in (*found, model_problem) if p]
     size = sum(f.stat().st_size for f in Path(index_dir).iterdir() if f.is_file())
     return {
         "index": str(index_dir),
@@ -57,6 +58,24 @@ def _entity_table_problem(index_dir: Path, clippings: int) -> str | None:
         return (
             f"entity table missing ({Path(index_dir) / store.ENTITIES}): names are not "
             "expanded; run `clippings index` to finish the last run"
+        )
+    return None
+
+
+def _groups_problem(index_dir: Path, clippings: int) -> str | None:
+    """Why near-duplicates are not grouped in results, or None when the groups are fine."""
+    path = Path(index_dir) / store.GROUPS
+    try:
+        store.read_groups(index_dir)
+    except store.IndexDamaged as error:
+        return (
+            f"near-duplicate groups unreadable ({path}: {error.detail}): every clipping is its "
+            "own hit; run `clippings index --rebuild`"
+        )
+    if clippings and not store.groups_saved(index_dir):
+        return (
+            f"near-duplicate groups missing ({path}): every clipping is its own hit; run "
+            "`clippings index` to finish the last run"
         )
     return None
 

@@ -60,6 +60,7 @@ class IndexDamaged(RuntimeError):
 
     def __init__(self, index_dir: Path, error: BaseException):
         detail = " ".join(str(error).split())[:160] or "no detail"
+        self.detail = f"{type(error).__name__}: {detail}"
         super().__init__(
             f"the index in {index_dir} is damaged ({type(error).__name__}: {detail}); "
             "run `clippings index --rebuild` to rebuild it from the corpus"

@@ -101,6 +101,27 @@ def test_a_missing_entity_table_is_a_problem(corpus, tmp_path):
     assert problem.startswith("entity table missing") and "clippings index" in problem
 
 
+@pytest.mark.parametrize("text", ['{"groups": {', "", "[]", '{"generation": 1}'])
+def test_unreadable_duplicate_groups_are_a_problem_with_their_fix(corpus, tmp_path, text):
+    index = tmp_path / "index"
+    update_index(corpus, index, procs=1)
+    (index / store.GROUPS).write_text(text)
+    [problem] = index_stats(index)["problems"]
+    assert problem.startswith(f"near-duplicate groups unreadable ({index / store.GROUPS}: ")
+    assert problem.endswith("every clipping is its own hit; run `clippings index --rebuild`")
+    assert "\n" not in problem
+
+
+def test_missing_duplicate_groups_are_a_problem(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index, procs=1)
+    (index / store.GROUPS).unlink()
+    assert index_stats(index)["problems"] == [
+        f"near-duplicate groups missing ({index / store.GROUPS}): every clipping is its own "
+        "hit; run `clippings index` to finish the last run"
+    ]
+
+
 # --- store.read_entities: {} only when there is no table yet -----------------------------------
 
 
