@@ -150,4 +150,4 @@ def _resolve_names(clippings: list[Clipping], gazetteer: Gazetteer) -> None:
         table.add(clipping.mentions, clipping.joins, clipping.id)
     table.finish()
     for clipping in clippings:
-        clipping.entities = table.entities_for(clipping.mentions)
+        clipping.entities = table.entities_for(clipping.mentions, clipping.joins)

@@ -259,7 +259,7 @@ class _Run:
         for clipping, signature in zip(parsed.clippings, parsed.signatures, strict=True):
             record.duplicates.append([clipping.number, signature])  # grouped at the end
             self.table.add(clipping.mentions, clipping.joins, clipping.id)
-            clipping.entities = self.table.entities_for(clipping.mentions)
+            clipping.entities = self.table.entities_for(clipping.mentions, clipping.joins)
             writer.add_document(**document_fields(clipping, record))
             record.names.append(_names_entry(clipping))
         record.clippings = len(parsed.clippings)
@@ -336,7 +336,7 @@ class _Run:
         stale = []
         for rel, record in self.records.items():
             for entry in record.names:
-                tagged = _written(final.entities_for(_mentions(entry[1])))
+                tagged = _written(final.entities_for(_mentions(entry[1]), entry[2]))
                 clipping_id = f"{rel}#{entry[0]}"
                 if tagged != entry[3] or clipping_id in self._rewrite:
                     entry[3] = tagged
@@ -354,7 +354,7 @@ class _Run:
                     clipping = _clipping_from_fields(fields)
                     clipping.mentions = _mentions(entry[1])
                     clipping.joins = [tuple(j) for j in entry[2]]
-                    clipping.entities = final.entities_for(clipping.mentions)
+                    clipping.entities = final.entities_for(clipping.mentions, clipping.joins)
                     writer.update_document(**document_fields(clipping, record))
                     self.report.clippings_retagged += 1
             writer.commit()

@@ -300,3 +300,32 @@ def test_a_surname_in_the_headline_before_the_full_name_is_that_person():
     table.add(mentions, [])
     assert table.lookup("Nasrallah") is table.lookup("Hassan Nasrallah")
     assert table.lookup("Nasrallah").names == ["Hassan Nasrallah", "Nasrallah"]
+
+
+def test_an_acronym_defined_as_two_organisations_joins_neither_to_the_other():
+    table = EntityTable(gazetteer())
+    state = [Mention("Islamic State of Iraq", "org"), Mention("ISI", "org")]
+    spies = [Mention("Inter-Services Intelligence", "org"), Mention("ISI", "org")]
+    state_said = joins(("Islamic State of Iraq", "ISI", "acronym", ""))
+    spies_said = joins(("Inter-Services Intelligence", "ISI", "acronym", ""))
+    table.add(state, state_said, "iraq.txt#1")
+    table.add(spies, spies_said, "pakistan.txt#1")
+    table.finish()
+    assert table.lookup("Islamic State of Iraq") is not table.lookup("Inter-Services Intelligence")
+    assert table.entities_for(spies, spies_said)[0].name == "Inter-Services Intelligence"
+    assert table.entities_for(state, state_said)[0].name == "Islamic State of Iraq"
+
+
+def test_a_surname_two_people_of_the_clipping_share_is_neither():
+    table = EntityTable(gazetteer())
+    mentions = [
+        Mention("Muammar Gaddafi", "person"),
+        Mention("Saif al-Islam Gaddafi", "person"),
+        Mention("Gaddafi", "person"),
+    ]
+    table.add(mentions, [])
+    assert [e.name for e in table.entities_for(mentions)] == [
+        "Muammar Gaddafi",
+        "Saif al-Islam Gaddafi",
+        "Gaddafi",
+    ]

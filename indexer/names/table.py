@@ -140,13 +140,16 @@ class EntityTable:
     def add(self, mentions: list[Mention], joins: list, where: str | None = None) -> None:
         """Count one clipping's mentions and make the joins its text states (`aliases.Join`s,
         or (long form, acronym) pairs); `where` (its id) is kept as their evidence."""
-        for mention, surface in _with_full_names(mentions):
+        for mention, surface in _with_full_names(mentions, joins):
             cluster = self._touch(self._cluster_for(mention, surface))
             cluster.aliases[mention.surface] += 1
             cluster.votes[mention.type] += 1
             self._register(cluster, mention.surface)
             self._register(cluster, surface)  # the full name may come later ("Nasrallah: …")
-            if surface != mention.surface and mention.type == "org":
+            if surface != mention.surface and is_acronym(mention.surface):
+                shown = f"{surface} ({mention.surface})"
+                self._note(Reason(surface, mention.surface, "acronym", shown), where)
+            elif surface != mention.surface and mention.type == "org":
                 self._note(Reason(mention.surface, surface, "short form"), where)
         for letters, name in _initials_together(mentions):
             self._initials_seen.setdefault(letters, {}).setdefault(name, where)
@@ -267,10 +270,11 @@ class EntityTable:
                 return None
         return _root(cluster) if cluster else None
 
-    def entities_for(self, mentions: list[Mention]) -> list[EntityMention]:
-        """A clipping's entities under their canonical names, in order of first mention."""
+    def entities_for(self, mentions: list[Mention], joins: list = ()) -> list[EntityMention]:
+        """A clipping's entities under their canonical names, in order of first mention (an
+        acronym the clipping defines is the entity it defines it as)."""
         found: dict[str, EntityMention] = {}
-        for mention, surface in _with_full_names(mentions):
+        for mention, surface in _with_full_names(mentions, joins):
             cluster = self._resolve(mention, surface)
             if cluster is None:
                 continue
@@ -365,11 +369,16 @@ class EntityTable:
         return cluster or self._new(Cluster())
 
     def _join_names(self, first: str, second: str, acronym: bool) -> None:
-        """Join two names a clipping says are one; the first is an acronym's long form."""
+        """Join two names a clipping says are one; the first is an acronym's long form. An
+        acronym already defined as another entity keeps it: "ISI" defined as the Islamic State
+        of Iraq in one clipping and Inter-Services Intelligence in another joins neither to the
+        other (each clipping still names its own, see `_with_full_names`)."""
         first_cluster = self.lookup(first) or self._new(Cluster(aliases=Counter({first: 0})))
         second_cluster = self.lookup(second) or self._new(Cluster(aliases=Counter({second: 0})))
         self._register(first_cluster, first)
         self._register(second_cluster, second)
+        if acronym and _stands_for_another(_root(second_cluster), _root(first_cluster), second):
+            return
         self._merge(first_cluster, second_cluster, first if acronym else None)
 
     def _note(self, reason: Reason, where: str | None) -> None:
@@ -490,19 +499,23 @@ def _root(cluster: Cluster) -> Cluster:
     return cluster
 
 
-def _with_full_names(mentions: list[Mention]) -> list[tuple[Mention, str]]:
+def _with_full_names(mentions: list[Mention], joins: list = ()) -> list[tuple[Mention, str]]:
     """Pair each mention with the name to resolve: a bare surname resolves to the full name
-    used in the same clipping ("James Jeffrey … Jeffrey said"), and an organisation's name cut
+    used in the same clipping ("James Jeffrey … Jeffrey said") when no other person of the
+    clipping has that surname, and an organisation's name cut
     before "of" or "for" to the full name written before it ("the National Council of
     Resistance of Iran … the National Council"), unless the clipping uses the short name's
     own acronym: then it is another organisation ("the Kurdistan Democratic Party of Iran
-    (KDPI) … the Kurdistan Democratic Party (KDP)")."""
-    surnames = {}
+    (KDPI) … the Kurdistan Democratic Party (KDP)"); an acronym the clipping defines (one of
+    its `joins`) to its long form."""
+    people: dict[str, set[str]] = {}
     for mention in mentions:
         words = mention.surface.split()
         if mention.type == "person" and len(words) > 1:
-            surnames.setdefault(name_key(words[-1]), mention.surface)
-    shortened: dict[str, str] = {}
+            people.setdefault(name_key(words[-1]), set()).add(mention.surface)
+    # a surname two people of the clipping share is neither ("Muammar and Saif al-Islam Gaddafi")
+    surnames = {key: full.pop() for key, full in people.items() if len(full) == 1}
+    shortened = {name_key(j.b): j.a for j in map(as_join, joins) if j.rule == "acronym"}
     acronyms = {re.sub(r"[^A-Z]", "", m.surface) for m in mentions if is_acronym(m.surface)}
     paired = []
     for mention in mentions:
@@ -526,6 +539,12 @@ def _shortened(name: str) -> list[str]:
         for i in range(2, len(words))
         if words[i] in ORG_CONNECTORS and words[i - 1] in ORG_WORDS
     ]
+
+
+def _stands_for_another(cluster: Cluster, other: Cluster, acronym: str) -> bool:
+    """Whether an acronym's entity has a name of its initials and is not `other`."""
+    letters = re.sub(r"[^A-Z]", "", acronym)
+    return cluster is not other and any(letters in _all_initials(a) for a in cluster.aliases)
 
 
 def _initials_together(mentions: list[Mention]) -> list[tuple[str, str]]:
