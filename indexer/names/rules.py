@@ -386,10 +386,16 @@ def type_acronym(page: Page, names: Names, index: int) -> None:
         or page.after_the(index)
         or following in MEMBER_NOUNS
         or _slash_list(page, index)
-        or named_as(page.text[: tokens[index].start], page.text[tokens[index].end :][:2])
+        or _named_as(page, index)
     ):
         # once only: in the title, "the PLO", "ICRI spokesman", "MKO/MEK/PMOI", "known as MEK"
         names.add(index, index, "org", rule="acr-once", strong=True)
+
+
+def _named_as(page: Page, index: int) -> bool:
+    """An acronym where a list of names is expected: "known as the MEK, MKO or PMOI"."""
+    start, end = page.tokens[index].start, page.tokens[index].end
+    return named_as(page.text[max(0, start - 100) : start], page.text[end : end + 2])
 
 
 def _slash_list(page: Page, index: int) -> bool:
