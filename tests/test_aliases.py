@@ -1,6 +1,8 @@
 """Names one clipping says are one entity (names/aliases.py), as tagging finds them."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.clipping import Clipping
 from indexer.names.aliases import Join, as_join, named_as
@@ -164,3 +166,20 @@ def test_a_verb_without_a_comma_is_no_list(body):
 )
 def test_formerly_and_also_spelled_join(body, pair):
     assert frozenset(pair) in joined(body)
+
+
+_PIECES = [
+    *("the", "MEK", "MKO", "PMOI", "/", ", ", " or ", "also known as", "a.k.a.", "(", ")"),
+    *("formerly", "Camp Ashraf", "People's Mujahedin of Iran", "said", ".", " ", "\n"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_any_text_gives_joins_of_names_it_writes(pieces):
+    body = " ".join(pieces)
+    clipping = tag(Clipping(path="x.txt", number=1, title="T", body=body), Gazetteer([]))
+    text = f"T\n\n{body}"
+    for join in clipping.joins:
+        assert join.a in text and join.b in text and join.a != join.b
+        assert join.rule in ("acronym", "listed")
