@@ -3,6 +3,7 @@
 keys.py         name keys: how two spellings of one name compare (case, accents, transliteration)
 gazetteer.py    the archive's own list of entities (`entities.toml`), read and checked
 places.py       place names and demonyms (GeoNames), for typing and discovery
+build_places.py writes data/places.tsv, the GeoNames place list places.py reads (a build step)
 discover.py     finding names in a clipping's text: the rules in order, then the optional model
   words.py        the word lists the rules know (titles, organisation and place heads, particles)
   acronyms.py     acronyms, their long forms, and whether an acronym spells a run of words

