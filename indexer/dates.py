@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import warnings
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
@@ -23,6 +23,7 @@ from dateutil import parser as dateutil_parser
 _EARLIEST = date(1900, 1, 1)
 _ISO = re.compile(r"^\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]|$)")  # year first: Y-M-D
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T|\s|$)")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")  # a time of day: 02:15
 
 # --- a written date: the strict shape datelines and "Posted on" lines must have -------------
 # Each month's name or abbreviation ("April", "Apr.", "Sept."), January first.
@@ -63,6 +64,25 @@ _MONTH_WORDS = [
     "november|nov|novembre|noviembre|novembro",
     "december|dec|décembre|decembre|déc|dezember|dez|diciembre|dic|dezembro|dicembre",
 ]
+
+# Each month word to its number, and one pattern for any of them (longest first, so "märz" wins
+# over "mar").
+_MONTH_NUMBERS = {
+    word: number for number, words in enumerate(_MONTH_WORDS, 1) for word in words.split("|")
+}
+_ANY_MONTH = "|".join(sorted(map(re.escape, _MONTH_NUMBERS), key=len, reverse=True))
+# A whole day written in a short line, in any of the languages above: "8 April 2011",
+# "8. April 2011", "3. März 2021", "17 de marzo de 2020", "April 8, 2011", "2011-04-08",
+# "08.04.2011", "2011年4月8日"; the groups are named so that one reader serves every form.
+_DAY_IN_LINE = re.compile(
+    rf"(?<![\w.])(?P<d1>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:of\s+|de\s+)?"
+    rf"(?P<m1>{_ANY_MONTH})\.?,?\s+(?:de\s+)?(?P<y1>\d{{4}})(?!\d)"
+    rf"|\b(?P<m2>{_ANY_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})(?!\d)"
+    r"|(?<![\d.])(?P<y3>\d{4})(?P<s3>[-/.])(?P<m3>\d{1,2})(?P=s3)(?P<d3>\d{1,2})(?![\d.])"
+    r"|(?<![\w.])(?P<a4>\d{1,2})(?P<s4>[-/.])(?P<b4>\d{1,2})(?P=s4)(?P<y4>\d{4})(?!\.?\d)"
+    r"|(?<!\d)(?P<y5>\d{4})\s*[年년]\s*(?P<m5>\d{1,2})\s*[月월]\s*(?P<d5>\d{1,2})\s*[日일]",
+    re.IGNORECASE,
+)
 
 # --- datelines ----------------------------------------------------------------------------------
 _REACH = 40  # every whole-day spelling lies within this many characters of its year
@@ -119,6 +139,18 @@ def written_date(
     return parse_date(match.group(1), today=today, day_first=day_first) if match else None
 
 
+def day_in_line(
+    text: str | None, *, today: date | None = None, day_first: bool = True
+) -> str | None:
+    """The first whole day a short line writes, with month names in six languages ("3. März
+    2021", "17 de marzo de 2020"): how bylines and listing items date themselves."""
+    for match in _DAY_IN_LINE.finditer(text or ""):
+        day = _checked(_line_day(match.groupdict(), day_first), today)
+        if day:
+            return day
+    return None
+
+
 def dateline_date(
     body: str | None, *, today: date | None = None, day_first: bool = True
 ) -> str | None:
@@ -145,6 +177,29 @@ def date_in_url(url: str | None, *, today: date | None = None) -> str | None:
             if day:
                 return day
     return None
+
+
+def stamp_time(text: str | None) -> datetime | None:
+    """The moment a date stamp states with its time of day ("2011-04-08T02:15:00Z"), aware when
+    it names its zone; None without a time of day."""
+    text = (text or "").strip()
+    if not _CLOCK.search(text) or len(text) > 80:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            return dateutil_parser.parse(text)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def in_utc(moment: datetime | None) -> bool:
+    """Whether a stamp's moment is stated in UTC, which often is not the publisher's own day."""
+    return moment is not None and moment.utcoffset() == timedelta(0)
 
 
 def spells_out(text: str, day: str, *, day_first: bool = True) -> bool:
@@ -190,6 +245,27 @@ def _prose_day(text: str, day_first: bool) -> date | None:
     return first.date()
 
 
+def _line_day(parts: dict[str, str | None], day_first: bool) -> date | None:
+    """The date of one `_DAY_IN_LINE` match, whichever of its forms matched."""
+    for n in "1235":
+        if parts[f"y{n}"]:
+            month = parts[f"m{n}"] or ""
+            number = _MONTH_NUMBERS.get(month.lower()) or (int(month) if month.isdigit() else 0)
+            return _date_or_none(int(parts[f"y{n}"]), number, int(parts[f"d{n}"]))
+    first, second = int(parts["a4"]), int(parts["b4"])
+    if first > 12 or (day_first and second <= 12):
+        first, second = second, first  # the day came first
+    return _date_or_none(int(parts["y4"]), first, second)
+
+
+def _date_or_none(year: int, month: int, day: int) -> date | None:
+    """The date, or None when the numbers name no day."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _line_starts(text: str) -> list[int]:
     """Offsets of the lines that begin within the dateline reach."""
     starts = [0, *(m.end() for m in re.finditer(r"\n\s*", text))]
@@ -223,6 +299,7 @@ def _spellings(day: str, day_first: bool) -> list[re.Pattern]:
         rf"(?<!\d){year}{month:02}{number:02}",  # 20110408, 201104081015
         rf"\b{d}(?:st|nd|rd|th|er)?\.?\s+(?:of\s+|de\s+)?{name},?\s+(?:de\s+)?{year}\b",
         rf"\b{name}\s+{d}(?:st|nd|rd|th)?,?\s+{year}\b",  # April 8, 2011
+        rf"(?<!\d){year}\s*[年년]\s*{m}\s*[月월]\s*{d}\s*[日일]",  # 2011年4月8日, 2011년 4월 8일
         *(
             rf"(?<![\d.]){a}(?P<sep>[/.-]){b}(?P=sep)(?:{year}|{year % 100:02})(?!\d)"
             for a, b in orders

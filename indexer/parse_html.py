@@ -8,7 +8,6 @@ atop the text; never a guess.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import statistics
@@ -18,14 +17,12 @@ from pathlib import PurePosixPath
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-import lxml.etree
-import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup, NavigableString, Tag
-from htmldate import find_date
 
 from indexer.clipping import BadFile, Clipping
-from indexer.dates import date_in_url, dateline_date, parse_date, spells_out
+from indexer.dates import date_in_url, dateline_date, day_in_line, parse_date
+from indexer.html_dates import metadata_date, page_date, stamps_date
 
 # Never main text: page chrome, code, widgets.
 _DROP_TAGS = frozenset(
@@ -137,22 +134,6 @@ _DATE_NAMES = frozenset(
         "pdate",
     ]
 )
-# What htmldate must not see, for each dates something else than the article:
-# - URL and image metadata (the URL is our own later step), update times (htmldate falls back
-#   on a modified time when it finds no published one);
-# - scripts other than JSON-LD (upload and build times of the site's app state);
-# - page chrome (today's date in the site header, other stories), photo captions;
-# - paragraphs without a date cue: body text, where dates are events.
-_URL_METAS = ("og:url", "og:image", "twitter:url", "twitter:image")
-_UPDATE_METAS = re.compile(r"modif|updated|lastmod|last-mod|revis", re.IGNORECASE)
-_JSON_SCRIPTS = ("application/ld+json", "application/settings+json")
-_CHROME_TAGS = ("aside", "nav", "figure", "figcaption")
-_SITE_TAGS = ("header", "footer")  # chrome outside <article> and <main>
-_TEXT_TAGS = ("p", "blockquote")  # text unless a class, id or itemprop names a date
-_BOX_TAGS = ("div", "span")  # kept unless named a caption
-_CAPTION = re.compile(r"caption", re.IGNORECASE)
-_CAPTION_CHARS = 500  # a "caption" box longer than this is a wrapper, not a caption
-_DATE_CUE = re.compile(r"dat|time|publi|posted|byline|meta|author|info|fecha", re.IGNORECASE)
 # Readability's list of schema.org Article types (same loose anchoring as Readability.js).
 _ARTICLE_TYPES = re.compile(
     r"^Article|AdvertiserContentArticle|NewsArticle|AnalysisNewsArticle|AskPublicNewsArticle|"
@@ -192,6 +173,11 @@ _LISTING_COVERAGE = 0.5  # a listing's items hold at least this share of the pag
 _TEASER_SHARE = 1 / 3  # a teaser is shorter than this share of the main text
 _TEASER_WORDS = 80  # ... and than this many words
 _ARTICLE_DOMINANCE = 3  # one item this many times the median item is the article, the rest teasers
+# A listing item's own dated line: a short element, not a sentence ("Posted on 8 April 2011 by
+# Jane Doe"; month words count, so eight words leave room for a weekday and a byline).
+_ITEM_DATE_TAGS = ["time", "p", "div", "span", "small", "li", "dd"]
+_DATED_LINE_CHARS = 120
+_DATED_LINE_WORDS = 8
 
 
 @dataclass
@@ -212,6 +198,7 @@ class _Item(NamedTuple):
     body: str
     url: str | None
     date: str | None
+    date_source: str | None  # "metadata" (its <time datetime>) or "byline" (its dated line)
 
 
 def parse_html(html: str, path: str, *, day_first: bool = True) -> list[Clipping]:
@@ -223,6 +210,7 @@ def parse_html(html: str, path: str, *, day_first: bool = True) -> list[Clipping
     main_text = _main_text(html, soup)
     items = _items(soup, page)
     if _is_listing(items, main_text):
+        items = [_dated_by_page(item, html, soup, jsonld, page) for item in items]
         clippings = [_item_clipping(item, n, page, path) for n, item in enumerate(items, 1)]
     else:
         body = _article_body(main_text, page.title, _teasers(items, main_text))
@@ -231,6 +219,28 @@ def parse_html(html: str, path: str, *, day_first: bool = True) -> list[Clipping
     if not any(clipping.body for clipping in clippings):
         raise BadFile("no text: the page holds no article or listing text")
     return clippings
+
+
+def _dated_by_page(
+    item: _Item, html: str, soup: BeautifulSoup, jsonld: list[object], page: _Page
+) -> _Item:
+    """An undated item that links to the page's own address is the page's article (more stories
+    follow it): the page's stamps date it. Other items keep only their own evidence."""
+    if item.date or not _same_address(item.url, page.url):
+        return item
+    day_first = _page_day_first(soup, page.day_first)
+    stamps = list(_date_candidates(soup, jsonld))
+    day, source = stamps_date(html, stamps, page.title, day_first)
+    return item._replace(date=day, date_source=source)
+
+
+def _same_address(url: str | None, other: str | None) -> bool:
+    """Two web addresses of one page (scheme, "www.", a final slash and a #part aside)."""
+    if not url or not other:
+        return False
+    keys = [urlsplit(u) for u in (url, other)]
+    a, b = ((k.netloc.lower().removeprefix("www."), k.path.rstrip("/"), k.query) for k in keys)
+    return a == b
 
 
 def _item_clipping(item: _Item, number: int, page: _Page, path: str) -> Clipping:
@@ -504,18 +514,20 @@ def _first_heading(soup: BeautifulSoup) -> str:
 def _page_date(
     html: str, soup: BeautifulSoup, jsonld: list[object], page: _Page, body: str
 ) -> tuple[str | None, str | None]:
-    """The publication day and its source: metadata (ours, else htmldate's), URL path, dateline."""
+    """The publication day and its source: the page's stamps or byline (html_dates), else the
+    URL path, else a dateline atop the text."""
     day_first = _page_day_first(soup, page.day_first)
-    day = _metadata_date(soup, jsonld, day_first) or _markup_date(html, day_first)
+    stamps = list(_date_candidates(soup, jsonld))
+    day, source = page_date(html, stamps, page.title, day_first)
     if day:
-        return day, "metadata"
+        return day, source
     return _url_or_dateline_date(page.url, body, day_first)
 
 
 def _item_date_and_source(item: _Item, day_first: bool) -> tuple[str | None, str | None]:
     """A listing item's day: its own <time>, else its link's URL path, else its dateline."""
     if item.date:
-        return item.date, "metadata"
+        return item.date, item.date_source
     return _url_or_dateline_date(item.url, item.body, day_first)
 
 
@@ -544,63 +556,7 @@ def _page_day_first(soup: BeautifulSoup, configured: bool = True) -> bool:
 
 def _metadata_date(soup: BeautifulSoup, jsonld: list[object], day_first: bool = True) -> str | None:
     """The publication day the page's metadata states, as YYYY-MM-DD; None when it states none."""
-    for candidate in _date_candidates(soup, jsonld):
-        day = parse_date(candidate, day_first=day_first)
-        if day:
-            return day
-    return None
-
-
-def _markup_date(
-    html: str, day_first: bool = True, *, extensive_search: bool = False
-) -> str | None:
-    """htmldate's reading of the page markup (no URL, no text search), when it names a whole day."""
-    tree = _markup_tree(html)
-    if tree is None:
-        return None
-    day = find_date(
-        tree,
-        # True searches free text: more wrong than right on bench/dates.py's pages.
-        extensive_search=extensive_search,
-        original_date=True,  # the first publication, not the last update
-        url="",  # the URL path is our own, later step (source "url"), not markup
-        min_date="1900-01-01",
-        max_date=datetime.date.today().isoformat(),
-    )
-    # htmldate completes "2011-04" with today's day and "April 2011" with the 1st, and reads
-    # 3/09/15 day first: a day counts only when the page writes it out whole, in its own order.
-    return day if day and spells_out(html, day, day_first=day_first) else None
-
-
-def _markup_tree(html: str) -> lxml.html.HtmlElement | None:
-    """The page for htmldate, without what dates something else: images, captions, body text."""
-    try:
-        parser = lxml.html.HTMLParser(encoding="utf-8")  # one per call: parsers are not shared
-        tree = lxml.html.document_fromstring(html.encode("utf-8", "ignore"), parser=parser)
-    except (ValueError, lxml.etree.LxmlError):
-        return None
-    tags = ("meta", "script", *_CHROME_TAGS, *_SITE_TAGS, *_TEXT_TAGS, *_BOX_TAGS)
-    for element in list(tree.iter(*tags)):
-        if _dates_something_else(element):
-            element.drop_tree()
-    return tree
-
-
-def _dates_something_else(element: lxml.html.HtmlElement) -> bool:
-    """URL or image metadata, a script, page chrome, a caption, a paragraph without a date cue."""
-    if element.tag == "meta":
-        key = (element.get("property") or element.get("name") or "").strip().lower()
-        return key.startswith(_URL_METAS) or bool(_UPDATE_METAS.search(key))
-    if element.tag == "script":
-        return (element.get("type") or "").strip().lower() not in _JSON_SCRIPTS
-    if element.tag in _CHROME_TAGS:
-        return True
-    if element.tag in _SITE_TAGS:
-        return next(element.iterancestors("article", "main"), None) is None
-    marks = " ".join(element.get(name) or "" for name in ("class", "id", "itemprop"))
-    if _CAPTION.search(marks) and len(element.text_content()) <= _CAPTION_CHARS:
-        return True
-    return element.tag in _TEXT_TAGS and not _DATE_CUE.search(marks)
+    return metadata_date(list(_date_candidates(soup, jsonld)), day_first)
 
 
 def _date_candidates(soup: BeautifulSoup, jsonld: list[object]) -> Iterator[str]:
@@ -886,7 +842,7 @@ def _item(anchor: Tag, span: list[Tag], page: _Page, read_more: Tag | None = Non
     if not body or not _inner_text(title_tag):
         return None
     url = _item_url(title_tag, read_more or first_link, page)
-    return _Item(_inner_text(title_tag), body, url, _item_date(span, page.day_first))
+    return _Item(_inner_text(title_tag), body, url, *_item_date(span, page.day_first))
 
 
 def _headline(item: Tag) -> Tag | None:
@@ -922,12 +878,30 @@ def _item_url(title_tag: Tag, other_link: Tag | None, page: _Page) -> str | None
     return urljoin(page.base, href) if page.base else href
 
 
-def _item_date(span: list[Tag], day_first: bool) -> str | None:
-    """The day a <time datetime> inside the item names."""
+def _item_date(span: list[Tag], day_first: bool) -> tuple[str | None, str | None]:
+    """The day the item itself states: a <time datetime> inside it, else its own dated line
+    ("Posted on 3. März 2021", a date element); never the page's date."""
     for root in span:
         times = [root] if root.name == "time" else root.find_all("time", datetime=True)
         for time in times:
             day = parse_date(time.get("datetime"), day_first=day_first)
             if day:
-                return day
-    return None
+                return day, "metadata"
+    for root in span:
+        for tag in [root, *root.find_all(_ITEM_DATE_TAGS)]:
+            day = _dated_line(tag, day_first)
+            if day:
+                return day, "byline"
+    return None, None
+
+
+def _dated_line(tag: Tag, day_first: bool) -> str | None:
+    """The day a short line writes when the line is a date or a byline, not a sentence."""
+    if tag.name not in _ITEM_DATE_TAGS or tag.find(_HEADINGS) or tag.find_parent("blockquote"):
+        return None  # a heading names an event, a quoted post dates itself
+    text = _inner_text(tag)
+    if len(text) > _DATED_LINE_CHARS:
+        return None
+    day = day_in_line(text, day_first=day_first)
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    return day if day and len(words) <= _DATED_LINE_WORDS else None

@@ -14,7 +14,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-import indexer.parse_html as parse_html_module
+import indexer.html_dates as html_dates_module
 from indexer.clipping import BadFile
 from indexer.parse_html import parse_html
 
@@ -226,8 +226,6 @@ def test_dates_come_from_page_metadata(name, date, date_source):
         # A zone name dateutil cannot place still gives the day (and no warning).
         ('<meta name="date" content="Fri, 08 Apr 2011 10:00:00 EST">', "", "2011-04-08"),
         ("", '<time pubdate datetime="2011-04-08">Friday</time>', "2011-04-08"),
-        # A date in the text is not metadata: never guessed.
-        ("", "<p>Published on 8 April 2011 by the wire desk.</p>", None),
         # Metadata without a full day is not completed.
         ('<meta property="article:published_time" content="2011-04">', "", None),
         # A <time> in a sidebar dates something else.
@@ -257,20 +255,23 @@ def test_date_fixture_pages(name):
 @pytest.mark.parametrize(
     "head,body,date,date_source",
     [
-        # htmldate reads markup our metadata pass does not: a dated byline, abbr, a <time> list.
+        # htmldate reads markup our metadata pass does not: a dated byline, abbr, a <time> list;
+        # the page writes that day in a byline, so it is kept, as a byline.
         (
             "",
             '<div class="byline">By Jane Doe, <span class="date">8 April 2011</span></div>',
             "2011-04-08",
-            "metadata",
+            "byline",
         ),
         (
             "",
             '<p class="meta">Posted <abbr class="published" title="2011-04-08T10:00:00">'
             "Friday</abbr></p>",
             "2011-04-08",
-            "metadata",
+            "byline",
         ),
+        # A line that says it dates the publication is a byline, wherever it stands ...
+        ("", "<p>Published on 8 April 2011 by the wire desk.</p>", "2011-04-08", "byline"),
         (
             '<meta name="article:publicationdate" content="Fri Apr 08 21:30:09 EST 2011">',
             "",
@@ -329,6 +330,7 @@ def test_date_fixture_pages(name):
             None,
             None,
         ),
+        # ... a sentence naming a day is not.
         ("", "<p>The licence was renewed on 2011-04-08 after a debate.</p>", None, None),
         ("", '<header><span class="date">Friday, 8 April 2011</span></header>', None, None),
         ("", '<script>var build = {"date": "2011-04-08 10:00:00"};</script>', None, None),
@@ -375,17 +377,18 @@ def test_htmldate_runs_only_when_the_metadata_names_no_day(monkeypatch):
         calls.append((tree, settings))
         return None
 
-    monkeypatch.setattr(parse_html_module, "find_date", fake_find_date)
+    monkeypatch.setattr(html_dates_module, "find_date", fake_find_date)
     parse_html(page('<meta name="date" content="2011-04-08">', FERRY_TEXT), "t.html")
     assert calls == []
     parse_html(page("", FERRY_TEXT), "t.html")
-    [(tree, settings)] = calls
-    # A parsed lxml tree, never the page string (find_date fetches a string that looks like
-    # a URL); no free-text search; the URL is our own step.
-    assert isinstance(tree, lxml.html.HtmlElement)
-    assert settings["extensive_search"] is False
-    assert settings["original_date"] is True
-    assert settings["url"] == ""
+    # Two readings, each of a parsed lxml tree, never the page string (find_date fetches a
+    # string that looks like a URL): the fast one of the pruned markup, then the extensive
+    # search of the whole page; the first publication, never the URL (our own step).
+    assert [settings["extensive_search"] for _, settings in calls] == [False, True]
+    for tree, settings in calls:
+        assert isinstance(tree, lxml.html.HtmlElement)
+        assert settings["original_date"] is True
+        assert settings["url"] == ""
 
 
 # --- source and url -----------------------------------------------------------------------------
