@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import os
 import statistics
 import sys
@@ -136,7 +137,56 @@ SILVER_METHODS: dict[str, Callable[[str], str | None]] = {
 }
 
 
+def date_of_page_bytes(name: str, data: bytes) -> tuple[str | None, str | None]:
+    """What `clippings parse --json` gives a page file: its first clipping's date and source."""
+    from indexer.clipping import BadFile
+    from indexer.parse import parse_bytes
+
+    try:
+        clipping = parse_bytes(data, name, name)[0]  # read as the indexer reads: sniff, decode
+    except BadFile:
+        return None, None
+    return clipping.date, clipping.date_source
+
+
+def date_of_htmldate_bytes(**settings) -> Callable[[str, bytes], tuple[str | None, None]]:
+    """htmldate alone on the page bytes, as the corpus README's reference figures run it."""
+
+    def find(name: str, data: bytes) -> tuple[str | None, None]:
+        from htmldate import find_date
+
+        return find_date(data, **settings), None
+
+    return find
+
+
+MEDIACLOUD_METHODS: dict[str, Callable[[str, bytes], tuple[str | None, str | None]]] = {
+    "clippings parse --json": date_of_page_bytes,
+    "htmldate extensive, original": date_of_htmldate_bytes(
+        extensive_search=True, original_date=True
+    ),
+    "htmldate fast, original": date_of_htmldate_bytes(extensive_search=False, original_date=True),
+}
+
+
 # --- the page sets -----------------------------------------------------------------------------
+
+
+def mediacloud_pages() -> list[tuple[str, bytes, str | None]]:
+    """(file, page bytes, gold day; None where the page has no date) of htmldate-mediacloud."""
+    root = shared_dir() / "corpora" / "htmldate-mediacloud"
+    if not (root / "gold.json").is_file():
+        return []
+    gold = json.loads((root / "gold.json").read_text(encoding="utf-8"))  # NaN: no date
+    pages = []
+    for entry in sorted(gold.values(), key=lambda entry: entry["file"]):
+        with gzip.open(root / "pages" / f"{entry['file']}.gz") as file:
+            data = file.read()
+        day = entry["date"]
+        pages.append(
+            (entry["file"], data, None if isinstance(day, float) and math.isnan(day) else day)
+        )
+    return pages
 
 
 def readability_pages() -> list[tuple[str, str, str]]:
@@ -209,6 +259,46 @@ def bench_pages(pages: list[tuple[str, str, str | None]], methods: dict) -> dict
     return {"pages": len(pages), "methods": report, "misses": misses}
 
 
+def scores(pairs: list[tuple[str | None, str | None]]) -> dict:
+    """Accuracy (right answers, "no date" included, over all pages), answered, precision (right
+    among the pages given a date), and the outcome counts, over (predicted, gold) pairs."""
+    answered = [(predicted, gold) for predicted, gold in pairs if predicted]
+    right = sum(predicted == gold for predicted, gold in pairs)
+    right_days = sum(predicted == gold for predicted, gold in answered)
+    return {
+        "accuracy": round(right / len(pairs), 3) if pairs else 0.0,
+        "answered": len(answered),
+        "precision": round(right_days / len(answered), 3) if answered else 0.0,
+        **tally(pairs),
+    }
+
+
+def bench_mediacloud(pages: list[tuple[str, bytes, str | None]]) -> dict:
+    """Each method's scores and mean milliseconds, our sources, and every page we get wrong."""
+    report, answers = {}, {}
+    golds = [gold for _, _, gold in pages]
+    for name, method in MEDIACLOUD_METHODS.items():
+        start = time.perf_counter()
+        answers[name] = [method(page, data) for page, data, _ in pages]
+        elapsed = (time.perf_counter() - start) * 1000 / max(len(pages), 1)
+        pairs = [(day, gold) for (day, _), gold in zip(answers[name], golds, strict=True)]
+        report[name] = {**scores(pairs), "mean_ms": round(elapsed, 1)}
+    ours, *others = answers
+    errors = [
+        {
+            "page": page,
+            "expected": gold,
+            "got": answers[ours][n][0],
+            "source": answers[ours][n][1],
+            **{name: answers[name][n][0] for name in others},
+        }
+        for n, (page, _, gold) in enumerate(pages)
+        if answers[ours][n][0] != gold
+    ]
+    sources = Counter(source for day, source in answers[ours] if day)
+    return {"pages": len(pages), "methods": report, "sources": dict(sources), "errors": errors}
+
+
 def readability_tallies() -> dict[str, int] | None:
     """parse_html's outcome counts on the Readability pages, or None when the corpus is absent."""
     pages = readability_pages()
@@ -264,16 +354,51 @@ def print_table(title: str, result: dict) -> None:
         )
 
 
+def print_mediacloud(result: dict, errors: bool) -> None:
+    """The mediacloud table: each method's accuracy, answered and precision side by side."""
+    print(f"\nhtmldate-mediacloud, {result['pages']} real news pages, page bytes only")
+    print(
+        f"{'method':<31}{'accuracy':>9}{'answered':>9}{'precision':>10}{'right':>7}"
+        f"{'wrong':>7}{'missing':>8}{'invented':>9}{'mean ms':>8}"
+    )
+    for name, row in result["methods"].items():
+        right = row["correct"] + row.get("kept undated", 0)
+        print(
+            f"{name:<31}{row['accuracy']:>9.3f}{row['answered']:>9}{row['precision']:>10.3f}"
+            f"{right:>7}{row['wrong']:>7}{row['missing']:>8}{row.get('invented', 0):>9}"
+            f"{row['mean_ms']:>8.1f}"
+        )
+    sources = ", ".join(f"{name} {count}" for name, count in sorted(result["sources"].items()))
+    print(f"  date_source of our answers: {sources}")
+    for row in result["errors"] if errors else []:
+        others = ", ".join(f"{name} {row[name]}" for name in list(result["methods"])[1:])
+        print(
+            f"  {row['page']}: expected {row['expected']}, got {row['got']} ({row['source']});"
+            f" {others}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Score the three page sets, print the tables, optionally save everything as JSON."""
+    """Score the page sets, print the tables, optionally save everything as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="also write the full results to this file")
+    parser.add_argument(
+        "--errors", action="store_true", help="list every mediacloud page we get wrong"
+    )
     args = parser.parse_args(argv)
-    results = {"fixtures": bench_fixtures()}
+    results = {}
+    mediacloud = mediacloud_pages()
+    if mediacloud:
+        results["mediacloud"] = bench_mediacloud(mediacloud)
+        print_mediacloud(results["mediacloud"], args.errors)
+    else:
+        print(f"htmldate-mediacloud: not found under {shared_dir()} (set CLIPPINGS_SHARED)")
+    results["fixtures"] = bench_fixtures()
     fixtures = results["fixtures"]
     dates, sources = fixtures["ours"]["dates"], fixtures["ours"]["sources"]
     print(
-        f"Fixtures (tests/fixtures/dates), {fixtures['clippings']} clippings, parse_html/parse_text"
+        f"\nFixtures (tests/fixtures/dates), {fixtures['clippings']} clippings,"
+        " parse_html/parse_text"
     )
     print("  " + ", ".join(f"{name} {count}" for name, count in dates.items()))
     print(f"  day and date_source both right: {sources['right']}/{sources['clippings']}")
