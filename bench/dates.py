@@ -15,7 +15,8 @@ Four sets of pages:
   (silver: the day the URL path spells out; the methods scored there never see the URL).
 
 A wrong date is worse than a missing one, so the two are counted apart; on undated gold a date
-is "invented". The tests import `fixture_tallies` and `readability_tallies` for their floors.
+is "invented". The tests import `fixture_tallies`, `readability_tallies` and `mediacloud_scores`
+for their floors.
 """
 
 from __future__ import annotations
@@ -297,6 +298,14 @@ def bench_mediacloud(pages: list[tuple[str, bytes, str | None]]) -> dict:
     ]
     sources = Counter(source for day, source in answers[ours] if day)
     return {"pages": len(pages), "methods": report, "sources": dict(sources), "errors": errors}
+
+
+def mediacloud_scores() -> dict | None:
+    """Our scores on htmldate-mediacloud (the tests' floor), or None when the corpus is absent."""
+    pages = mediacloud_pages()
+    if not pages:
+        return None
+    return scores([(date_of_page_bytes(page, data)[0], gold) for page, data, gold in pages])
 
 
 def readability_tallies() -> dict[str, int] | None:

@@ -103,6 +103,9 @@ _DATELINE_FORMS = [
 ]
 _DATELINES = [re.compile(form, re.IGNORECASE | re.MULTILINE) for form in _DATELINE_FORMS]
 _PLACE_CASE = re.compile(_PLACE)  # places are capitalised even though the rest ignores case
+_UPDATE_WORDS = re.compile(
+    r"updated|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato", re.IGNORECASE
+)
 
 # --- dates in URL paths -------------------------------------------------------------------------
 _URL_MONTHS = {
@@ -159,7 +162,7 @@ def dateline_date(
     for start in _line_starts(window):
         for pattern in _DATELINES:
             match = pattern.match(window, start)
-            if match and _capitalised_place(match):
+            if match and _capitalised_place(match) and not _says_updated(match):
                 day = parse_date(match.group("date"), today=today, day_first=day_first)
                 if day:
                     return day
@@ -277,6 +280,11 @@ def _capitalised_place(match: re.Match) -> bool:
     before = re.sub(_AGENCY, " ", match.string[match.start() : match.start("date")])
     words = re.findall(r"[^\W\d_][\w'’.\-]*", before)
     return all(_PLACE_CASE.match(word) for word in words)
+
+
+def _says_updated(match: re.Match) -> bool:
+    """A line that gives an update time ("Updated: 9 April 2011"), not where a story was filed."""
+    return bool(_UPDATE_WORDS.search(match.string[match.start() : match.start("date")]))
 
 
 def _url_day(year: str, month: str, day: str) -> date | None:

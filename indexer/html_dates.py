@@ -6,14 +6,16 @@ Two kinds of evidence live in a page's bytes, trusted in this order:
   `article:published_time`, date metas, the article's `<time datetime>`), the first that names
   a day. A stamp stated in UTC names the UTC day, often not the publisher's: it gives way to the
   same moment stated in another zone elsewhere in the metadata, or, as a `byline`, to the
-  neighbouring day the page's own byline writes.
+  neighbouring day a byline marked as the date writes.
 - `byline`: htmldate's two readings of the page, its fast reading of the markup (without what
-  dates something else) and then its extensive search of the whole page. A reading is kept
-  only where the page writes that day in a place that dates the article itself: a date meta
-  (`metadata` then), a byline, a date element, a short dated line near the headline. A day
-  written only in a link box to other stories, a comment, the site's header or footer, a
-  caption, an image path, a script, an "updated" stamp or a sentence of the text dates
-  something else, and the page is left to the URL path and the dateline.
+  dates something else) and then its extensive search of the whole page, then our own reading
+  of the lines marked as a date. A day is kept only where the page writes it in a place that
+  dates the article itself: a date meta (`metadata` then), a short line marked as a date
+  (class, id or itemprop; `<time>`), a line that is a date or says it dates a publication
+  ("Posted on …", "Veröffentlicht am …"). A day written only in a box of other stories, a
+  comment, the site's header, footer or sidebar, a caption, a quoted post, an image path, a
+  script, an "updated" stamp or a sentence of the text dates something else, and the page is
+  left to the URL path and the dateline (parse_html).
 
 htmldate only proposes; `_Page` says where the page writes a day. Nothing here knows a site.
 """
@@ -75,20 +77,19 @@ _UPDATED = re.compile(
     re.IGNORECASE,
 )
 _PUBLISHED = re.compile(
-    r"publi|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|\bby\b|\bvon\b",
-    re.IGNORECASE,
+    r"publi|posted|veröffentlicht|erschienen|publié|publicado|pubblicato", re.IGNORECASE
 )
+_BYLINE_CUE = re.compile(rf"{_PUBLISHED.pattern}|\bby\b|\bvon\b|\bpor\b|\bpar\b", re.I)
 _LEAD_CHARS = 50  # an "Updated" cue stands this close before its date
 _BYLINE_CHARS = 160  # a byline is a short line ...
 _BYLINE_WORDS = 8  # ... with few words beside its date ("By Jane Doe, 8 April 2011")
 _DATE_LINE_WORDS = 3  # a line that is little more than a date ("News24 13 Jan 2020, 22:11 GMT")
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_HEADER_LINES = 8  # a byline stands this many lines of text from the headline, or is marked
 _DATE_MARK = re.compile(r"date|time|publi|posted|byline|datum|fecha|zeit", re.IGNORECASE)
-# Kinds of place that date the article, best first: a date meta, a byline (by the headline or
-# marked as a date), another short dated line. The rest date something else: "text" (a
-# sentence), "updated", "url", "other" metas, and the boxes of _box (chrome, teaser, comment,
-# caption, quote).
+# Kinds of place that date the article, best first: a date meta, a byline (a short line marked
+# as a date), a line that is a date or says it dates a publication. The rest date something
+# else: "text" (a sentence), "updated", "dateline" (parse_html's own later step), "url" and
+# "other" metas, and the boxes of _box (chrome, teaser, comment, caption, quote).
 _TRUSTED = ("metadata", "byline", "line")
 
 
@@ -178,7 +179,7 @@ def _same_moment_elsewhere(moment: datetime.datetime, stamps: list[str]) -> str 
 def _written_neighbour(page: _Page, moment: datetime.datetime, day: str) -> str | None:
     """The day before or after a UTC stamp's that the byline writes, marked as the date, instead
     of the stamp's own: the publisher's day, when some zone (UTC-12 to UTC+14) puts the moment
-    on it. Overruling a stamp takes a marked date, not any line by the headline."""
+    on it. Overruling a stamp takes a date the page marks as one, not any dated line."""
     if page.trusted_kind(day, written_only=True):
         return None
     stamp_day = datetime.date.fromisoformat(day)
@@ -358,25 +359,11 @@ class _Page:
             return "text"
         if len(words) > _DATE_LINE_WORDS and dateline_date(line, day_first=self.day_first):
             return "dateline"  # "GENEVA, 13 September 2011 — The agency said": parse_html's step
-        if piece.marked or self._by_headline(piece.line):
+        if piece.marked:
             return "byline"
-        # Elsewhere only a line that is a date, or says it dates a publication, not a sentence
+        # Unmarked, only a line that is a date or says it dates a publication, not a sentence
         # that names a day ("The licence was renewed on 2011-04-08").
-        return "line" if len(words) <= _DATE_LINE_WORDS or _PUBLISHED.search(lead) else "text"
-
-    def _by_headline(self, line: int) -> bool:
-        """Whether a line stands within a few lines of text of the headline."""
-        headline, ranks = self._text[2], self._ranks
-        if headline is None:
-            return False
-        above = min((r for n, r in ranks.items() if n >= headline), default=0)
-        return abs(ranks.get(line, 0) - above) <= _HEADER_LINES
-
-    @cached_property
-    def _ranks(self) -> dict[int, int]:
-        """Each line with text to its rank among the lines with text."""
-        lines = [n for n, line in enumerate(self.lines) if line.strip()]
-        return {n: rank for rank, n in enumerate(lines)}
+        return "line" if len(words) <= _DATE_LINE_WORDS or _BYLINE_CUE.search(lead) else "text"
 
     @cached_property
     def json_scripts(self) -> list[str]:
@@ -395,12 +382,12 @@ class _Page:
         return self._text[1]
 
     @cached_property
-    def _text(self) -> tuple[list[_Piece], list[str], int | None]:
+    def _text(self) -> tuple[list[_Piece], list[str]]:
         """Walk the body once (with a stack: saved pages nest thousands of elements deep)."""
         text = _Text()
         body = self.tree.find("body") if self.tree is not None else None
         if body is None:
-            return text.pieces, text.lines, None
+            return text.pieces, text.lines
         keep = _headline_and_ancestors(body, self.title)
         stack = [(body, iter(body), None, False)]
         while stack:
@@ -417,9 +404,9 @@ class _Page:
             else:
                 child_box = box or _box(child, keep)
                 child_marked = marked or _marked_as_date(child)
-                text.open(child, child_box, child_marked, child in keep and child.tag == "h1")
+                text.open(child, child_box, child_marked)
                 stack.append((child, iter(child), child_box, child_marked))
-        return text.pieces, text.lines, text.headline
+        return text.pieces, text.lines
 
 
 @dataclass
@@ -428,16 +415,11 @@ class _Text:
 
     pieces: list[_Piece] = field(default_factory=list)
     lines: list[str] = field(default_factory=lambda: [""])
-    headline: int | None = None  # the line the headline starts on
 
-    def open(
-        self, element: lxml.html.HtmlElement, box: str | None, marked: bool, headline: bool
-    ) -> None:
+    def open(self, element: lxml.html.HtmlElement, box: str | None, marked: bool) -> None:
         """An element begins: a new line for a block, its date attributes, its own text."""
         if element.tag in _LINE_TAGS:
             self.lines.append("")
-        if headline:
-            self.headline = len(self.lines) - 1
         for name in ("datetime", "title"):
             if element.get(name):
                 line, start = len(self.lines) - 1, len(self.lines[-1])
@@ -485,16 +467,21 @@ def _meta_kind(key: str) -> str:
 
 
 def _headline_and_ancestors(body: lxml.html.HtmlElement, title: str) -> set:
-    """The <h1> that carries the page's title (else the first), with every element around it:
-    none of them is a box of other stories, however it is named."""
+    """The headline with every element around it: none of them is a box of other stories,
+    however it is named."""
+    headline = _headline(body, title)
+    return {headline, *headline.iterancestors()} if headline is not None else set()
+
+
+def _headline(body: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlElement | None:
+    """The <h1> holding most of the title's words, else the first <h1> with text."""
     headings = [h for h in body.iter("h1") if h.text_content().strip()]
     words = set(_WORD.findall(title.lower()))
     for heading in headings:
-        if words and len(words & set(_WORD.findall(heading.text_content().lower()))) * 2 > len(
-            words
-        ):
-            return {heading, *heading.iterancestors()}
-    return {headings[0], *headings[0].iterancestors()} if headings else set()
+        shared = words & set(_WORD.findall(heading.text_content().lower()))
+        if len(shared) * 2 > len(words):
+            return heading
+    return headings[0] if headings else None
 
 
 def _marked_as_date(element: lxml.html.HtmlElement) -> bool:

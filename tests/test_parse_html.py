@@ -391,6 +391,77 @@ def test_htmldate_runs_only_when_the_metadata_names_no_day(monkeypatch):
         assert settings["url"] == ""
 
 
+HEADLINE = "<h1>Ferry resumes the northern route</h1>"
+
+
+@pytest.mark.parametrize(
+    "head,body,date_source",
+    [
+        # htmldate proposes 8 April 2011; the page decides by where it writes that day.
+        ("", '<p class="byline">By Jane Doe, 8 April 2011</p>', "byline"),  # by the headline
+        ("", '<div class="meta">8. April 2011</div>', "byline"),
+        ("", "<p>Published on Friday, April 8, 2011</p>", "byline"),
+        ('<meta name="bt:pubDate" content="2011-04-08T10:00:00Z">', "", "metadata"),
+        ('<meta name="description" content="News of 2011-04-08">', "", None),
+        ('<meta property="og:image" content="https://cdn.example.com/2011/04/08/a.jpg">', "", None),
+        ('<meta property="article:modified_time" content="2011-04-08T10:00:00Z">', "", None),
+        ("", '<p class="meta">Updated: 8 April 2011</p>', None),
+        ("", '<div id="comments"><p class="date">8 April 2011</p></div>', None),
+        ("", '<div class="related-posts"><span class="date">8 April 2011</span></div>', None),
+        ("", "<aside><span>8 April 2011</span></aside>", None),
+        ("", "<blockquote><p>@harbourwatch, April 8, 2011</p></blockquote>", None),
+        ("", "<figure><figcaption>The pier, 8 April 2011.</figcaption></figure>", None),
+        ("", '<img src="/uploads/2011/04/08/ferry.jpg" alt="">', None),
+        ("", "<script>var built = '2011-04-08';</script>", None),
+        ("", "<p>The licence was renewed on 8 April 2011 after a long debate.</p>", None),
+        ("", "", None),  # nowhere at all
+    ],
+)
+def test_htmldate_proposes_and_the_page_decides(monkeypatch, head, body, date_source):
+    monkeypatch.setattr(html_dates_module, "find_date", lambda tree, **settings: "2011-04-08")
+    html = page(head, HEADLINE + body + FERRY_TEXT)
+    (clipping,) = parse_html(html, "t.html")
+    expected = ("2011-04-08", date_source) if date_source else (None, None)
+    assert (clipping.date, clipping.date_source) == expected
+
+
+@pytest.mark.parametrize(
+    "stamp,byline,expected",
+    [
+        # A UTC stamp whose moment falls on the day before somewhere west: the marked byline's
+        # day, the publisher's own.
+        ("2011-04-09T02:30:00Z", "Friday, April 8, 2011", ("2011-04-08", "byline")),
+        # Not reachable from 14:00 UTC (no zone is 14 hours behind): the stamp stands.
+        ("2011-04-09T14:30:00Z", "Friday, April 8, 2011", ("2011-04-09", "metadata")),
+        # A stamp with its own zone names the publisher's day already.
+        ("2011-04-09T02:30:00+02:00", "Friday, April 8, 2011", ("2011-04-09", "metadata")),
+        # The byline writes the stamp's own day too: nothing to overrule.
+        (
+            "2011-04-09T02:30:00Z",
+            "April 8, 2011 (print), April 9, 2011",
+            ("2011-04-09", "metadata"),
+        ),
+    ],
+)
+def test_a_utc_stamp_gives_way_to_the_marked_byline_day(stamp, byline, expected):
+    head = f'<meta property="article:published_time" content="{stamp}">'
+    body = f'{HEADLINE}<p class="date">{byline}</p>{FERRY_TEXT}'
+    (clipping,) = parse_html(page(head, body), "t.html")
+    assert (clipping.date, clipping.date_source) == expected
+
+
+def test_listing_items_are_dated_by_their_own_evidence_never_the_page():
+    clippings = parse_html(
+        (DATE_FIXTURES / "pages" / "listing-bylines.html").read_text(encoding="utf-8"), "l.html"
+    )
+    assert [(c.date, c.date_source) for c in clippings] == [
+        ("2021-03-03", "byline"),  # "Veröffentlicht am 3. März 2021"
+        ("2021-03-02", "byline"),  # "Von Jan Berg, 02.03.2021"
+        (None, None),  # a day in its sentence is an event; the page's stamp is not its date
+        ("2021-03-05", "metadata"),  # it links to the page's own address: the page's stamp
+    ]
+
+
 # --- source and url -----------------------------------------------------------------------------
 
 
