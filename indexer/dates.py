@@ -53,7 +53,7 @@ _WRITTEN_DATE = re.compile(rf"\s*({_WRITTEN})\s*", re.IGNORECASE)
 _MONTH_WORDS = [
     "january|jan|janvier|janv|januar|jänner|jän|enero|ene|janeiro|gennaio|gen",
     "february|feb|février|fevrier|févr|fevr|februar|febrero|fevereiro|fev|febbraio",
-    "march|mar|mars|märz|marz|marzo|março|marco",
+    "march|mar|mars|märz|mär|marz|marzo|março|marco",
     "april|apr|avril|avr|abril|abr|aprile",
     "may|mai|mayo|maio|maggio|mag",
     "june|jun|juin|juni|junio|junho|giugno|giu",

@@ -277,6 +277,7 @@ def test_no_dateline(body):
         # Bylines and listing items in the languages of the month words.
         ("Veröffentlicht am 3. März 2021 von Anna Schmidt", True, "2021-03-03"),
         ("Von Jan Berg, 02.03.2021", True, "2021-03-02"),
+        ("Erstellt am 3. Mär. 2021", True, "2021-03-03"),
         ("martes 17 de marzo de 2020", True, "2020-03-17"),
         ("Publié le 1er février 2021", True, "2021-02-01"),
         ("Pubblicato il 5 maggio 2020", True, "2020-05-05"),
