@@ -26,6 +26,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import lxml.etree
 import lxml.html
@@ -388,7 +389,7 @@ class _Page:
         body = self.tree.find("body") if self.tree is not None else None
         if body is None:
             return text.pieces, text.lines
-        keep = _headline_and_ancestors(body, self.title)
+        article = _article(body, self.title)
         stack = [(body, iter(body), None, False)]
         while stack:
             element, children, box, marked = stack[-1]
@@ -402,7 +403,7 @@ class _Page:
                 if child.tail:  # a comment or a script dates no article; the text after it may
                     text.add(child.tail, box, marked)
             else:
-                child_box = box or _box(child, keep)
+                child_box = box or _box(child, article)
                 child_marked = marked or _marked_as_date(child)
                 text.open(child, child_box, child_marked)
                 stack.append((child, iter(child), child_box, child_marked))
@@ -466,22 +467,34 @@ def _meta_kind(key: str) -> str:
     return "metadata" if _DATE_META.search(key) else "other"
 
 
-def _headline_and_ancestors(body: lxml.html.HtmlElement, title: str) -> set:
-    """The headline with every element around it: none of them is a box of other stories,
-    however it is named."""
+class _Article(NamedTuple):
+    """What a walk knows of the article: the headline with every element around it (none of
+    them a box of other stories, however named), whether an <article> holds it, and half the
+    body's text (a box named for comments or other stories holds less: more is a wrapper)."""
+
+    around: set
+    in_article: bool
+    half_text: int
+
+
+def _article(body: lxml.html.HtmlElement, title: str) -> _Article:
+    """The article's place in the body, from its headline."""
     headline = _headline(body, title)
-    return {headline, *headline.iterancestors()} if headline is not None else set()
+    around = {headline, *headline.iterancestors()} if headline is not None else set()
+    in_article = any(element.tag == "article" for element in around)
+    return _Article(around, in_article, len(body.text_content()) // 2)
 
 
 def _headline(body: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlElement | None:
-    """The <h1> holding most of the title's words, else the first <h1> with text."""
-    headings = [h for h in body.iter("h1") if h.text_content().strip()]
+    """The <h1> (else <h2>) holding most of the title's words, else the first <h1> with text:
+    blogs title the site in an <h1> and each post in an <h2>."""
     words = set(_WORD.findall(title.lower()))
-    for heading in headings:
-        shared = words & set(_WORD.findall(heading.text_content().lower()))
-        if len(shared) * 2 > len(words):
-            return heading
-    return headings[0] if headings else None
+    for tag in ("h1", "h2"):
+        for heading in body.iter(tag):
+            shared = words & set(_WORD.findall(heading.text_content().lower()))
+            if len(shared) * 2 > len(words):
+                return heading
+    return next((h for h in body.iter("h1") if h.text_content().strip()), None)
 
 
 def _marked_as_date(element: lxml.html.HtmlElement) -> bool:
@@ -493,7 +506,7 @@ def _marked_as_date(element: lxml.html.HtmlElement) -> bool:
     )
 
 
-def _box(element: lxml.html.HtmlElement, keep: set) -> str | None:
+def _box(element: lxml.html.HtmlElement, article: _Article) -> str | None:
     """The kind of box an element is when it dates something else than the article."""
     if element.tag in ("figure", "figcaption"):
         return "caption"
@@ -502,14 +515,15 @@ def _box(element: lxml.html.HtmlElement, keep: set) -> str | None:
     marks = " ".join(element.get(name) or "" for name in ("class", "id"))
     if _CAPTION.search(marks) and len(element.text_content()) <= _CAPTION_CHARS:
         return "caption"
-    if element in keep:
+    if element in article.around:
         return None
     if element.tag in ("nav", "aside", "footer") or element.get("role") in _CHROME_ROLES:
         return "chrome"
     if element.tag == "header" and next(element.iterancestors("article", "main"), None) is None:
         return "chrome"
-    if _COMMENT_BOX.search(marks):
-        return "comment"
-    if _TEASER_BOX.search(marks) or (element.tag == "article" and keep):
-        return "teaser"
-    return None
+    if element.tag == "article" and article.in_article:
+        return "teaser"  # another story's <article> beside the one holding the headline
+    kind = (
+        "comment" if _COMMENT_BOX.search(marks) else "teaser" if _TEASER_BOX.search(marks) else None
+    )
+    return kind if kind and len(element.text_content()) <= article.half_text else None
