@@ -70,7 +70,9 @@ _TEASER_BOX = re.compile(
     r"outbrain|taboola|read-?next|more-?(?:stories|news|articles)",
     re.IGNORECASE,
 )
-_COMMENT_BOX = re.compile(r"(?:^|\s)(?:comment|repl(?:y|ies)|disqus)", re.IGNORECASE)
+_COMMENT_BOX = re.compile(  # "comment-list", "replies", not "commentary"
+    r"(?:^|\s)(?:comments?|commentlist|repl(?:y|ies)|disqus)(?:$|[-_\s])", re.IGNORECASE
+)
 _DATE_META = re.compile(r"date|time|publi|created|issued", re.IGNORECASE)
 _JSON_DATE = re.compile(r'"(\w*(?:date|publi|created|issued)\w*)"\s*:\s*"([^"]{6,60})"', re.I)
 _UPDATED = re.compile(

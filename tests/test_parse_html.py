@@ -407,6 +407,7 @@ HEADLINE = "<h1>Ferry resumes the northern route</h1>"
         ('<meta property="article:modified_time" content="2011-04-08T10:00:00Z">', "", None),
         ("", '<p class="meta">Updated: 8 April 2011</p>', None),
         ("", '<div id="comments"><p class="date">8 April 2011</p></div>', None),
+        ("", '<div class="commentary-byline">By Jane Doe, 8 April 2011</div>', "byline"),
         ("", '<div class="related-posts"><span class="date">8 April 2011</span></div>', None),
         ("", "<aside><span>8 April 2011</span></aside>", None),
         ("", "<blockquote><p>@harbourwatch, April 8, 2011</p></blockquote>", None),
