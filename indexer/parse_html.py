@@ -231,7 +231,7 @@ def _dated_by_page(
     day_first = _page_day_first(soup, page.day_first)
     stamps = list(_date_candidates(soup, jsonld))
     day, source = stamps_date(html, stamps, page.title, day_first)
-    return item._replace(date=day, date_source=source)
+    return _Item(item.title, item.body, item.url, day, source)
 
 
 def _same_address(url: str | None, other: str | None) -> bool:
