@@ -32,7 +32,7 @@ class Clipping:
     title: str
     body: str
     date: str | None = None  # YYYY-MM-DD, never invented
-    date_source: str | None = None  # metadata | url | header | dateline | None
+    date_source: str | None = None  # metadata | byline | url | header | dateline | None
     source: str | None = None
     url: str | None = None
     collection: str | None = None

@@ -76,7 +76,11 @@ MAX_PAGE = 1_000_000  # pages past this are read as this one
 
 
 class QueryError(ValueError):
-    """A query the user must fix; str(error) is a one-line message."""
+    """A query the user must fix; str(error) is a one-line message (a line break typed in the
+    query is shown as a space)."""
+
+    def __init__(self, message: str):
+        super().__init__(" ".join(str(message).split()))
 
 
 # An entity resolver maps what the user typed after `entity:` to the canonical indexed name.

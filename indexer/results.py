@@ -70,7 +70,7 @@ class Hit:
     entities: list[str]
     score: float | None
     snippet: Marked
-    date_source: str | None = None  # metadata | url | header | dateline, or None when undated
+    date_source: str | None = None  # metadata | byline | url | header | dateline | None (undated)
     title_marks: tuple[tuple[int, int], ...] = ()  # the query's matches in the title
     # When the clipping entered the archive (its file's mtime, ISO 8601 UTC; not in the contract).
     added: str | None = None

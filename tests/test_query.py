@@ -145,3 +145,11 @@ def test_filters_are_found_by_the_parse_with_the_query_without_each():
     assert parse_query('"date:2011" camp', SCHEMA, str).filters == []  # quoted: words
     chips = parse_query("MEK AND date:[2011-04 to]", SCHEMA, str).chips()
     assert [rest for _, rest in chips] == ["MEK"]  # no operator left dangling
+
+
+def test_a_line_break_typed_in_the_query_stays_out_of_the_one_line_message():
+    from indexer.query import QueryError
+
+    assert str(QueryError('"?\n"?0: a wildcard cannot come first')) == (
+        '"? "?0: a wildcard cannot come first'
+    )
