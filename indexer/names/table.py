@@ -223,7 +223,10 @@ class EntityTable:
     def _fits(self, acronym: str, by_initials: dict) -> tuple[Cluster, str, str | None] | None:
         """The one entity an acronym abbreviates, the name it abbreviates and the clipping
         naming both (None when found over the corpus), or None."""
-        own = _root(self.lookup(acronym) or self._new(Cluster()))
+        found = self.lookup(acronym)
+        if found is None:
+            return None
+        own = _root(found)
         letters = re.sub(r"[^A-Z]", "", acronym)
         together = {
             id(_root(c)): (_root(c), long, where)
