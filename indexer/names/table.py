@@ -116,9 +116,9 @@ class Cluster:
 class EntityTable:
     """Resolves any name to its entity; built from the gazetteer and every clipping's mentions.
 
-    It is saved beside the index with its counts and reloaded by the next run, which removes
-    the mentions of changed and deleted files and adds those of new ones; `changed_names`
-    then says which indexed entity names no longer stand for the same entity.
+    Every run that changes the index builds it anew from the mentions and joins stored for
+    every clipping (`finish` adds the joins over the corpus) and re-tags the clippings whose
+    entities differ; it is saved beside the index, with each join's evidence, for searching.
     """
 
     def __init__(self, gazetteer: Gazetteer):
@@ -126,7 +126,6 @@ class EntityTable:
         self._variant: dict[str, Cluster] = {}
         self._clusters: list[Cluster] = []
         self._by_gazetteer: dict[str, Cluster] = {}
-        self._before: dict[int, tuple[Cluster, str, str]] = {}  # touched clusters, as they were
         self._reasons: dict[tuple[str, str, str], Reason] = {}  # the joins made, with evidence
         # an acronym's letters -> names of those initials -> the first clipping naming both
         self._initials_seen: dict[str, dict[str, str | None]] = {}
@@ -178,28 +177,6 @@ class EntityTable:
                 target = _alias_with_key(_root(other), variant_key(shorter))
                 if self._merge(_root(cluster), _root(other), None):
                     self._note(Reason(alias, target, "generic word"), None)
-
-    def remove(self, mentions: list[Mention]) -> None:
-        """Forget one clipping's mentions (its file changed or was deleted).
-
-        Joins it caused stay: an acronym once defined keeps its long form until a rebuild.
-        """
-        for mention, surface in _with_full_names(mentions):
-            cluster = self._resolve(mention, surface)
-            if cluster is None:
-                continue
-            self._touch(cluster)
-            cluster.aliases[mention.surface] = max(0, cluster.aliases[mention.surface] - 1)
-            cluster.votes[mention.type] = max(0, cluster.votes[mention.type] - 1)
-
-    def changed_names(self) -> set[str]:
-        """Entity names, as indexed before this run's changes, whose entity is now named or
-        typed differently (renamed, re-typed or joined to another)."""
-        return {
-            name
-            for cluster, name, kind in self._before.values()
-            if (_root(cluster).name, _root(cluster).type) != (name, kind)
-        }
 
     def join_initials(self) -> None:
         """Join an acronym to the one entity whose name it abbreviates (US and United States,
@@ -346,9 +323,7 @@ class EntityTable:
         return cluster
 
     def _touch(self, cluster: Cluster) -> Cluster:
-        """Note how a cluster was named before this run changes it, and clear its cached name."""
-        if (cluster.aliases or cluster.gazetteer) and id(cluster) not in self._before:
-            self._before[id(cluster)] = (cluster, cluster.name, cluster.type)
+        """Clear a cluster's cached name: its names or votes are about to change."""
         cluster._name = None
         return cluster
 
