@@ -156,7 +156,7 @@ class SearchEngine:
         parse = parse_query(text, gen.searcher.schema, _resolver(gen))
         parsed, exact, expansions, tree = _expanded(gen, parse, expand)
         if parsed is None:
-            parsed, sort = query.Every(), "newest" if sort == "relevance" else sort
+            parsed = query.Every()
         docs = gen.docset(parsed)
         tiers = [gen.docset(exact)] if expansions else []
         relaxing = None
@@ -165,6 +165,8 @@ class SearchEngine:
         if relaxing is not None:
             parsed, tiers = relaxing.query, [*tiers, docs]
             docs = gen.docset(parsed)
+        if sort == "relevance" and _scoring_part(parsed) is None:
+            sort = "newest"  # filters alone rank nothing: say the order the list is in
         ranked = _ranked(gen, parsed, tiers, docs, sort, count(docs))
         return Matches(parse, parsed, docs, sort, expansions, ranked, relaxing)
 

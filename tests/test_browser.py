@@ -163,7 +163,7 @@ def test_facets_filters_and_entity_pages(server, browser):
     expect(page.locator(".expanded")).to_contain_text("PMOI → ")
     expect(page.locator(".hit")).to_have_count(3)
     page.locator('[data-facet="places"] a', has_text="Camp Ashraf").click()
-    expect(page.locator(".filters")).to_contain_text("entity: Camp Ashraf")
+    expect(page.locator(".chips")).to_contain_text("entity: Camp Ashraf")
     expect(page.locator(".hit")).to_have_count(1)
     page.locator(".filter a").click()  # remove the filter again
     expect(page.locator(".hit")).to_have_count(3)
@@ -185,7 +185,7 @@ def test_timeline_feed_and_exports(server, browser):
     expect(bars).to_have_count(3)
     expect(bars.nth(1).locator("title")).to_have_text("2011: 2 clippings")
     bars.nth(1).click()
-    expect(page.locator(".filters")).to_contain_text("date: 2011")
+    expect(page.locator(".chips")).to_contain_text("date: 2011")
     expect(page.locator(".hit")).to_have_count(2)
     expect(page.locator(".undated-note")).to_contain_text("2 undated clippings")
     feed_href = page.get_by_role("link", name="Atom feed").get_attribute("href")

@@ -3,10 +3,25 @@ limits and headers every request and response gets."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, abort, current_app, g, redirect, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_compress import Compress
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from indexer.settings import Settings
@@ -16,11 +31,15 @@ from webui.state import ENGINE
 
 MAX_QUERY_STRING = 8_192  # bytes after the "?" of a URL (a query itself is bounded by the engine)
 MAX_BODY = 64 * 1024  # bytes of a request body (no page posts anything)
-# No script, no inline style, nothing from elsewhere; the timeline is inline SVG, styled by
-# style.css. Forms submit only here; no page may be framed.
+STATIC = Path(__file__).parent / "static"
+STATIC_MAX_AGE = 365 * 24 * 3600  # static links carry their content's hash (`static_url`)
+# Scripts and styles only from this app's files, never inline, nothing from elsewhere; the
+# scripts fetch only from here. Forms submit only here; no page may be framed.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
         "style-src 'self'",
         "img-src 'self'",
         "form-action 'self'",
@@ -50,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_BODY,
         MAX_FORM_MEMORY_SIZE=MAX_BODY,
         MAX_FORM_PARTS=100,
+        SEND_FILE_MAX_AGE_DEFAULT=STATIC_MAX_AGE,
     )
     if test_config:
         app.config.update(test_config)
@@ -61,7 +81,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(IndexMissing, _index_unavailable)
     app.before_request(_bounded_request)
     app.after_request(_hardened)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
+    app.add_template_global(static_url)
+    Compress(app)  # gzip, Brotli or zstd as the browser accepts; after _hardened, so it runs first
     return app
+
+
+def static_url(filename: str) -> str:
+    """The address of a static file with its content's hash, so browsers may keep it a year."""
+    return url_for("static", filename=filename, v=_digest(filename))
+
+
+@cache
+def _digest(filename: str) -> str:
+    return hashlib.sha256((STATIC / filename).read_bytes()).hexdigest()[:12]
+
+
+def _favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links; answer rather than 404."""
+    return send_from_directory(STATIC, "favicon.ico", max_age=24 * 3600)
 
 
 def checked_base_url(value: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from indexer.search import SearchEngine
 
@@ -31,3 +31,10 @@ def engine(app: Flask) -> SearchEngine:
 def absolute(path: str) -> str:
     """A path of this app as a link for elsewhere: under BASE_URL if set, else left relative."""
     return current_app.config["BASE_URL"] + path
+
+
+def absolute_url(path: str) -> str:
+    """A path of this app as a full address (scheme and host), for documents that need one
+    (OpenSearch): under BASE_URL if set, else at the host the request was sent to."""
+    base = current_app.config["BASE_URL"] or request.host_url.rstrip("/")
+    return base + path

@@ -21,7 +21,7 @@ from indexer.query import MAX_PAGE, SYNTAX_HINT, QueryError
 from indexer.results import SORTS, SearchResults
 from indexer.store import IndexMissing
 from webui.export import atom_feed, atom_id, csv_lines, json_chunks
-from webui.state import absolute, engine
+from webui.state import absolute, absolute_url, engine
 
 bp = Blueprint("search", __name__)
 ENTITY_SORTS = ("count", "name")
@@ -237,6 +237,17 @@ def feed():
         entries=entries,
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    """An OpenSearch description, so a browser can add this archive as a search engine."""
+    body = render_template(
+        "opensearch.xml",
+        search=absolute_url("/") + "?q={searchTerms}",
+        icon=absolute_url("/favicon.ico"),
+    )
+    return Response(body, mimetype="application/opensearchdescription+xml")
 
 
 @bp.get("/export.csv")
