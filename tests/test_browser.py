@@ -167,7 +167,7 @@ def test_facets_filters_and_entity_pages(server, browser):
     expect(page.locator(".hit")).to_have_count(1)
     page.locator(".filter a").click()  # remove the filter again
     expect(page.locator(".hit")).to_have_count(3)
-    page.get_by_label("also other names").uncheck()
+    page.get_by_label("names as typed").check()
     page.get_by_role("button", name="Search").click()
     expect(page.locator(".hit")).to_have_count(1)
     page.get_by_role("link", name="Names").click()
@@ -243,7 +243,7 @@ def test_a_near_duplicate_group_is_one_hit_that_expands_in_place(sample_server, 
     copy.click()
     expect(page.locator("article.clipping h1")).to_contain_text("members’ families")
     page.go_back()
-    page.get_by_label("group near-duplicates").uncheck()
+    page.get_by_label("every repost").check()
     page.get_by_role("button", name="Search").click()
     expect(page.locator("details.similar")).to_have_count(0)
     expect(page.locator(".hit h3", has_text="members’ families")).to_have_count(2)
@@ -260,3 +260,154 @@ def test_a_clipping_page_lists_similar_clippings_and_searches_more_like_it(sampl
     expect(page.locator(".bar .count")).to_contain_text("clippings match")
     expect(page.locator(".hit h3", has_text=first).first).to_be_visible()
     page.close()
+
+
+# Every page type, on the sample archive: what the widths, axe and Lighthouse checks visit.
+PAGE_TYPES = {
+    "home": "/",
+    "results": "/?q=camp+ashraf",
+    "zero results": "/?q=zanzibar+volcano",
+    "clipping": "/clipping/pages/ashraf-raid-2011-04-08.html%231?q=camp",
+    "names": "/entities",
+    "entity": "/entity/Camp%20Ashraf",
+}
+
+
+def open_filters(page) -> None:
+    """Unfold the Filters disclosure where the screen is narrow enough to fold it."""
+    summary = page.locator("details.filters > summary")
+    if summary.count() and summary.is_visible():
+        summary.click()
+
+
+@pytest.mark.parametrize("width", [320, 360, 390, 1280, 1920])
+def test_no_page_is_wider_than_the_screen(sample_server, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for name, path in PAGE_TYPES.items():
+        page.goto(sample_server + path)
+        open_filters(page)
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert scroll <= inner, f"{name} at {width} px is {scroll} px wide"
+    context.close()
+
+
+def test_on_a_phone_the_filters_fold_above_the_results(sample_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(sample_server + "/?q=camp+ashraf")
+    summary = page.locator("details.filters > summary")
+    expect(summary).to_have_text("Filters")
+    expect(page.locator(".facets")).to_be_hidden()
+    filters_top = summary.bounding_box()["y"]
+    assert filters_top < page.locator(".hit").first.bounding_box()["y"]
+    summary.click()
+    expect(page.locator('[data-facet="places"]')).to_be_visible()
+    page.goto(sample_server + "/entities")  # the Names table reads as a list of names
+    first = page.locator("table.entities tbody tr").first
+    assert first.evaluate("row => getComputedStyle(row).display") == "block"
+    expect(first.locator("td.num")).to_be_visible()
+    context.close()
+
+
+def test_on_a_wide_screen_the_filters_sit_beside_the_results(sample_server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(sample_server + "/?q=camp+ashraf")
+    expect(page.locator("details.filters > summary")).to_be_hidden()
+    facets = page.locator('[data-facet="places"]')
+    expect(facets).to_be_visible()
+    assert facets.bounding_box()["x"] > page.locator(".hit").first.bounding_box()["x"] + 400
+    context.close()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each (rule, impact, elements)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    page.evaluate(AXE_SCRIPT)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_every_page_type_passes_axe(sample_server, browser, name, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(sample_server + PAGE_TYPES[name])
+    open_filters(page)
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_every_page_has_one_h1_and_a_skip_link_that_lands(sample_server, browser):
+    page = browser.new_page()
+    for name, path in PAGE_TYPES.items():
+        page.goto(sample_server + path)
+        expect(page.locator("h1"), name).to_have_count(1)
+        skip = page.locator("a.skip")
+        first = page.evaluate_handle("document.querySelector('a[href], button, input, select')")
+        assert first.evaluate("e => e.classList.contains('skip')"), name  # first in Tab order
+        assert skip.bounding_box()["y"] < 0  # out of sight until focused
+        skip.focus()
+        expect(skip).to_be_in_viewport()
+        page.keyboard.press("Enter")
+        target = skip.get_attribute("href")
+        assert page.evaluate("location.hash") == target
+    page.close()
+
+
+def test_results_update_as_you_type(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/")
+    expect(page.locator(".bar .count")).to_contain_text("newest first")
+    page.evaluate("window.samePage = true")  # gone if the browser loads a new page
+    box = page.get_by_label("Query")
+    box.click()
+    for letter in "refugees":
+        page.keyboard.type(letter)
+        page.wait_for_timeout(60)
+    expect(page.locator(".bar .count")).to_contain_text("2 clippings match refugees")
+    expect(page.locator(".hit").first.locator("h3 mark")).to_have_text("Refugees")
+    assert page.evaluate("window.samePage") is True
+    assert page.url.endswith("/?q=refugees")
+    expect(page).to_have_title("refugees – Clippings search")
+    expect(box).to_be_focused()
+    page.keyboard.press("Escape")  # clears the box, and the newest clippings come back
+    expect(box).to_have_value("")
+    expect(page.locator(".bar .count")).to_contain_text("newest first")
+    page.go_back()
+    expect(page.locator(".bar .count")).to_contain_text("2 clippings match refugees")
+    expect(box).to_have_value("refugees")
+    page.go_back()
+    expect(page.locator(".bar .count")).to_contain_text("newest first")
+    assert page.evaluate("window.samePage") is True
+    page.close()
+
+
+def test_slash_focuses_the_search_box(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/?q=camp")
+    box = page.get_by_label("Query")
+    page.locator("h1").focus()
+    page.locator("body").click(position={"x": 5, "y": 300})
+    expect(box).not_to_be_focused()
+    page.keyboard.press("/")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("camp")  # the key was not typed into the box
+    page.close()
+
+
+def test_the_form_works_without_javascript(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.get_by_label("Query").fill("refugees")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".bar .count")).to_contain_text("2 clippings match refugees")
+    assert page.url.endswith("/?q=refugees")  # one parameter per option, none by default
+    context.close()

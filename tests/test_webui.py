@@ -309,3 +309,110 @@ def test_the_entity_page_says_why_its_names_are_one(tmp_path):
         " in tigers-named.txt#1</li>"
     ) in page
     assert client.get("/entity/Nobody").status_code == 404
+
+
+# Every page type as a browser and a search engine see it (issue 12).
+PAGES = {
+    "home": "/",
+    "results": "/?q=refugees",
+    "zero results": "/?q=zanzibar",
+    "clipping": "/clipping/refugees-title.txt%231",
+    "names": "/entities",
+    "entity": "/entity/Camp%20Ashraf",
+    "not found": "/clipping/nope.txt%231",
+}
+
+
+def meta_description(page: str) -> str:
+    import re
+
+    return re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_has_one_h1_a_skip_link_a_description_and_its_icons(client, name):
+    page = client.get(PAGES[name]).get_data(as_text=True)
+    assert page.count("<h1") == 1
+    assert '<a class="skip" href="#' in page
+    assert len(meta_description(page)) > 40
+    assert 'rel="icon" href="/static/favicon.svg?v=' in page
+    assert '<link rel="search" type="application/opensearchdescription+xml"' in page
+
+
+def test_descriptions_say_what_each_page_holds(client):
+    assert meta_description(client.get("/?q=refugees").get_data(as_text=True)).startswith(
+        "Clippings matching refugees"
+    )
+    clipping = meta_description(client.get(PAGES["clipping"]).get_data(as_text=True))
+    assert clipping.startswith("Refugees leave the camp")
+    entity = meta_description(client.get(PAGES["entity"]).get_data(as_text=True))
+    assert entity.startswith("Camp Ashraf, place named in")
+
+
+def test_the_description_escapes_the_query(client):
+    page = client.get("/", query_string={"q": '"><script>x'}).get_data(as_text=True)
+    assert "<script>x" not in page
+    assert "&#34;&gt;&lt;script&gt;x" in meta_description(page)
+
+
+def test_favicon_is_served_where_browsers_ask(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.data[:4] == b"\0\0\1\0"  # an ICO file
+        assert "max-age=86400" in response.headers["Cache-Control"]
+
+
+def test_static_files_are_cached_under_addresses_that_change_with_them(client):
+    page = client.get("/").get_data(as_text=True)
+    import re
+
+    address = re.search(r'href="(/static/style\.css\?v=[0-9a-f]{12})"', page).group(1)
+    with client.get(address) as response:
+        assert response.status_code == 200
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/?q=camp", "/api/search?q=camp", "/static/style.css"])
+def test_responses_are_compressed_for_browsers_that_accept_it(client, path):
+    import brotli
+
+    with client.get(path) as response:
+        plain = response.data
+    with client.get(path, headers={"Accept-Encoding": "gzip, deflate, br"}) as response:
+        assert response.headers["Content-Encoding"] == "br"
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert brotli.decompress(response.data) == plain
+        assert len(response.data) < len(plain) / 2
+
+
+def test_opensearch_description_points_at_the_search_page(client):
+    response = client.get("/opensearch.xml", base_url="http://archive.example:8000")
+    assert response.mimetype == "application/opensearchdescription+xml"
+    text = response.get_data(as_text=True)
+    assert (
+        '<Url type="text/html" method="get" template="http://archive.example:8000/?q={searchTerms}"/>'
+        in text
+    )  # noqa: E501
+    assert "<ShortName>Clippings</ShortName>" in text
+
+
+def test_the_form_sends_each_option_once_and_only_when_it_differs(client):
+    page = client.get("/?q=camp").get_data(as_text=True)
+    assert page.count('name="expand"') == 1 and page.count('name="group"') == 1
+    assert 'name="expand" value="0" >' in page  # "names as typed", unchecked by default
+    checked = client.get("/?q=camp&expand=0&group=0&strict=1").get_data(as_text=True)
+    assert checked.count(" checked>") == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "order"), [("entity:MKO", "newest"), ("", "newest"), ("camp", "relevance")]
+)
+def test_the_sort_control_shows_the_order_used(client, query, order):
+    page = client.get("/", query_string={"q": query}).get_data(as_text=True)
+    assert f'<strong aria-current="true">{order}</strong>' in page
+    assert client.get("/api/search", query_string={"q": query}).get_json()["sort"] == order
+
+
+def test_one_match_is_one_clipping(client):
+    page = client.get("/?q=protest").get_data(as_text=True)
+    assert "1 clipping matches <strong>protest</strong>" in page

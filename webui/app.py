@@ -83,8 +83,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(_hardened)
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     app.add_template_global(static_url)
-    Compress(app)  # gzip, Brotli or zstd as the browser accepts; after _hardened, so it runs first
+    # after_request functions run last registered first: _whole_static, Compress, _hardened.
+    Compress(app)  # gzip, Brotli or zstd, as the browser accepts
+    app.after_request(_whole_static)
     return app
+
+
+def _whole_static(response: Response) -> Response:
+    """A static file (a few kB) read whole, so it is compressed in one piece and its file is
+    closed with the response (Flask-Compress drops a streamed body's file unclosed)."""
+    if request.endpoint in ("static", "favicon") and response.direct_passthrough:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
 
 
 def static_url(filename: str) -> str:

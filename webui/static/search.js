@@ -73,6 +73,7 @@
       if (event.key === "Escape" && box.value) {
         event.preventDefault();
         box.value = "";
+        typing = false; // clearing is a step of its own: Back brings the query back
         searchSoon();
       }
     });
