@@ -183,7 +183,7 @@ def test_timeline_feed_and_exports(server, browser):
     page.goto(server + "/")
     bars = page.locator(".timeline a.bar")
     expect(bars).to_have_count(3)
-    expect(bars.nth(1).locator("title")).to_have_text("2011: 2 clippings")
+    expect(bars.nth(1)).to_have_accessible_name("2011: 2 clippings")
     bars.nth(1).click()
     expect(page.locator(".chips")).to_contain_text("date: 2011")
     expect(page.locator(".hit")).to_have_count(2)
@@ -411,3 +411,33 @@ def test_the_form_works_without_javascript(server, browser):
     expect(page.locator(".bar .count")).to_contain_text("2 clippings match refugees")
     assert page.url.endswith("/?q=refugees")  # one parameter per option, none by default
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_timeline_is_one_tab_stop_and_arrow_keys_move_between_bars(server, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(server + "/")
+    open_filters(page)
+    chart = page.locator(".timeline")
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    stops = []
+    page.get_by_label("Query").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.dataset.period || ''"))
+    assert [stop for stop in stops if stop] == ["2010"]  # once, on the first bar
+    page.locator('.timeline a[data-period="2010"]').focus()
+    page.keyboard.press("ArrowRight")
+    focused = page.locator(".timeline a.bar:focus")
+    expect(focused).to_have_attribute("data-period", "2011")
+    expect(focused).to_have_accessible_name("2011: 2 clippings")
+    page.keyboard.press("End")
+    expect(focused).to_have_attribute("data-period", "2012")
+    page.keyboard.press("Home")
+    expect(focused).to_have_attribute("data-period", "2010")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # narrows the search to that year
+    expect(page.locator(".chips")).to_contain_text("date: 2011")
+    expect(page.locator(".hit")).to_have_count(2)
+    page.close()

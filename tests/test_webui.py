@@ -131,13 +131,14 @@ def test_missing_index_is_a_clear_503(tmp_path):
     assert client.get("/api/search?q=x").get_json()["error"].startswith("no index")
 
 
-def test_timeline_is_an_svg_of_all_matches_with_counts_and_links(client):
+def test_timeline_is_a_chart_of_all_matches_with_counts_and_links(client):
     page = client.get("/?q=").get_data(as_text=True)
-    svg = page[page.index("<svg") : page.index("</svg>")]
-    assert svg.count("<rect") == 3
-    assert "<title>2011: 2 clippings</title>" in svg
-    assert 'href="/?q=date%3A2011"' in svg
-    assert "Matches per year" in page
+    chart = page[page.index('<section class="timeline"') : page.index("</section>")]
+    assert chart.count('<a class="bar') == 3
+    assert 'aria-label="2011: 2 clippings"' in chart
+    assert 'href="/?q=date%3A2011"' in chart
+    assert chart.count('tabindex="-1"') == 2  # one Tab stop
+    assert "Clippings per year, 2010 to 2012" in chart
 
 
 def test_undated_clippings_left_out_by_a_date_filter_are_announced(client):

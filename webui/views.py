@@ -22,6 +22,7 @@ from indexer.results import SORTS, SearchResults
 from indexer.store import IndexMissing
 from webui.export import atom_feed, atom_id, csv_lines, json_chunks
 from webui.state import absolute, absolute_url, engine
+from webui.timeline import chart
 
 bp = Blueprint("search", __name__)
 ENTITY_SORTS = ("count", "name")
@@ -194,6 +195,12 @@ def search_url(q: str, **params) -> str:
         if value is not None and value != "" and value != defaults.get(key):
             values[key] = 0 if value is False else 1 if value is True else value
     return "/?" + urlencode(values)
+
+
+@bp.app_template_global()
+def timeline_chart(periods):
+    """The timeline of a search laid out as a chart (webui/timeline.py), or None."""
+    return chart(periods)
 
 
 @bp.app_template_global()
