@@ -333,9 +333,9 @@ class TreeSampler:
 # --- indexing -----------------------------------------------------------------------------------
 
 _SEEN = re.compile(
-    r"(\d+) files seen: (\d+) added, (\d+) updated, (\d+) unchanged, (\d+) removed, (\d+) skipped"
+    r"(\d+) files? seen: (\d+) added, (\d+) updated, (\d+) unchanged, (\d+) removed, (\d+) skipped"
 )
-_INDEXED = re.compile(r"(\d+) clippings indexed; (\d+) in the index")
+_INDEXED = re.compile(r"(\d+) clippings? indexed; (\d+) in the index")
 
 
 def index_run(

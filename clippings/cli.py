@@ -22,6 +22,7 @@ from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.query import SYNTAX_HINT, QueryError
 from indexer.results import SORTS, Marked, RelaxedWords
 from indexer.settings import Settings
+from indexer.wording import counted
 
 # Commands import the heavy parts of the engine (parsers, searcher) when they run, so that
 # `clippings index` with nothing to do, or `--help`, starts at once.
@@ -111,10 +112,10 @@ def _update(corpus: Path, index_dir: Path, settings: Settings, *, rebuild: bool,
 
 @contextlib.contextmanager
 def _progress_bar(quiet: bool):
-    """The `progress` callback for `update_index`, None when `quiet`. Given the number of files
-    to parse, it opens a progress bar (click draws nothing when stderr is not a terminal) that
-    this block closes, however the run ends."""
-    if quiet:
+    """The `progress` callback for `update_index`, None when `quiet` or when stderr is not a
+    terminal (a log or a pipe gets the summary only). Given the number of files to parse, it
+    opens a progress bar that this block closes, however the run ends."""
+    if quiet or not sys.stderr.isatty():
         yield None
         return
     with contextlib.ExitStack() as bars:
@@ -129,11 +130,13 @@ def _progress_bar(quiet: bool):
 
 
 def _summary(report) -> str:
+    gone = f"; {counted(report.forgotten, 'skipped file')} gone" if report.forgotten else ""
     lines = [
-        f"{report.files_seen} files seen: {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.removed} removed, {len(report.skipped)} skipped",
-        f"{report.clippings_indexed} clippings indexed; {report.clippings_total} in the index; "
-        f"{report.seconds:.2f} s",
+        f"{counted(report.files_seen, 'file')} seen: {report.added} added, {report.updated} "
+        f"updated, {report.unchanged} unchanged, {report.removed} removed, "
+        f"{len(report.skipped)} skipped{gone}",
+        f"{counted(report.clippings_indexed, 'clipping')} indexed; {report.clippings_total} in "
+        f"the index; {report.seconds:.2f} s",
     ]
     if report.moved_aside:
         lines.append(f"the damaged index was moved aside to {report.moved_aside}")
@@ -215,8 +218,10 @@ def search_command(
     shown = results.suggestion.text if results.showing_suggestion else query
     if results.showing_suggestion:
         click.echo(f"No clippings match {query!r}; showing results for {shown!r} (--no-spell: not)")
+    match = "matches" if results.total == 1 else "match"
     click.echo(
-        f"{results.total} clippings match {shown!r} (page {results.page} of {results.pages})"
+        f"{counted(results.total, 'clipping')} {match} {shown!r} "
+        f"(page {results.page} of {results.pages})"
     )
     if results.suggestion and not results.showing_suggestion:
         click.echo(f"Did you mean {results.suggestion.text!r}?")
@@ -225,9 +230,11 @@ def search_command(
     if results.relaxed:
         click.echo(_relaxed_line(results.relaxed))
     if results.undated_left_out:
+        one = results.undated_left_out == 1
         click.echo(
-            f"{results.undated_left_out} undated clippings match the rest of the query "
-            "(the date filter left them out; add undated:yes to see them)"
+            f"{counted(results.undated_left_out, 'undated clipping')} "
+            f"{'matches' if one else 'match'} the rest of the query (the date filter left "
+            f"{'it' if one else 'them'} out; add undated:yes to see {'it' if one else 'them'})"
         )
     first = (results.page - 1) * limit
     for number, hit in enumerate(results.hits, start=first + 1):
@@ -262,15 +269,18 @@ def _relaxed_line(relaxed: RelaxedWords) -> str:
 
 
 def _similar_count(count: int) -> str:
-    return f"{count} similar clipping{'' if count == 1 else 's'}"
+    return counted(count, "similar clipping")
 
 
 def _terminal(text: Marked) -> str:
-    """Marked text for the terminal: matches in bold when stdout is a terminal, plain otherwise;
-    control characters from the clipping shown escaped, never sent to the terminal."""
-    bold = sys.stdout.isatty()
+    """Marked text for the terminal: matches in bold yellow when stdout is a terminal and NO_COLOR
+    is not set (no-color.org), plain otherwise; control characters from the clipping shown
+    escaped, never sent to the terminal."""
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     return "".join(
-        click.style(_printable(piece), bold=True) if hit and bold else _printable(piece)
+        click.style(_printable(piece), fg="yellow", bold=True)
+        if hit and bold
+        else _printable(piece)
         for piece, hit in text.parts()
     )
 
@@ -324,10 +334,10 @@ def serve_command(
             raise UsageError(
                 f"no index in {index_dir} and no corpus folder {corpus} to build it from"
             )
-        click.echo(f"No index in {index_dir}: building it from {corpus} …")
+        click.echo(f"First start: indexing the clippings in {corpus}/ into {index_dir}/ …")
         click.echo(_summary(_update(corpus, index_dir, settings, rebuild=False, quiet=True)))
     elif store.is_outdated(index_dir) and corpus.is_dir():
-        click.echo(f"The index in {index_dir} is from an older version: rebuilding it …")
+        click.echo(f"The index in {index_dir}/ was built by an older version: rebuilding it …")
         click.echo(_summary(_update(corpus, index_dir, settings, rebuild=False, quiet=True)))
     config = {
         "INDEX_DIR": str(index_dir),
@@ -353,9 +363,9 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
         return
     span = stats["dates"]
     click.echo(
-        f"{stats['clippings']} clippings from {stats['files']} files "
+        f"{counted(stats['clippings'], 'clipping')} from {counted(stats['files'], 'file')} "
         f"({stats['skipped_files']} skipped)\n"
-        f"{stats['entities']} entities\n"
+        f"{counted(stats['entities'], 'entity', 'entities')}\n"
         f"dates: {span['first'] or '-'} to {span['last'] or '-'} ({stats['undated']} undated)\n"
         f"index size: {stats['size_bytes'] / 1e6:.1f} MB in {stats['index']}"
     )
@@ -433,8 +443,7 @@ def _explain_entity(index_dir: Path, name: str, as_json: bool) -> None:
         return
     e = explained.entity
     source = "the gazetteer" if e.in_gazetteer else "discovered"
-    clippings = f"{e.count} clipping{'' if e.count == 1 else 's'}"
-    click.echo(f"{e.name} [{e.type}], named in {clippings}, {source}")
+    click.echo(f"{e.name} [{e.type}], named in {counted(e.count, 'clipping')}, {source}")
     click.echo("Names: " + ", ".join(e.aliases))
     if explained.reasons:
         click.echo("Why they are one:")
@@ -448,7 +457,7 @@ def _toml_entry(entity) -> str:
     )
     name = json.dumps(entity.name, ensure_ascii=False)
     return (
-        f"# in {entity.count} clippings\n[[entity]]\nname = {name}\n"
+        f"# in {counted(entity.count, 'clipping')}\n[[entity]]\nname = {name}\n"
         f'type = "{entity.type}"\naliases = [{aliases}]\n'
     )
 
@@ -476,7 +485,8 @@ def parse_command(settings: Settings, paths: tuple[Path, ...], corpus: Path, as_
         click.echo(f"  entities: {names}\n  body: {len(clipping.body.split())} words\n")
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}")
-    click.echo(f"{len(report.clippings)} clippings, {len(report.skipped)} files skipped")
+    skipped = counted(len(report.skipped), "file") if report.skipped else "no files"
+    click.echo(f"{counted(len(report.clippings), 'clipping')}, {skipped} skipped")
 
 
 def _engine(index_dir: Path):

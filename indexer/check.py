@@ -21,6 +21,7 @@ from pathlib import Path
 from indexer import store
 from indexer.scan import FileEntry, scan_corpus
 from indexer.store import FileRecord
+from indexer.wording import counted
 
 KINDS = ("missing", "stale", "duplicate", "orphaned", "manifest", "tags")
 INDEX = "clippings index"
@@ -70,10 +71,10 @@ class CheckReport:
     def summary(self) -> str:
         """One line: what matches, or how many problems of each kind and the run that fixes them."""
         if self.clean:
-            return f"index matches the corpus: {self.clippings} clippings from {self.files} files"
+            clippings, files = counted(self.clippings, "clipping"), counted(self.files, "file")
+            return f"index matches the corpus: {clippings} from {files}"
         kinds = ", ".join(f"{n} {kind}" for kind, n in self.counts().items())
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        return f"{len(self.problems)} {noun}: {kinds}; run `{self.fix()}` to fix"
+        return f"{counted(len(self.problems), 'problem')}: {kinds}; run `{self.fix()}` to fix"
 
     def to_json(self) -> dict:
         """The report for `clippings check --json`."""

@@ -53,7 +53,8 @@ def _one_name_each() -> list[QueryField]:
 
 _FIELD_NAMES = " ".join(f"{f.name}:" for f in _one_name_each())
 SYNTAX_HINT = (
-    'words (AND by default), "exact phrase", OR, NOT, (groups), wild*, fuzzy~, '
+    'words (clippings with all of them first), +required, "exact phrase", OR, NOT, (groups), '
+    "wild*, fuzzy~, "
     + " ".join(f"{f.name}:" for f in _one_name_each() if f.kind in ("text", "entity"))
     + ' date:2011 date:2011-04 date:[2011-01-01 to 2011-06-30] date:"last 30 days" '
     + " ".join(f.example for f in _one_name_each() if f.kind == "flag")

@@ -58,8 +58,9 @@ class UpdateReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    removed: int = 0
+    removed: int = 0  # deleted files whose clippings left the index
     skipped: list[Skipped] = field(default_factory=list)
+    forgotten: int = 0  # deleted files that had been skipped: no clipping to remove
     clippings_indexed: int = 0
     clippings_retagged: int = 0
     clippings_total: int = 0
@@ -208,7 +209,10 @@ class _Run:
                 self._write_file(writer, parsed)
             for rel in deleted:
                 writer.delete_by_term("path", rel)
-                self.report.removed += 1
+                if self.old[rel].skipped is None:
+                    self.report.removed += 1
+                else:
+                    self.report.forgotten += 1
             if self.rebuild:
                 writer.commit(mergetype=CLEAR)
             else:

@@ -271,8 +271,13 @@ class _Terminal(io.StringIO):
 
 def test_marks_are_bold_on_a_terminal_and_control_characters_never_reach_it(monkeypatch):
     text = Marked("MKO said\x1b[31m red", ((0, 3),))
+    monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setattr(sys, "stdout", _Terminal())
-    assert _terminal(text) == click.style("MKO", bold=True) + " said\\x1b[31m red"
+    marked = click.style("MKO", fg="yellow", bold=True)
+    assert _terminal(text) == marked + " said\\x1b[31m red"
+    monkeypatch.setenv("NO_COLOR", "1")  # https://no-color.org
+    assert _terminal(text) == "MKO said\\x1b[31m red"
+    monkeypatch.delenv("NO_COLOR")
     monkeypatch.setattr(sys, "stdout", io.StringIO())
     assert _terminal(text) == "MKO said\\x1b[31m red"
 
@@ -298,7 +303,10 @@ def test_serve_builds_a_missing_index_first(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(serve, "serve", lambda make_app, *where: served.append(make_app()))
     result = run("serve", "--corpus", corpus, "--index", tmp_path / "index")
     assert result.exit_code == 0
-    assert f"No index in {tmp_path / 'index'}: building it from {corpus}" in result.output
+    assert f"First start: indexing the clippings in {corpus}/ into {tmp_path / 'index'}/ …" in (
+        result.output
+    )
+    assert "No index in" not in result.output
     assert "6 clippings indexed; 6 in the index" in result.output
     assert store.exists(tmp_path / "index")
     assert served[0].config["INDEX_DIR"] == str(tmp_path / "index")
@@ -324,6 +332,7 @@ class _Bar:
 def test_the_progress_bar_is_closed_however_the_run_ends(monkeypatch):
     log = []
     monkeypatch.setattr(click, "progressbar", lambda **options: _Bar(log, **options))
+    monkeypatch.setattr(sys, "stderr", _Terminal())
     with pytest.raises(OSError), _progress_bar(quiet=False) as progress:
         tick = progress(3)
         tick(1)
@@ -417,3 +426,61 @@ def test_entities_explain_an_unknown_name_exits_1_with_one_line(tigers_index):
     assert result.output == (
         "Error: No entity is called 'Nobody' in the index; `clippings entities` lists them.\n"
     )
+
+
+def test_counts_are_singular_for_one(corpus, tmp_path):
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(corpus / "refugees-title.txt", one)
+    result = run("index", "--corpus", one, "--index", tmp_path / "index")
+    assert result.output.splitlines()[0].startswith("1 file seen: 1 added")
+    assert "1 clipping indexed; 1 in the index" in result.output
+    stats = run("stats", "--index", tmp_path / "index").output
+    assert stats.startswith("1 clipping from 1 file (0 skipped)")
+    searched = run("search", "--index", tmp_path / "index", "refugees").output
+    assert "1 clipping matches 'refugees'" in searched
+    checked = run("check", "--corpus", one, "--index", tmp_path / "index").output
+    assert "index matches the corpus: 1 clipping from 1 file" in checked
+    parsed = run("parse", one / "refugees-title.txt", "--corpus", one).output
+    assert parsed.rstrip().endswith("1 clipping, no files skipped")
+
+
+def test_one_undated_clipping_left_out_is_one(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "dated.txt").write_text("Title: Flood in the valley\nDate: 2011-04-08\n\nFlood.\n")
+    (corpus / "undated.txt").write_text("Title: Flood again\n\nAnother flood.\n")
+    run("index", "--corpus", corpus, "--index", tmp_path / "index")
+    result = run("search", "--index", tmp_path / "index", "flood date:2011")
+    assert "1 undated clipping matches the rest of the query (the date filter left it out" in (
+        result.output
+    )
+
+
+def test_deleting_skipped_files_removes_no_clippings(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Title: Camp news\n\nThe camp reopened.\n")
+    (corpus / "empty-1.txt").write_text("")
+    (corpus / "empty-2.txt").write_text("Title: only a title\n")
+    first = run("index", "--corpus", corpus, "--index", tmp_path / "index").output
+    assert ", 0 removed, 2 skipped" in first
+    (corpus / "empty-1.txt").unlink()
+    (corpus / "empty-2.txt").unlink()
+    second = run("index", "--corpus", corpus, "--index", tmp_path / "index").output
+    assert second.splitlines()[0] == (
+        "1 file seen: 0 added, 0 updated, 1 unchanged, 0 removed, 0 skipped; 2 skipped files gone"
+    )
+    assert "0 clippings indexed; 1 in the index" in second
+
+
+def test_progress_is_drawn_only_on_a_terminal(corpus, tmp_path):
+    result = run("index", "--corpus", corpus, "--index", tmp_path / "index")  # stderr: a pipe
+    assert "Parsing" not in result.output and "Parsing" not in (result.stderr or "")
+
+
+def test_readme_and_help_agree_on_the_number_of_server_processes():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    help_text = run("serve", "--help").output
+    assert "cores, at most 4" in " ".join(help_text.split())
+    assert "one per core, at most 4" in " ".join(readme.split())

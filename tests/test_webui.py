@@ -417,3 +417,13 @@ def test_the_sort_control_shows_the_order_used(client, query, order):
 def test_one_match_is_one_clipping(client):
     page = client.get("/?q=protest").get_data(as_text=True)
     assert "1 clipping matches <strong>protest</strong>" in page
+
+
+def test_the_syntax_help_lists_every_field_the_parser_knows(client):
+    from indexer.schema import QUERY_FIELDS
+
+    page = client.get("/?q=zanzibar").get_data(as_text=True)
+    help_table = page[page.index('<section class="help"') :]
+    first_names = {f.index_field: f.name for f in reversed(QUERY_FIELDS.values())}
+    for name in first_names.values():  # entity:, not also its synonym entities:
+        assert f"<code>{name}:" in help_table, name

@@ -8,6 +8,7 @@ its own searcher (after the fork) and refreshes it when `clippings index` commit
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -54,4 +55,8 @@ def serve(make_app: Callable, host: str, port: int, workers: int) -> None:
 
 
 def _run(make_app: Callable, listener: socket.socket) -> None:
+    # waitress warns "Task queue depth is N" whenever a request waits for a free thread, which
+    # a burst of results-as-you-type requests does in normal use; it is answered all the same.
+    # Its errors still show.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     waitress.serve(make_app(), sockets=[listener], threads=THREADS, ident="clippings")
