@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from indexer.settings import Settings
 from indexer.store import IndexDamaged, IndexMissing
+from indexer.wording import counted
 from webui import views
 from webui.state import ENGINE
 
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(_hardened)
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     app.add_template_global(static_url)
+    app.add_template_global(counted)
     # after_request functions run last registered first: _whole_static, Compress, _hardened.
     Compress(app)  # gzip, Brotli or zstd, as the browser accepts
     app.after_request(_whole_static)
