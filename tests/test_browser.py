@@ -358,6 +358,7 @@ def test_every_page_has_one_h1_and_a_skip_link_that_lands(sample_server, browser
         page.keyboard.press("Enter")
         target = skip.get_attribute("href")
         assert page.evaluate("location.hash") == target
+        expect(page.locator(target)).to_be_focused()  # the page was not fetched again
     page.close()
 
 

@@ -11,6 +11,7 @@
   let timer = 0;
   let pending = null;
   let typing = false; // a typed query has its own history entry, replaced as typing goes on
+  let shown = window.location.pathname + window.location.search; // the page in <main> now
 
   function openFilters() {
     for (const panel of document.querySelectorAll("details.filters")) panel.open = wide.matches;
@@ -47,6 +48,7 @@
     }
     if (history === "push") window.history.pushState(null, "", address);
     if (history === "replace") window.history.replaceState(null, "", address);
+    shown = window.location.pathname + window.location.search;
     openFilters();
     const count = main.querySelector(".count");
     if (live && count) live.textContent = count.textContent.replace(/\s+/g, " ").trim();
@@ -78,6 +80,7 @@
       }
     });
     window.addEventListener("popstate", () => {
+      if (window.location.pathname + window.location.search === shown) return; // a #fragment
       typing = false;
       box.value = new URL(window.location.href).searchParams.get("q") || "";
       show(window.location.href, "none");
