@@ -400,6 +400,14 @@ def test_slash_focuses_the_search_box(server, browser):
     page.keyboard.press("/")
     expect(box).to_be_focused()
     expect(box).to_have_value("camp")  # the key was not typed into the box
+    toggle = page.get_by_label("Keyboard shortcut")  # WCAG 2.1.4: it can be turned off
+    expect(toggle).to_be_checked()
+    toggle.uncheck()
+    page.reload()  # the choice is kept in this browser
+    expect(toggle).not_to_be_checked()
+    page.locator("h1").focus()
+    page.keyboard.press("/")
+    expect(box).not_to_be_focused()
     page.close()
 
 

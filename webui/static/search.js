@@ -63,6 +63,7 @@
   }
 
   if (form && box && window.fetch && window.history.pushState) {
+    box.setAttribute("aria-describedby", "keys"); // says what this script adds to the box
     box.addEventListener("input", searchSoon);
     form.addEventListener("change", (event) => {
       if (event.target.type === "checkbox") {
@@ -87,8 +88,28 @@
     });
   }
 
+  // WCAG 2.1.4: a one-character shortcut can be turned off; the choice is kept in this browser.
+  const STORED = "clippings-shortcut";
+  const toggle = document.getElementById("shortcuts-toggle");
+  const stored = (() => {
+    try {
+      return window.localStorage; // absent or refused where storage is off
+    } catch (error) {
+      return null;
+    }
+  })();
+  let shortcut = !stored || stored.getItem(STORED) !== "off";
+  if (toggle && box) {
+    toggle.closest("p").hidden = false;
+    toggle.checked = shortcut;
+    toggle.addEventListener("change", () => {
+      shortcut = toggle.checked;
+      if (stored) stored.setItem(STORED, shortcut ? "on" : "off");
+    });
+  }
+
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!shortcut || event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
     if (target.closest("input, textarea, select, [contenteditable]")) return;
     if (!box) return;
