@@ -90,14 +90,49 @@ def main(ctx: click.Context) -> None:
 @index_option
 @click.option("--rebuild", is_flag=True, help="Re-read every file and replace the whole index.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Then keep watching the corpus folder and index what changes, until Ctrl+C.",
+)
 @pass_settings
 def index_command(
-    settings: Settings, corpus: Path, index_dir: Path, rebuild: bool, quiet: bool
+    settings: Settings, corpus: Path, index_dir: Path, rebuild: bool, quiet: bool, watch: bool
 ) -> None:
     """Build or update the index (incremental: only new, changed and deleted files)."""
     if not corpus.is_dir():
         raise UsageError(f"corpus folder {corpus} does not exist")
     click.echo(_summary(_update(corpus, index_dir, settings, rebuild=rebuild, quiet=quiet)))
+    if watch:
+        _watch(corpus, index_dir, settings)
+
+
+def _watch(corpus: Path, index_dir: Path, settings: Settings) -> None:
+    """Index each batch of changes to the corpus folder until interrupted, a line each."""
+    import signal
+    import threading
+    import time
+
+    from indexer.watch import watch_and_index
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+
+    def said(event) -> None:
+        when = time.strftime("%H:%M:%S")
+        if event.kind == "indexed":
+            changes = counted(event.changes, "change") if event.changes else "caught up"
+            lines = _summary(event.report).splitlines()
+            click.echo(f"{when} {changes}: " + "; ".join(lines[:2]))
+            for line in lines[2:]:
+                click.echo(line)
+        else:
+            click.echo(f"{when} {event.message}")
+
+    click.echo(f"Watching {corpus}/ for changes (Ctrl+C to stop)")
+    with contextlib.suppress(KeyboardInterrupt):
+        watch_and_index(corpus, index_dir, settings, said, stop)
+    click.echo("Stopped watching.")
 
 
 def _update(corpus: Path, index_dir: Path, settings: Settings, *, rebuild: bool, quiet: bool):
@@ -311,6 +346,11 @@ def _printable(text: str) -> str:
     help="Address the pages are served at (https://…), for the absolute links of feeds and "
     "redirects; without it they are relative (env CLIPPINGS_BASE_URL).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Also watch the corpus folder and index what changes while serving.",
+)
 @pass_settings
 def serve_command(
     settings: Settings,
@@ -320,6 +360,7 @@ def serve_command(
     port: int,
     workers: int,
     base_url: str,
+    watch: bool,
 ) -> None:
     """Serve the search page (builds the index first if there is none)."""
     from webui.app import checked_base_url, create_app
@@ -345,8 +386,30 @@ def serve_command(
         "BASE_URL": base_url,
         "SETTINGS": settings,
     }
+    if watch and not corpus.is_dir():
+        raise UsageError(f"corpus folder {corpus} does not exist: nothing to watch")
     click.echo(f"Serving clippings search on http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(lambda: create_app(config), host, port, workers)
+    with _watcher(corpus, index_dir) if watch else contextlib.nullcontext():
+        serve(lambda: create_app(config), host, port, workers)
+
+
+@contextlib.contextmanager
+def _watcher(corpus: Path, index_dir: Path):
+    """`clippings index --watch` in a process of its own beside the server (no fork of a
+    process with serving threads), its lines on this terminal; stopped with the server."""
+    import subprocess
+
+    command = [sys.executable, "-m", "clippings", "index", "--watch", "--quiet",
+               "--corpus", str(corpus), "--index", str(index_dir)]  # fmt: skip
+    watcher = subprocess.Popen(command)
+    try:
+        yield watcher
+    finally:
+        watcher.terminate()
+        try:
+            watcher.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
 
 
 @main.command("stats")

@@ -64,6 +64,31 @@ def serving(index: Path) -> Iterator[str]:
     process.stdout.close()
 
 
+@contextlib.contextmanager
+def serving_and_watching(corpus: Path, index: Path) -> Iterator[str]:
+    """`clippings serve --watch` on a corpus folder the test writes to; yields its address."""
+    port = free_port()
+    script = Path(sys.executable).with_name("clippings")
+    command = [script, "serve", "--watch", "--corpus", str(corpus), "--index", str(index),
+               "--port", str(port), "--workers", "2"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urlopen(url + "/api/search?q=", timeout=1).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(process.stdout.read().decode()) from None
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+    process.stdout.close()
+
+
 @pytest.fixture(scope="module")
 def server(search_index):
     with serving(search_index) as url:
@@ -450,3 +475,23 @@ def test_the_timeline_is_one_tab_stop_and_arrow_keys_move_between_bars(server, b
     expect(page.locator(".chips")).to_contain_text("date: 2011")
     expect(page.locator(".hit")).to_have_count(2)
     page.close()
+
+
+def test_a_clipping_saved_into_the_watched_folder_appears_without_a_command(browser, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "camp.txt").write_text("Title: Camp news\n\nThe camp reopened.\n")
+    with serving_and_watching(corpus, tmp_path / "index") as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        box = page.get_by_label("Query")
+        box.fill("zebra")
+        expect(page.locator("p.count")).to_contain_text("No clippings match zebra")
+        time.sleep(1)  # the watcher is watching
+        (corpus / "zebra.txt").write_text("Title: Zebra crossing opens\n\nA zebra crossing.\n")
+        deadline = time.monotonic() + 20
+        while page.locator(".hit h3", has_text="Zebra crossing opens").count() == 0:
+            assert time.monotonic() < deadline, "the saved clipping never showed"
+            page.reload()
+        expect(page.locator(".hit h3 mark")).to_have_text("Zebra")
+        page.close()
