@@ -384,6 +384,7 @@ def serve_command(
         "INDEX_DIR": str(index_dir),
         "CORPUS_DIR": str(corpus),
         "BASE_URL": base_url,
+        "SERVED_AT": f"http://{host}:{port}",
         "SETTINGS": settings,
     }
     if watch and not corpus.is_dir():

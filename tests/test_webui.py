@@ -386,14 +386,19 @@ def test_responses_are_compressed_for_browsers_that_accept_it(client, path):
         assert len(response.data) < len(plain) / 2
 
 
-def test_opensearch_description_points_at_the_search_page(client):
-    response = client.get("/opensearch.xml", base_url="http://archive.example:8000")
+@pytest.mark.parametrize(
+    ("config", "address"),
+    [({"SERVED_AT": "http://127.0.0.1:8000"}, "http://127.0.0.1:8000/"),
+     ({"SERVED_AT": "http://127.0.0.1:8000", "BASE_URL": "https://clips.example.org"},
+      "https://clips.example.org/")],
+)  # fmt: skip
+def test_opensearch_description_points_at_the_search_page(search_index, config, address):
+    client = create_app({"INDEX_DIR": str(search_index), **config}).test_client()
+    response = client.get("/opensearch.xml", headers={"Host": "evil.example"})
     assert response.mimetype == "application/opensearchdescription+xml"
     text = response.get_data(as_text=True)
-    assert (
-        '<Url type="text/html" method="get" template="http://archive.example:8000/?q={searchTerms}"/>'
-        in text
-    )  # noqa: E501
+    assert f'<Url type="text/html" method="get" template="{address}?q={{searchTerms}}"/>' in text
+    assert "evil.example" not in text  # never the request's Host header
     assert "<ShortName>Clippings</ShortName>" in text
 
 

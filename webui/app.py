@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=os.environ.get("CLIPPINGS_INDEX", "index"),
         CORPUS_DIR=os.environ.get("CLIPPINGS_CORPUS", "corpus"),
         BASE_URL=os.environ.get("CLIPPINGS_BASE_URL", ""),
+        SERVED_AT="",  # http://host:port that `clippings serve` listens on, when it serves
         SETTINGS=Settings.from_environment(),
         PAGE_SIZE=10,
         MAX_CONTENT_LENGTH=MAX_BODY,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 
 from indexer.search import SearchEngine
 
@@ -34,7 +34,7 @@ def absolute(path: str) -> str:
 
 
 def absolute_url(path: str) -> str:
-    """A path of this app as a full address (scheme and host), for documents that need one
-    (OpenSearch): under BASE_URL if set, else at the host the request was sent to."""
-    base = current_app.config["BASE_URL"] or request.host_url.rstrip("/")
-    return base + path
+    """A path of this app as a full address, for documents that need one (OpenSearch): under
+    BASE_URL if set, else the address `clippings serve` listens on (SERVED_AT); never from the
+    request's Host header. Relative when neither is known."""
+    return (current_app.config["BASE_URL"] or current_app.config["SERVED_AT"]) + path
