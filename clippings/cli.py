@@ -390,27 +390,20 @@ def serve_command(
     if watch and not corpus.is_dir():
         raise UsageError(f"corpus folder {corpus} does not exist: nothing to watch")
     click.echo(f"Serving clippings search on http://{host}:{port}/ (Ctrl+C to stop)")
-    with _watcher(corpus, index_dir) if watch else contextlib.nullcontext():
-        serve(lambda: create_app(config), host, port, workers)
+    serve(
+        lambda: create_app(config),
+        host,
+        port,
+        workers,
+        _watcher(corpus, index_dir) if watch else None,
+    )
 
 
-@contextlib.contextmanager
-def _watcher(corpus: Path, index_dir: Path):
-    """`clippings index --watch` in a process of its own beside the server (no fork of a
-    process with serving threads), its lines on this terminal; stopped with the server."""
-    import subprocess
-
-    command = [sys.executable, "-m", "clippings", "index", "--watch", "--quiet",
-               "--corpus", str(corpus), "--index", str(index_dir)]  # fmt: skip
-    watcher = subprocess.Popen(command)
-    try:
-        yield watcher
-    finally:
-        watcher.terminate()
-        try:
-            watcher.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            watcher.kill()
+def _watcher(corpus: Path, index_dir: Path) -> list[str]:
+    """`clippings index --watch` as a command of its own, which `serve` keeps running beside the
+    server (a process apart: no fork of a process with serving threads)."""
+    return [sys.executable, "-m", "clippings", "index", "--watch", "--quiet",
+            "--corpus", str(corpus), "--index", str(index_dir)]  # fmt: skip
 
 
 @main.command("stats")

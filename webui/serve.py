@@ -12,7 +12,10 @@ import logging
 import os
 import signal
 import socket
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 
 import waitress
@@ -20,11 +23,18 @@ import waitress
 THREADS = 4
 
 
-def serve(make_app: Callable, host: str, port: int, workers: int) -> None:
-    """Serve until interrupted; with `workers` > 1, fork that many waitress processes."""
+def serve(
+    make_app: Callable, host: str, port: int, workers: int, beside: list[str] | None = None
+) -> None:
+    """Serve until interrupted; with `workers` > 1, fork that many waitress processes. `beside`
+    is a command kept running next to the server (the watcher), started after the forks,
+    started again if it dies, and stopped with the server."""
     listener = socket.create_server((host, port), backlog=1024)
     if workers <= 1:
-        _run(make_app, listener)
+        if beside:  # SIGTERM ends the server by SystemExit, so the command is stopped too
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+        with _supervised(beside):
+            _run(make_app, listener)
         return
     children = []
     for _ in range(workers):
@@ -46,12 +56,70 @@ def serve(make_app: Callable, host: str, port: int, workers: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    with _supervised(beside):
+        while children:  # only the servers are waited for: the command beside has its own
+            for pid in list(children):
+                with contextlib.suppress(ChildProcessError):
+                    if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                        continue
+                children.remove(pid)
+            time.sleep(0.5)
+
+
+class Supervisor:
+    """A command run beside the server in a thread's care: started again when it stops (after
+    a pause, saying so), given up after FAILURES quick exits in a row, stopped with `stop`."""
+
+    FAILURES = 3
+    QUICK = 5.0  # seconds: an exit sooner than this after a start counts as a failure
+    PAUSE = 1.0
+
+    def __init__(self, command: list[str], say: Callable[[str], None]):
+        self.command, self.say = command, say
+        self.process: subprocess.Popen | None = None
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._keep_running, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        process = self.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.thread.join(timeout=15)
+
+    def _keep_running(self) -> None:
+        failures = 0
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            self.process = subprocess.Popen(self.command)
+            code = self.process.wait()
+            if self.stopping.wait(self.PAUSE):
+                return
+            failures = failures + 1 if time.monotonic() - started < self.QUICK else 0
+            if failures >= self.FAILURES:
+                self.say(f"the watcher keeps stopping (exit code {code}): serving without it")
+                return
+            self.say(f"the watcher stopped (exit code {code}): starting it again")
+
+
+@contextlib.contextmanager
+def _supervised(command: list[str] | None):
+    if not command:
+        yield None
+        return
+    supervisor = Supervisor(command, lambda line: print(line, flush=True))
+    supervisor.start()
     try:
-        while children:
-            pid, _ = os.wait()
-            children.remove(pid)
-    except ChildProcessError:
-        pass
+        yield supervisor
+    finally:
+        supervisor.stop()
 
 
 def _run(make_app: Callable, listener: socket.socket) -> None:
