@@ -116,7 +116,10 @@ def _watch(corpus: Path, index_dir: Path, settings: Settings) -> None:
     from indexer.watch import watch_and_index
 
     stop = threading.Event()
+    # Ctrl+C and SIGTERM end the watch after the run in progress (watchfiles would swallow a
+    # KeyboardInterrupt and the watch would go on).
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
 
     def said(event) -> None:
         when = time.strftime("%H:%M:%S")
@@ -130,8 +133,7 @@ def _watch(corpus: Path, index_dir: Path, settings: Settings) -> None:
             click.echo(f"{when} {event.message}")
 
     click.echo(f"Watching {corpus}/ for changes (Ctrl+C to stop)")
-    with contextlib.suppress(KeyboardInterrupt):
-        watch_and_index(corpus, index_dir, settings, said, stop)
+    watch_and_index(corpus, index_dir, settings, said, stop)
     click.echo("Stopped watching.")
 
 

@@ -107,3 +107,32 @@ def test_serve_watch_outlives_its_watcher_and_takes_it_down_when_stopped(tmp_pat
         process.wait(timeout=WAIT)
     gone, alive = psutil.wait_procs(survivors, timeout=WAIT)
     assert alive == []  # no orphaned watcher or worker
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_stops_the_server_and_its_watcher_together(tmp_path, workers):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "camp.txt").write_text("Title: Camp news\n\nThe camp reopened.\n")
+    port = 9000 + (os.getpid() + workers) % 1000
+    cli = Path(sys.executable).with_name("clippings")
+    command = [cli, "serve", "--watch", "--corpus", corpus, "--index", tmp_path / "index",
+               "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    server = psutil.Process(process.pid)
+    lines = []
+    while not lines or not lines[-1].startswith("Watching"):  # the watcher has started
+        lines.append(process.stdout.readline())
+        assert lines[-1], "".join(lines)
+    while not _serving(f"http://127.0.0.1:{port}"):
+        time.sleep(0.2)
+    everyone = [server, *server.children(recursive=True)]
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl+C reaches the terminal's whole process group
+    gone, alive = psutil.wait_procs(everyone, timeout=WAIT)
+    rest = process.communicate(timeout=WAIT)[0]
+    assert alive == []
+    assert rest.endswith("Stopped watching.\n")
+    assert "Traceback" not in rest

@@ -166,7 +166,8 @@ def test_a_folder_that_goes_away_is_waited_for_and_caught_up_with(corpus, tmp_pa
     assert gone.message == f"the corpus folder {corpus} is gone; waiting for it"
 
 
-def test_clippings_index_watch_indexes_changes_and_stops_cleanly(corpus, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_clippings_index_watch_indexes_changes_and_stops_cleanly(corpus, tmp_path, stop):
     index = tmp_path / "index"
     command = [sys.executable, "-m", "clippings", "index", "--watch", "--quiet",
                "--corpus", str(corpus), "--index", str(index)]  # fmt: skip
@@ -182,7 +183,7 @@ def test_clippings_index_watch_indexes_changes_and_stops_cleanly(corpus, tmp_pat
         assert " 1 change: 2 files seen: 1 added, " in line
         assert "1 clipping indexed; 2 in the index" in line
     finally:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)  # SIGINT: Ctrl+C
         rest, _ = process.communicate(timeout=WAIT)
     assert process.returncode == 0
     assert rest.endswith("Stopped watching.\n")
