@@ -19,6 +19,7 @@ from pathlib import Path
 
 from watchfiles import Change, watch
 
+from indexer.names.gazetteer import GAZETTEER_NAME
 from indexer.scan import ignored
 from indexer.settings import Settings
 from indexer.store import IndexBusy
@@ -45,7 +46,8 @@ class WatchEvent:
 
 def watched(corpus: Path, index_dir: Path) -> Callable[[Change, str], bool]:
     """The filter of events worth a run: not in a hidden folder, not an editor's temporary or
-    partial file, not inside the index folder (should the index live in the corpus)."""
+    partial file, not inside the index folder (should the index live in the corpus); the
+    gazetteer (entities.toml) counts."""
     corpus, index_dir = corpus.resolve(), index_dir.resolve()
 
     def keep(change: Change, path: str) -> bool:
@@ -56,6 +58,8 @@ def watched(corpus: Path, index_dir: Path) -> Callable[[Change, str], bool]:
             parts = where.relative_to(corpus).parts
         except ValueError:
             return False
+        if parts == (GAZETTEER_NAME,):
+            return True  # not a clipping, but a run finds the names again when it changes
         if not parts or any(ignored(part) for part in parts):
             return False
         return not where.name.lower().endswith(PARTIAL_SUFFIXES)

@@ -40,6 +40,8 @@ def clipping(title: str, body: str) -> str:
         ("page.html.crdownload", False),  # Chromium download in progress
         ("save.TMP", False),
         ("index/_clippings_1.toc", False),  # the index, should it live in the corpus
+        ("entities.toml", True),  # the gazetteer: not a clipping, but names change with it
+        ("sub/entities.toml", False),  # the scan leaves out every file of that name
     ],
 )
 def test_the_watch_skips_temporary_and_partial_files(tmp_path, relative, kept):
@@ -187,3 +189,18 @@ def test_clippings_index_watch_indexes_changes_and_stops_cleanly(corpus, tmp_pat
         rest, _ = process.communicate(timeout=WAIT)
     assert process.returncode == 0
     assert rest.endswith("Stopped watching.\n")
+
+
+def test_an_edited_gazetteer_joins_names_without_a_command(corpus, tmp_path):
+    index = tmp_path / "index"
+    (corpus / "mko.txt").write_text(clipping("MKO statement", "The MKO said so."))
+    (corpus / "pmoi.txt").write_text(clipping("PMOI statement", "The PMOI said so too."))
+    update_index(corpus, index)
+    assert found(index, "entity:MKO") == ["MKO statement"]
+    with Watching(corpus, index):
+        (corpus / "entities.toml").write_text(
+            '[[entity]]\nname = "MEK"\ntype = "org"\naliases = ["MKO", "PMOI"]\n'
+        )
+        eventually(
+            lambda: sorted(found(index, "entity:MKO")) == ["MKO statement", "PMOI statement"]
+        )
