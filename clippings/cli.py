@@ -102,13 +102,15 @@ def index_command(
     """Build or update the index (incremental: only new, changed and deleted files)."""
     if not corpus.is_dir():
         raise UsageError(f"corpus folder {corpus} does not exist")
-    click.echo(_summary(_update(corpus, index_dir, settings, rebuild=rebuild, quiet=quiet)))
+    summary = _summary(_update(corpus, index_dir, settings, rebuild=rebuild, quiet=quiet))
+    click.echo(summary)
     if watch:
-        _watch(corpus, index_dir, settings)
+        _watch(corpus, index_dir, settings, set(summary.splitlines()))
 
 
-def _watch(corpus: Path, index_dir: Path, settings: Settings) -> None:
-    """Index each batch of changes to the corpus folder until interrupted, a line each."""
+def _watch(corpus: Path, index_dir: Path, settings: Settings, told: set[str]) -> None:
+    """Index each batch of changes to the corpus folder until interrupted, a line each; lines
+    of a batch's summary already `told` (a bad file's skip line) are not repeated."""
     import signal
     import threading
     import time
@@ -128,7 +130,9 @@ def _watch(corpus: Path, index_dir: Path, settings: Settings) -> None:
             lines = _summary(event.report).splitlines()
             click.echo(f"{when} {changes}: " + "; ".join(lines[:2]))
             for line in lines[2:]:
-                click.echo(line)
+                if line not in told:
+                    click.echo(line)
+                told.add(line)
         else:
             click.echo(f"{when} {event.message}")
 

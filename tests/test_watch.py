@@ -204,3 +204,23 @@ def test_an_edited_gazetteer_joins_names_without_a_command(corpus, tmp_path):
         eventually(
             lambda: sorted(found(index, "entity:MKO")) == ["MKO statement", "PMOI statement"]
         )
+
+
+def test_a_bad_file_is_reported_once_not_with_every_batch(corpus, tmp_path):
+    (corpus / "empty.txt").write_text("")
+    index = tmp_path / "index"
+    command = [sys.executable, "-m", "clippings", "index", "--watch", "--quiet",
+               "--corpus", str(corpus), "--index", str(index)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(4)]
+        assert lines[2] == "  skipped empty.txt: empty file\n", lines
+        assert lines[3].startswith("Watching")
+        for name in ("one", "two"):
+            time.sleep(0.5)
+            (corpus / f"{name}.txt").write_text(clipping(f"Story {name}", "Some news."))
+            assert " 1 change: " in process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=WAIT)
+    assert rest == "Stopped watching.\n"  # no skip line repeated after the batches
