@@ -38,40 +38,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(index: Path) -> Iterator[str]:
-    """`clippings serve` in a subprocess, exactly as a user starts it; yields its address."""
+def serving(index: Path, *options: str) -> Iterator[str]:
+    """`clippings serve` in a subprocess, exactly as a user starts it (with `options`, such as
+    `--watch --corpus DIR`); yields its address."""
     port = free_port()
     script = Path(sys.executable).with_name("clippings")
     process = subprocess.Popen(
-        [script, "serve", "--index", str(index), "--port", str(port)],
+        [script, "serve", "--index", str(index), "--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urlopen(url + "/api/search?q=", timeout=1).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(process.stdout.read().decode()) from None
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    process.stdout.close()
-
-
-@contextlib.contextmanager
-def serving_and_watching(corpus: Path, index: Path) -> Iterator[str]:
-    """`clippings serve --watch` on a corpus folder the test writes to; yields its address."""
-    port = free_port()
-    script = Path(sys.executable).with_name("clippings")
-    command = [script, "serve", "--watch", "--corpus", str(corpus), "--index", str(index),
-               "--port", str(port), "--workers", "2"]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -481,7 +457,7 @@ def test_a_clipping_saved_into_the_watched_folder_appears_without_a_command(brow
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "camp.txt").write_text("Title: Camp news\n\nThe camp reopened.\n")
-    with serving_and_watching(corpus, tmp_path / "index") as url:
+    with serving(tmp_path / "index", "--watch", "--corpus", str(corpus), "--workers", "2") as url:
         page = browser.new_page()
         page.goto(url + "/")
         box = page.get_by_label("Query")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -53,6 +54,21 @@ def test_a_command_that_keeps_failing_is_given_up_with_a_message():
     assert len(said) == Quick.FAILURES
 
 
+def serve_watching(corpus: Path, index: Path, workers: int, **popen) -> tuple:
+    """`clippings serve --watch` on a new corpus folder of one clipping, on a free port: the
+    process (started with `popen` options) and its address."""
+    corpus.mkdir()
+    (corpus / "camp.txt").write_text("Title: Camp news\n\nThe camp reopened.\n")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cli = Path(sys.executable).with_name("clippings")
+    command = [cli, "serve", "--watch", "--corpus", corpus, "--index", index,
+               "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    process = subprocess.Popen(command, stderr=subprocess.STDOUT, **popen)
+    return process, f"http://127.0.0.1:{port}"
+
+
 def _serving(url: str) -> bool:
     try:
         return urlopen(url + "/api/search?q=", timeout=2).status == 200
@@ -76,14 +92,7 @@ def _watchers(server: psutil.Process) -> list[psutil.Process]:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_watch_outlives_its_watcher_and_takes_it_down_when_stopped(tmp_path, workers):
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "camp.txt").write_text("Title: Camp news\n\nThe camp reopened.\n")
-    port = 8000 + (os.getpid() + workers) % 1000
-    cli = Path(sys.executable).with_name("clippings")
-    command = [cli, "serve", "--watch", "--corpus", corpus, "--index", tmp_path / "index",
-               "--port", str(port), "--workers", str(workers)]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    process, url = serve_watching(corpus, tmp_path / "index", workers, stdout=subprocess.DEVNULL)
     server = psutil.Process(process.pid)
     try:
         deadline = time.monotonic() + WAIT
@@ -111,15 +120,8 @@ def test_serve_watch_outlives_its_watcher_and_takes_it_down_when_stopped(tmp_pat
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ctrl_c_stops_the_server_and_its_watcher_together(tmp_path, workers):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "camp.txt").write_text("Title: Camp news\n\nThe camp reopened.\n")
-    port = 9000 + (os.getpid() + workers) % 1000
-    cli = Path(sys.executable).with_name("clippings")
-    command = [cli, "serve", "--watch", "--corpus", corpus, "--index", tmp_path / "index",
-               "--port", str(port), "--workers", str(workers)]  # fmt: skip
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    process, url = serve_watching(
+        tmp_path / "corpus", tmp_path / "index", workers, stdout=subprocess.PIPE, text=True,
         start_new_session=True,
     )  # fmt: skip
     server = psutil.Process(process.pid)
@@ -127,7 +129,7 @@ def test_ctrl_c_stops_the_server_and_its_watcher_together(tmp_path, workers):
     while not lines or not lines[-1].startswith("Watching"):  # the watcher has started
         lines.append(process.stdout.readline())
         assert lines[-1], "".join(lines)
-    while not _serving(f"http://127.0.0.1:{port}"):
+    while not _serving(url):
         time.sleep(0.2)
     everyone = [server, *server.children(recursive=True)]
     os.killpg(process.pid, signal.SIGINT)  # Ctrl+C reaches the terminal's whole process group
