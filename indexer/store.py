@@ -124,6 +124,9 @@ class FileRecord:
     # Per clipping, [number, signature]: its near-duplicate signature, from which every run
     # rebuilds the groups (duplicates.py) and saves them in groups.json.
     duplicates: list = field(default_factory=list)
+    # Why the file is skipped now while its last good version's clippings stay indexed (size
+    # and mtime are then the bad version's, so the next run does not read it again).
+    kept: str | None = None
 
 
 def exists(index_dir: Path) -> bool:
@@ -240,10 +243,21 @@ def forget_inherited_lock() -> None:
 
 def read_manifest(index_dir: Path, generation: int) -> dict[str, FileRecord] | None:
     """The file records of `generation`, or None if missing or written for another generation."""
+    return manifest_records(manifest_data(index_dir), generation)
+
+
+def manifest_data(index_dir: Path) -> dict:
+    """The manifest as saved ({} if missing or unreadable), read once by a run that needs both
+    its records and its run-level facts (tens of MB at 100,000 files)."""
     try:
         data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def manifest_records(data: dict, generation: int) -> dict[str, FileRecord] | None:
+    """The file records of a manifest's data, None unless written for `generation`."""
     if data.get("generation") != generation or not isinstance(data.get("files"), list):
         return None
     return {row[0]: FileRecord(*row[1:]) for row in data["files"]}
@@ -272,15 +286,17 @@ def _record_row(path: str, record: FileRecord) -> list:
         record.skipped,
         record.names,
         record.duplicates,
+        record.kept,
     ]
 
 
 def manifest_extra(index_dir: Path) -> dict:
     """Run-level facts kept beside the file records (e.g. the gazetteer's hash)."""
-    try:
-        data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    return manifest_facts(manifest_data(index_dir))
+
+
+def manifest_facts(data: dict) -> dict:
+    """The run-level facts of a manifest's data."""
     return {k: v for k, v in data.items() if k not in ("generation", "files")}
 
 

@@ -40,6 +40,7 @@ from indexer.scan import FileEntry, Scan, scan_corpus
 from indexer.schema import when_words
 from indexer.settings import Settings
 from indexer.store import FileRecord
+from indexer.wording import counted
 
 if TYPE_CHECKING:
     from indexer.parse import ParsedFile
@@ -122,12 +123,14 @@ class _Run:
         self.corpus, self.index_dir, self.gazetteer = corpus, index_dir, gazetteer
         self.rebuild, self.settings = rebuild, settings
         self.report = UpdateReport()
+        manifest = store.manifest_data(index_dir)  # read once: records and run-level facts
         self.ix, self.old, self.manifest_rebuilt, self.report.moved_aside = _index_and_records(
-            index_dir, rebuild
+            index_dir, rebuild, manifest
         )
         self.records: dict[str, FileRecord] = {}
         self.gazetteer_hash = _gazetteer_hash(corpus / GAZETTEER_NAME)
-        self.saved = store.manifest_extra(index_dir)
+        self.saved = store.manifest_facts(manifest)
+        del manifest
         # Names found another way: the gazetteer, the names model or the rules changed since
         # the last run.
         self.names_model = _names_model_key(settings.names_model)
@@ -231,8 +234,8 @@ class _Run:
         ):
             return False
         self.records[rel] = record
-        if record.skipped:
-            self.report.skipped.append(Skipped(rel, record.skipped))
+        if record.skipped or record.kept:
+            self.report.skipped.append(Skipped(rel, record.skipped or _kept(record)))
         else:
             self.report.unchanged += 1
         return True
@@ -241,16 +244,17 @@ class _Run:
         rel, previous = parsed.rel, self.old.get(parsed.rel)
         record = FileRecord(parsed.size, parsed.mtime_ns, parsed.sha256, skipped=parsed.skipped)
         if record.skipped:
-            self.report.skipped.append(Skipped(rel, record.skipped))
             keep = previous and previous.clippings and not self.rebuild
             if keep:  # keep what was indexed from the file's last good version
-                kept = f" (kept its {previous.clippings} clippings from before)"
-                self.report.skipped[-1].reason += kept
+                previous.size, previous.mtime_ns = record.size, record.mtime_ns
+                previous.kept = record.skipped  # not read again until it changes
             self.records[rel] = previous if keep else record
+            self.report.skipped.append(Skipped(rel, _kept(previous) if keep else record.skipped))
             return
         same = previous and previous.sha256 == record.sha256
         if same and not (self.rebuild or self.names_changed or self.reparse):
             previous.size, previous.mtime_ns = record.size, record.mtime_ns  # touched, not changed
+            previous.kept = None  # good again, as it was
             self.records[rel] = previous
             self.report.unchanged += 1
             return
@@ -384,6 +388,11 @@ class _Run:
         self.report.clippings_total = ix.doc_count()
 
 
+def _kept(record: FileRecord) -> str:
+    """Why a file that turned bad is skipped, and that its last good version stays indexed."""
+    return f"{record.kept} (kept its {counted(record.clippings, 'clipping')} from before)"
+
+
 def document_fields(clipping: Clipping, record: FileRecord) -> dict:
     """The Whoosh document for one clipping; fields without a value are left out."""
     fields = {
@@ -455,9 +464,10 @@ def _written(entities: list) -> list[list[str]]:
     return [[e.name, e.type] for e in entities]
 
 
-def _index_and_records(index_dir: Path, rebuild: bool):
-    """The index to update, its file records, whether the records had to be rebuilt, and
-    where a damaged index was moved (rebuilds only; other runs raise IndexDamaged)."""
+def _index_and_records(index_dir: Path, rebuild: bool, manifest: dict):
+    """The index to update, its file records (from the `manifest` data, or the index), whether
+    the records had to be rebuilt, and where a damaged index was moved (rebuilds only; other
+    runs raise IndexDamaged)."""
     if not store.exists(index_dir):
         return store.create_index(index_dir), {}, False, None
     try:
@@ -472,7 +482,7 @@ def _index_and_records(index_dir: Path, rebuild: bool):
         return store.create_index(index_dir), {}, False, None
     if rebuild:
         return ix, {}, False, None
-    records = store.read_manifest(index_dir, ix.latest_generation())
+    records = store.manifest_records(manifest, ix.latest_generation())
     if records is None:
         return ix, store.records_from_index(ix), True, None
     return ix, records, False, None

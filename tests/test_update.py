@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from indexer import store
+from indexer.check import check_index
 from indexer.names import RULES_VERSION
 from indexer.search import SearchEngine
 from indexer.update import update_index
@@ -110,7 +111,31 @@ def test_a_file_that_turns_bad_keeps_its_old_clippings(corpus, tmp_path):
     update_index(corpus, index)
     (corpus / "refugees-title.txt").write_bytes(b"")
     report = update_index(corpus, index)
-    assert "kept its 1 clippings" in report.skipped[0].reason
+    assert report.skipped[0].reason == "empty file (kept its 1 clipping from before)"
+    assert titles(index, "title:refugees") == ["Refugees leave the camp"]
+
+
+def test_a_file_kept_from_before_is_not_read_again_until_it_changes(corpus, tmp_path, monkeypatch):
+    """A file that turned bad used to be parsed again by every run, and every run then rebuilt
+    the entity table, groups and manifest: 18 s for a no-op at 100,000 clippings."""
+    import indexer.update as update
+
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    good = (corpus / "refugees-title.txt").read_bytes()
+    (corpus / "refugees-title.txt").write_bytes(b"")
+    update_index(corpus, index)
+    generation = store.open_index(index).latest_generation()
+    monkeypatch.setattr(update, "_parse_all", lambda *args: pytest.fail("a file was parsed"))
+    again = update_index(corpus, index)  # nothing changed: nothing read, nothing committed
+    assert again.skipped[0].reason == "empty file (kept its 1 clipping from before)"
+    assert store.open_index(index).latest_generation() == generation
+    assert check_index(corpus, index).clean  # what the index holds is what it means to hold
+    monkeypatch.undo()
+    (corpus / "refugees-title.txt").write_bytes(good)  # good again, as it was
+    restored = update_index(corpus, index)
+    assert restored.skipped == [] and restored.unchanged == 5
+    assert update_index(corpus, index).skipped == []
     assert titles(index, "title:refugees") == ["Refugees leave the camp"]
 
 
