@@ -32,7 +32,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import itertools
 import re
 import zlib
 from collections.abc import Iterable
@@ -164,16 +163,17 @@ def _candidates(leads: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.n
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     shared = (counts[inverse] >= 2) & (counts[inverse] <= limit)
     bucket_of, docs = inverse[shared], docs[shared]
-    order = np.argsort(bucket_of, kind="stable")
+    order = np.argsort(bucket_of, kind="stable")  # a bucket's documents stay in order
     bucket_of, docs = bucket_of[order], docs[order]
     starts = np.flatnonzero(np.diff(bucket_of, prepend=-1))
-    pairs = set()
-    for members in np.split(docs, starts[1:]):
-        pairs.update(itertools.combinations(sorted(members.tolist()), 2))
-    if not pairs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    both = np.array(sorted(pairs), dtype=np.int64)
-    return both[:, 0], both[:, 1]
+    sizes = np.diff(starts, append=len(docs))
+    codes = [np.zeros(0, dtype=np.int64)]
+    for size in np.unique(sizes).tolist():  # the buckets of one size: every pair at once
+        members = docs[starts[sizes == size][:, None] + np.arange(size)]
+        first, second = np.triu_indices(size, 1)
+        codes.append((members[:, first] * n + members[:, second]).ravel())
+    pairs = np.unique(np.concatenate(codes))  # first < second, sorted, each pair once
+    return pairs // n, pairs % n
 
 
 def is_copy(jaccard, size_a, size_b, same_lead):
