@@ -133,10 +133,15 @@ def _watch(corpus: Path, index_dir: Path, settings: Settings, told: set[str]) ->
                 if line not in told:
                     click.echo(line)
                 told.add(line)
+        elif event.kind == "settled":
+            if event.report.clippings_retagged:
+                retagged = counted(event.report.clippings_retagged, "clipping")
+                click.echo(f"{when} {retagged} re-tagged with names found in other clippings")
+        elif event.kind == "watching":
+            click.echo(event.message)
         else:
             click.echo(f"{when} {event.message}")
 
-    click.echo(f"Watching {corpus}/ for changes (Ctrl+C to stop)")
     watch_and_index(corpus, index_dir, settings, said, stop)
     click.echo("Stopped watching.")
 

@@ -18,6 +18,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,10 +49,24 @@ class Scan:
     files: list[FileEntry] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     unlisted: list[str] = field(default_factory=list)  # shown folder paths, ending in "/"
+    # What a scan of some paths (`scan_paths`) speaks for: shown file paths and folder paths
+    # ending in "/". None: the whole corpus.
+    only: set[str] | None = None
 
     def hides(self, rel: str) -> bool:
         """Whether `rel` lies in a folder that could not be listed."""
         return any(rel.startswith(folder) for folder in self.unlisted)
+
+    def covers(self, rel: str) -> bool:
+        """Whether this scan speaks for `rel`: a file it does not list there is gone."""
+        if self.only is None or rel in self.only:
+            return True
+        cut = rel.find("/")
+        while cut >= 0:
+            if rel[: cut + 1] in self.only:
+                return True
+            cut = rel.find("/", cut + 1)
+        return False
 
 
 def safe_name(name: str) -> str:
@@ -93,14 +108,15 @@ def scan_files(corpus: Path) -> list[FileEntry]:
     return scan_corpus(corpus).files
 
 
-def scan_corpus(corpus: Path) -> Scan:
-    """The files under `corpus` sorted by shown path, and every entry skipped, with reasons.
+def scan_corpus(corpus: Path, under: str = "") -> Scan:
+    """The files under `corpus` (or its folder `under`, a shown path ending in "/") sorted by
+    shown path, and every entry skipped, with reasons.
 
     Of two real names shown alike the one shown as it is wins, else the first in byte order.
     """
     scan = Scan()
     found: list[tuple[str, bool, bytes, FileEntry]] = []
-    folders = [("", os.fspath(corpus))]
+    folders = [(under, os.path.join(os.fspath(corpus), under))]
     while folders:
         prefix, folder = folders.pop()
         try:
@@ -134,9 +150,64 @@ def scan_corpus(corpus: Path) -> Scan:
     return scan
 
 
+def scan_paths(corpus: Path, paths: Iterable[Path]) -> Scan | None:
+    """What is now at `paths` (files or folders under `corpus`, as a watcher reports changes):
+    the files there, with `only` naming what the scan speaks for, so a file recorded there
+    and not listed is gone. None when a path needs the whole walk: a name shown otherwise than
+    it is written (escaped) may clash with another, which only the whole walk can settle.
+    """
+    scan = Scan(only=set())
+    roots = (Path(os.path.abspath(corpus)), Path(corpus).resolve())  # as a watcher names it
+    for path in paths:
+        parts = _parts_under(roots, Path(os.path.abspath(path)))
+        if parts is None:
+            continue
+        if not parts or any(ignored(part) for part in parts):
+            continue
+        rel = "/".join(parts)
+        if safe_name(rel) != rel:
+            return None
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            scan.only.update((rel, f"{rel}/"))  # gone: a file, or a folder with its files
+            continue
+        except OSError:
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            folder = scan_corpus(corpus, f"{rel}/")
+            scan.files += folder.files
+            scan.skipped += folder.skipped
+            scan.unlisted += folder.unlisted
+            scan.only.update((rel, f"{rel}/"))  # a file there before is gone
+            continue
+        scan.only.add(rel)
+        try:
+            info = _regular(os.stat(path))
+        except OSError as error:
+            scan.skipped.append(Skipped(rel, _not_a_file(error, stat.S_ISLNK(info.st_mode))))
+            continue
+        scan.files.append(FileEntry(rel, os.fspath(path), info.st_size, info.st_mtime_ns))
+    scan.files = sorted({file.rel: file for file in scan.files}.values(), key=lambda f: f.rel)
+    scan.skipped.sort(key=lambda skipped: skipped.path)
+    return scan
+
+
+def _parts_under(roots: tuple[Path, ...], path: Path) -> tuple[str, ...] | None:
+    for root in roots:
+        try:
+            return path.relative_to(root).parts
+        except ValueError:
+            continue
+    return None
+
+
 def _file_stat(entry: os.DirEntry) -> os.stat_result:
     """The stat of a regular file (followed through a link); OSError says why it is none."""
-    info = entry.stat()  # follows links: a broken one raises FileNotFoundError
+    return _regular(entry.stat())  # follows links: a broken one raises FileNotFoundError
+
+
+def _regular(info: os.stat_result) -> os.stat_result:
     if stat.S_ISREG(info.st_mode):
         return info
     if stat.S_ISDIR(info.st_mode):

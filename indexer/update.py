@@ -93,22 +93,53 @@ def update_index(
     IndexWriteFailed when the disk is full (the last commit stays as it was).
     """
     started = time.perf_counter()
+    with running(corpus, index_dir, settings or Settings(), rebuild=rebuild) as run:
+        report = run.update(progress, procs)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@contextlib.contextmanager
+def running(
+    corpus: Path,
+    index_dir: Path,
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    warm: Warm | None = None,
+) -> Iterator[Run]:
+    """A run holding the index's lock (IndexBusy if another holds it), from the `warm` state
+    of the last run in this process when it is still the index's; a full disk ends it with
+    IndexWriteFailed and the last commit intact."""
     with store.writer_lock(index_dir):
         store.remove_leftovers(index_dir)
         gazetteer = Gazetteer.load(corpus / GAZETTEER_NAME)
         try:
-            run = _Run(corpus, index_dir, gazetteer, rebuild, settings or Settings())
-            report = run.update(progress, procs)
+            yield Run(corpus, index_dir, gazetteer, rebuild, settings, warm)
         except OSError as error:
             if error.errno not in _WRITE_ERRNOS:
                 raise
             store.remove_leftovers(index_dir)
             raise store.IndexWriteFailed(index_dir, error) from error
-    report.seconds = time.perf_counter() - started
-    return report
 
 
-class _Run:
+@dataclass
+class Warm:
+    """What a run leaves for the next one in the same process (watch mode): the file records
+    and run-level facts of index `generation`, so the next run reads no manifest; `unsettled`
+    when that commit's entity table, groups and manifest are not saved yet."""
+
+    generation: int
+    records: dict[str, FileRecord]
+    saved: dict
+    unsettled: bool = False
+
+
+class Interrupted(Exception):
+    """Settling gave way to new changes; nothing of it was written."""
+
+
+class Run:
     """One indexing run: the old file records, the new ones, and the corpus-wide entity table.
 
     Every run that changes anything ends by rebuilding the entity table from the names stored
@@ -118,19 +149,33 @@ class _Run:
     """
 
     def __init__(
-        self, corpus: Path, index_dir: Path, gazetteer: Gazetteer, rebuild: bool, settings: Settings
+        self,
+        corpus: Path,
+        index_dir: Path,
+        gazetteer: Gazetteer,
+        rebuild: bool,
+        settings: Settings,
+        warm: Warm | None = None,
     ):
         self.corpus, self.index_dir, self.gazetteer = corpus, index_dir, gazetteer
         self.rebuild, self.settings = rebuild, settings
         self.report = UpdateReport()
-        manifest = store.manifest_data(index_dir)  # read once: records and run-level facts
-        self.ix, self.old, self.manifest_rebuilt, self.report.moved_aside = _index_and_records(
-            index_dir, rebuild, manifest
-        )
+        self.warm = _still_warm(index_dir, warm) if not rebuild else None
+        if self.warm:
+            self.ix, self.old = store.open_index(index_dir), self.warm.records
+            self.manifest_rebuilt, self.saved = False, self.warm.saved
+        else:
+            manifest = store.manifest_data(index_dir)  # read once: records and run-level facts
+            self.ix, self.old, self.manifest_rebuilt, self.report.moved_aside = _index_and_records(
+                index_dir, rebuild, manifest
+            )
+            self.saved = store.manifest_facts(manifest)
+            del manifest
         self.records: dict[str, FileRecord] = {}
+        # Whether the index has commits whose table, groups and manifest are not saved yet.
+        self.unsettled = bool(self.warm and self.warm.unsettled)
+        self.interrupted: Callable[[], bool] = lambda: False
         self.gazetteer_hash = _gazetteer_hash(corpus / GAZETTEER_NAME)
-        self.saved = store.manifest_facts(manifest)
-        del manifest
         # Names found another way: the gazetteer, the names model or the rules changed since
         # the last run.
         self.names_model = _names_model_key(settings.names_model)
@@ -152,33 +197,73 @@ class _Run:
         # the index (store.write_groups), never in its documents.
         self.groups: dict[str, str] = {}
 
-    def update(self, progress, procs) -> UpdateReport:
-        scan = scan_corpus(self.corpus)
+    def update(
+        self, progress=None, procs=None, *, scan: Scan | None = None, settle: bool = True
+    ) -> UpdateReport:
+        """Index what changed in the corpus, or at the paths of a partial `scan`; then, unless
+        not `settle` (watch mode, which settles when changes pause), the corpus-wide work."""
+        scan = scan or scan_corpus(self.corpus)
         files = {entry.rel: entry for entry in scan.files}
         self.report.files_seen = len(files) + len(scan.skipped)
         self.report.skipped += scan.skipped
+        if scan.only is not None:
+            self.records = {rel: r for rel, r in self.old.items() if not scan.covers(rel)}
         todo = [(rel, entry.path) for rel, entry in files.items() if not self._unchanged(entry)]
         deleted = self._gone(scan, files)
         unfinished = self._unfinished()
-        if not todo and not deleted and not self.names_changed and not unfinished:
+        # Quick commits of watch mode that a settling run takes on.
+        pending = settle and self.warm is not None and self.warm.unsettled
+        if not (todo or deleted or self.names_changed or unfinished or pending):
             self.report.clippings_total = self.ix.doc_count()
             return self.report  # nothing to do: no commit, searchers stay as they are
         self.report.repaired = unfinished and not (todo or deleted or self.rebuild)
         if self.names_changed:
             self._find_names_again()
         if todo or deleted or self.rebuild:
-            self._write(todo, deleted, progress, procs)
-        final = self._final_table()
-        self._regroup()
-        self._retag(final)
-        self._save(final)
+            self._write(todo, deleted, progress, procs, merge=settle)
+        if settle or self.names_changed or unfinished:
+            self.settle()
+        else:
+            self.report.clippings_total = store.open_index(self.index_dir).doc_count()
         return self.report
 
+    def settle(self, interrupted: Callable[[], bool] = lambda: False) -> UpdateReport:
+        """The corpus-wide work after the files' commits: the entity table, the near-duplicate
+        groups, re-tagging, then saving. Raises Interrupted, having written nothing, when
+        `interrupted()` says new changes are waiting."""
+        self.interrupted = interrupted
+        final = self._final_table()
+        self._check()
+        self._regroup()
+        self._check()
+        self._retag(final)
+        self._save(final)
+        self.unsettled = False
+        return self.report
+
+    def settle_last(self, interrupted: Callable[[], bool]) -> UpdateReport:
+        """Settle the quick commits of the runs before this one (watch mode)."""
+        self.records = dict(self.old)
+        return self.settle(interrupted)
+
+    def _check(self) -> None:
+        if self.interrupted():
+            raise Interrupted
+
+    def warm_state(self) -> Warm:
+        """What the next run in this process starts from: this run's records, of the index's
+        latest commit."""
+        generation = store.open_index(self.index_dir).latest_generation()
+        return Warm(generation, self.records, self.saved, self.unsettled)
+
     def _gone(self, scan: Scan, files: dict[str, FileEntry]) -> list[str]:
-        """The files of the last run not found now; those in a folder that could not be
-        listed are not known to be gone and keep their records and clippings."""
+        """The files of the last run not found now where the scan looked; those in a folder
+        that could not be listed are not known to be gone and keep their records and
+        clippings."""
         gone = []
         for rel in set(self.old) - set(files):
+            if not scan.covers(rel):
+                continue
             if scan.hides(rel):
                 self.records[rel] = self.old[rel]
             else:
@@ -192,6 +277,8 @@ class _Run:
         index's generation says those of that generation were saved too: only one deleted since
         is missing. (Reading them to check their generation would cost every no-op run.)
         """
+        if self.warm:
+            return False  # watch mode's quick commits: settled when its changes pause
         if self.rebuild or not self.old and not self.manifest_rebuilt:
             return False
         return (
@@ -200,8 +287,9 @@ class _Run:
             or not store.groups_saved(self.index_dir)
         )
 
-    def _write(self, todo, deleted: list[str], progress, procs) -> None:
-        """Index new and changed files and remove deleted ones, in one commit."""
+    def _write(self, todo, deleted: list[str], progress, procs, merge: bool = True) -> None:
+        """Index new and changed files and remove deleted ones, in one commit (merging no
+        segments when not `merge`: watch mode's quick commits leave that to settling)."""
         tick = progress(len(todo)) if progress and todo else (lambda n: None)
         if todo:
             self._names_model_status()  # loads the model before the pool forks: workers share it
@@ -219,10 +307,11 @@ class _Run:
             if self.rebuild:
                 writer.commit(mergetype=CLEAR)
             else:
-                writer.commit()
+                writer.commit(merge=merge)
         except BaseException:
             writer.cancel()
             raise
+        self.unsettled = self.unsettled or not merge
 
     def _unchanged(self, entry: FileEntry) -> bool:
         rel, record = entry.rel, self.old.get(entry.rel)
@@ -322,7 +411,9 @@ class _Run:
         added in clipping order with the joins they state, then the joins over the whole corpus
         (`EntityTable.finish`). A join whose clippings are all gone is not made again."""
         table = EntityTable(self.gazetteer)
-        for rel in sorted(self.records):
+        for n, rel in enumerate(sorted(self.records)):
+            if n % 1024 == 0:
+                self._check()
             for number, mentions, joins, _ in self.records[rel].names:
                 table.add(_mentions(mentions), joins, f"{rel}#{number}")
         table.finish()
@@ -340,22 +431,27 @@ class _Run:
 
     def _retag(self, final: EntityTable) -> None:
         """Re-write, in one commit, the clippings whose entities under the final table differ
-        from those they were written with (or whose names were found again)."""
+        from those they were written with (or whose names were found again). Watch mode's
+        quick commits are merged here too. The records learn the new entities only once the
+        commit is made."""
         stale = []
-        for rel, record in self.records.items():
+        for n, (rel, record) in enumerate(self.records.items()):
+            if n % 1024 == 0:
+                self._check()
             for entry in record.names:
                 tagged = _written(final.entities_for(_mentions(entry[1]), entry[2]))
                 clipping_id = f"{rel}#{entry[0]}"
                 if tagged != entry[3] or clipping_id in self._rewrite:
-                    entry[3] = tagged
-                    stale.append((clipping_id, entry, record))
-        if not stale:
+                    stale.append((clipping_id, entry, record, tagged))
+        if not stale and not (self.warm and self.warm.unsettled):
             return
         ix = store.open_index(self.index_dir)
         writer = ix.writer(limitmb=WRITER_MB)
         try:
             with ix.searcher() as searcher:
-                for clipping_id, entry, record in stale:
+                for n, (clipping_id, entry, record, _) in enumerate(stale):
+                    if n % 256 == 0:
+                        self._check()
                     fields = searcher.document(id=clipping_id)
                     if fields is None:
                         continue
@@ -365,10 +461,13 @@ class _Run:
                     clipping.entities = final.entities_for(clipping.mentions, clipping.joins)
                     writer.update_document(**document_fields(clipping, record))
                     self.report.clippings_retagged += 1
+            self._check()
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
+        for _, entry, _, tagged in stale:
+            entry[3] = tagged
 
     def _save(self, final: EntityTable) -> None:
         """Save the groups, the entity table, then the manifest: a manifest of the index's
@@ -385,6 +484,7 @@ class _Run:
             "names_rules": RULES_VERSION,
         }
         store.write_manifest(self.index_dir, generation, self.records, extra)
+        self.saved = {**self.saved, **extra}
         self.report.clippings_total = ix.doc_count()
 
 
@@ -462,6 +562,18 @@ def _clipping_from_fields(fields: dict) -> Clipping:
 def _written(entities: list) -> list[list[str]]:
     """What the index holds of a clipping's entities: names and types."""
     return [[e.name, e.type] for e in entities]
+
+
+def _still_warm(index_dir: Path, warm: Warm | None) -> Warm | None:
+    """`warm` if the index's latest commit is the one it describes (no run in another process
+    came in between)."""
+    if warm is None or not store.exists(index_dir):
+        return None
+    try:
+        generation = store.open_index(index_dir).latest_generation()
+    except store.IndexDamaged:
+        return None
+    return warm if generation == warm.generation else None
 
 
 def _index_and_records(index_dir: Path, rebuild: bool, manifest: dict):

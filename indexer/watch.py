@@ -3,7 +3,8 @@ the incremental run, so a clipping saved, changed, moved or deleted is searchabl
 running a command.
 
 watchfiles groups the events of a burst (a folder copied in) into one batch; a batch is one
-`update_index` run, with all its guarantees (one commit, crash-safe, the lock). Editors'
+quick commit of a `LiveIndex` (live.py), with the guarantees of every run (one commit,
+crash-safe, the lock), and the corpus-wide work follows when changes pause. Editors'
 temporary and partial files never start a run. A run started by hand meanwhile holds the lock:
 the watcher says so and tries again. When the folder disappears (moved, unmounted) the watcher
 says so, waits for it to come back, and catches up with one run.
@@ -11,6 +12,9 @@ says so, waits for it to come back, and catches up with one run.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -19,11 +23,12 @@ from pathlib import Path
 
 from watchfiles import Change, watch
 
+from indexer.live import LiveIndex
 from indexer.names.gazetteer import GAZETTEER_NAME
 from indexer.scan import ignored
 from indexer.settings import Settings
 from indexer.store import IndexBusy
-from indexer.update import UpdateReport, update_index
+from indexer.update import UpdateReport
 
 # Files that are still being written: downloads and editors' saves land under these names and
 # are renamed when complete (the rename is the change that counts).
@@ -31,12 +36,15 @@ PARTIAL_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".s
 DEBOUNCE_MS = 1_000  # the longest a batch keeps gathering events of a burst
 QUIET_MS = 50  # a batch closes after this long without a new event
 RETRY_SECONDS = 1.0  # waiting for a busy index, or for the folder to come back
+SETTLE_AFTER = 1.0  # seconds without a change before the corpus-wide work runs
 
 
 @dataclass
 class WatchEvent:
-    """What the watcher did, for the front end to say: "indexed" (with the run's report),
-    "busy" (another run holds the index), "gone" (the folder disappeared) or "back"."""
+    """What the watcher did, for the front end to say: "indexed" (a batch, with the run's
+    report), "settled" (the corpus-wide work after a pause, with its report), "watching" (set
+    up and caught up), "busy" (another run holds the index), "gone" (the folder disappeared) or
+    "back"."""
 
     kind: str
     changes: int = 0
@@ -75,17 +83,56 @@ def watch_and_index(
     stop: threading.Event,
 ) -> None:
     """Index each batch of changes in `corpus` until `stop` is set; what happens goes to `said`.
-    The caller has brought the index up to date before; runs here are incremental."""
+    The caller has brought the index up to date before.
+
+    A thread gathers watchfiles' batches while this one indexes them: each is a quick commit
+    (`LiveIndex.apply`); once changes pause for `SETTLE_AFTER` seconds the corpus-wide work
+    runs, and gives way to the next batch as soon as one is waiting. Stopping settles first."""
+    live = LiveIndex(corpus, index_dir, settings)
+    batches: queue.Queue = queue.Queue()
+    gatherer = threading.Thread(
+        target=_gather, args=(corpus, index_dir, batches, stop), name="watch", daemon=True
+    )
+    gatherer.start()
+    live.warm_up()
+    _index(live.catch_up, said, stop, 0, quiet=True)  # what changed before the watch began
+    said(WatchEvent("watching", message=f"Watching {corpus}/ for changes (Ctrl+C to stop)"))
+    while not stop.is_set():
+        try:
+            waiting = [batches.get(timeout=SETTLE_AFTER if live.unsettled else RETRY_SECONDS)]
+        except queue.Empty:
+            _settle(live, said, lambda: not batches.empty() or stop.is_set())
+            continue
+        with contextlib.suppress(queue.Empty):
+            while True:  # batches that came in meanwhile: one commit
+                waiting.append(batches.get_nowait())
+        for event, items in itertools.groupby(waiting, key=lambda i: isinstance(i, WatchEvent)):
+            if event:
+                for item in items:  # the folder went away or came back
+                    said(item)
+                    if item.kind == "back":
+                        _index(live.catch_up, said, stop, 0)
+            else:
+                paths = sorted(set().union(*items))
+                _index(lambda paths=paths: live.apply(paths), said, stop, len(paths))
+    _settle(live, said, lambda: False)
+    gatherer.join(timeout=2 * RETRY_SECONDS)
+
+
+def _gather(corpus: Path, index_dir: Path, batches: queue.Queue, stop: threading.Event) -> None:
+    """Put each batch of changed paths on `batches`, and a WatchEvent when the folder goes away
+    ("gone") and when it is back ("back"), until `stop` is set."""
     keep = watched(corpus, index_dir)
     while not stop.is_set():
         if not corpus.is_dir():
-            said(WatchEvent("gone", message=f"the corpus folder {corpus} is gone; waiting for it"))
+            message = f"the corpus folder {corpus} is gone; waiting for it"
+            batches.put(WatchEvent("gone", message=message))
             while not corpus.is_dir() and not stop.wait(RETRY_SECONDS):
                 pass
             if stop.is_set():
                 return
-            said(WatchEvent("back", message=f"the corpus folder {corpus} is back; catching up"))
-            _index(corpus, index_dir, settings, said, stop, 0)
+            message = f"the corpus folder {corpus} is back; catching up"
+            batches.put(WatchEvent("back", message=message))
         for batch in watch(
             corpus,
             watch_filter=keep,
@@ -97,19 +144,34 @@ def watch_and_index(
             raise_interrupt=False,
         ):
             if batch:
-                _index(corpus, index_dir, settings, said, stop, len(batch))
+                batches.put({Path(path) for _, path in batch})
             if not corpus.is_dir():
                 break  # the watch of a folder that went away: wait for it above
 
 
-def _index(corpus, index_dir, settings, said, stop: threading.Event, changes: int) -> None:
-    """One incremental run; a busy index (a run started by hand) is tried again until free."""
+def _index(
+    work: Callable[[], UpdateReport], said, stop: threading.Event, changes: int, quiet=False
+) -> None:
+    """One run; a busy index (a run started by hand) is tried again until free. A `quiet` run
+    says nothing when it found nothing to do."""
     while not stop.is_set():
         try:
-            report = update_index(corpus, index_dir, settings=settings)
+            report = work()
         except IndexBusy as error:
             said(WatchEvent("busy", changes, message=f"{error}; trying again"))
             time.sleep(RETRY_SECONDS)
             continue
-        said(WatchEvent("indexed", changes, report))
+        if not quiet or report.added or report.updated or report.removed or report.forgotten:
+            said(WatchEvent("indexed", changes, report))
         return
+
+
+def _settle(live: LiveIndex, said, interrupted: Callable[[], bool]) -> None:
+    """The corpus-wide work of the quick commits, unless interrupted; a busy index waits for
+    the next pause (the run holding it settles everything itself)."""
+    try:
+        report = live.settle(interrupted)
+    except IndexBusy:
+        return
+    if report is not None:
+        said(WatchEvent("settled", report=report))

@@ -19,7 +19,7 @@ import pytest
 
 from indexer import store
 from indexer.search import SearchEngine
-from indexer.update import _Run, update_index
+from indexer.update import Run, update_index
 from indexer.whoosh_adapter import index_segments
 from tests.names_corpus import make_corpus, mutate
 
@@ -143,7 +143,7 @@ def test_a_run_killed_between_its_commits_is_finished_by_the_next(tmp_path, monk
     def killed(self, final):
         raise KeyboardInterrupt  # dies after the indexing commit, before re-tagging
 
-    monkeypatch.setattr(_Run, "_retag", killed)
+    monkeypatch.setattr(Run, "_retag", killed)
     with pytest.raises(KeyboardInterrupt):
         update_index(corpus, index, procs=1)
     monkeypatch.undo()

@@ -12,7 +12,7 @@ import pytest
 from indexer import store
 from indexer.duplicates import duplicate_groups, estimated_jaccard, minhash, signature
 from indexer.search import SearchEngine
-from indexer.update import _Run, update_index
+from indexer.update import Run, update_index
 from tests.conftest import FIXTURES
 
 DUPLICATES = FIXTURES / "duplicates"
@@ -172,7 +172,7 @@ def test_a_run_killed_before_it_saved_the_groups_is_finished_by_the_next(
         raise KeyboardInterrupt  # as if killed after the commit, before anything was saved
 
     with monkeypatch.context() as patched:
-        patched.setattr(_Run, "_save", killed)
+        patched.setattr(Run, "_save", killed)
         with pytest.raises(KeyboardInterrupt):
             update_index(corpus, index)
     assert set(store.read_groups(index)) == WIRE  # the last run's groups: nothing is hidden

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from clippings.cli import main
-from indexer.scan import safe_name, scan_corpus
+from indexer.scan import safe_name, scan_corpus, scan_paths
 
 
 @pytest.mark.parametrize(
@@ -145,3 +145,30 @@ def test_the_one_walk_lists_every_visible_file_with_any_suffix(tmp_path):
 def test_a_missing_corpus_folder_is_one_skipped_entry(tmp_path):
     scan = scan_corpus(tmp_path / "missing")
     assert scan.files == [] and [s.path for s in scan.skipped] == ["./"]
+
+
+def test_a_scan_of_changed_paths_lists_them_and_speaks_only_for_them(tmp_path):
+    (tmp_path / "kept.txt").write_text("x")
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "a.txt").write_text("a")
+    (tmp_path / "new" / ".hidden.txt").write_text("h")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(tmp_path / "pipe")
+    paths = ["new", "gone.txt", "old-folder", "dangling.txt", "pipe", ".notes.swp", "entities.toml"]
+    scan = scan_paths(tmp_path, [tmp_path / p for p in paths])
+    assert [f.rel for f in scan.files] == ["new/a.txt"]
+    assert [(s.path, s.reason) for s in scan.skipped] == [
+        ("dangling.txt", "broken symbolic link"),
+        ("pipe", "not a regular file (FIFO)"),
+    ]
+    assert scan.covers("gone.txt") and scan.covers("old-folder/sub/b.txt")
+    assert scan.covers("new/b.txt")  # a file of the folder not listed now: gone
+    assert not scan.covers("kept.txt") and not scan.covers("newer.txt")
+    assert not scan.covers("old-folder.txt")
+
+
+def test_a_changed_path_shown_escaped_needs_the_whole_walk(tmp_path):
+    odd = os.fsdecode(b"caf\xe9.txt")
+    (tmp_path / odd).write_text("x")
+    assert scan_paths(tmp_path, [tmp_path / odd]) is None
+    assert scan_paths(tmp_path, [tmp_path / "plain.txt"]) is not None

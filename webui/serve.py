@@ -73,6 +73,7 @@ class Supervisor:
     FAILURES = 3
     QUICK = 5.0  # seconds: an exit sooner than this after a start counts as a failure
     PAUSE = 1.0
+    SETTLING = 60  # seconds a stopping watcher gets to finish its corpus-wide work
 
     def __init__(self, command: list[str], say: Callable[[str], None]):
         self.command, self.say = command, say
@@ -87,12 +88,12 @@ class Supervisor:
         self.stopping.set()
         process = self.process
         if process is not None and process.poll() is None:
-            process.terminate()
+            process.terminate()  # it settles its last quick commits, then stops
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=self.SETTLING)
             except subprocess.TimeoutExpired:
-                process.kill()
-        self.thread.join(timeout=15)
+                process.kill()  # the next run completes what it left (see update.py)
+        self.thread.join(timeout=self.SETTLING + 5)
 
     def _keep_running(self) -> None:
         failures = 0
