@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.docsets import segment_ids  # the id terms, read as id_order does
 from indexer.results import GroupMember
 from indexer.searcher import Generation
 
@@ -30,18 +29,21 @@ class Collapsed:
 
 
 def group_codes(gen: Generation) -> np.ndarray:
-    """Each document's group number (-1: in no group), read once per generation."""
+    """Each document's group number (-1: in no group), read once per generation from each
+    segment's numbers, which are kept while the groups stay the same (across quick commits)."""
     if "group_codes" not in gen.memo:
         codes = np.full(gen.reader.doc_count_all(), -1, dtype=np.int64)
-        numbers: dict[str, int] = {}
-        group_of = {c: numbers.setdefault(leader, len(numbers)) for c, leader in gen.groups.items()}
-        for segment_reader, offset in gen.reader.leaf_readers() if group_of else ():
-            docs, labels = segment_ids(segment_reader, gen.postings)
-            pairs = zip(docs.tolist(), labels, strict=True)
-            found = [(docnum, group_of.get(label, -1)) for docnum, label in pairs]
-            if found:
-                at, number = np.array(found, dtype=np.int64).T
-                codes[at + offset] = number
+        numbers = gen.table_memo.setdefault("group_numbers", {})
+        if not numbers and gen.groups:
+            leaders: dict[str, int] = {}
+            numbers.update({c: leaders.setdefault(g, len(leaders)) for c, g in gen.groups.items()})
+        by_segment = gen.table_memo.setdefault("group_codes_by_segment", {})
+        for key, docs, labels, offset in gen.columns.ids_of() if numbers else ():
+            if key not in by_segment:
+                found = np.array([numbers.get(label, -1) for label in labels], dtype=np.int64)
+                by_segment[key] = (docs, found)
+            docs, found = by_segment[key]
+            codes[docs + offset] = found
         codes[~gen.columns.live] = -1  # a deleted document's id may still be in its segment
         gen.memo["group_codes"] = codes
     return gen.memo["group_codes"]

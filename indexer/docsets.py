@@ -128,6 +128,11 @@ class Columns:
     lengths: dict[str, np.ndarray]  # words per document in each text field
     # Builds `id_order` when first needed (from the segments' `id` terms, kept per segment).
     id_order_of: Callable[[], np.ndarray] | None = dataclass_field(default=None, repr=False)
+    # Per segment: its id, its clipping ids (sorted) with the document of each, and its
+    # offset; read once per segment and kept while the segment lives, across commits.
+    ids_of: Callable[[], list[tuple[str, np.ndarray, list[str], int]]] | None = dataclass_field(
+        default=None, repr=False
+    )
     _id_order: np.ndarray | None = dataclass_field(default=None, repr=False)
     # The document sets of a query's costly parts (phrases, a word's copies in several
     # fields), which a relaxed query computes for the whole query, each word and the words
@@ -185,6 +190,11 @@ class ColumnBuilder:
             parts.append((segment_reader, self._segments[key]))
         joined = _joined(parts)
         joined.id_order_of = lambda: _id_order([(r, self._ids(r, v)) for r, v in parts])
+        offsets = np.cumsum([0] + [r.doc_count_all() for r, _ in parts]).tolist()
+        joined.ids_of = lambda: [
+            (segment_id(r), *self._ids(r, v), offset)
+            for (r, v), offset in zip(parts, offsets, strict=False)
+        ]
         return joined
 
     def _ids(self, segment_reader, values: dict) -> tuple[np.ndarray, list[str]]:
@@ -297,8 +307,8 @@ def _live(segment_reader) -> np.ndarray:
     size = segment_reader.doc_count_all()
     if not segment_reader.has_deletions():
         return np.ones(size, dtype=bool)
-    live = np.zeros(size, dtype=bool)
-    live[np.fromiter(segment_reader.all_doc_ids(), dtype=np.int64)] = True
+    live = np.ones(size, dtype=bool)
+    live[np.fromiter(segment_reader.segment().deleted_docs(), dtype=np.int64)] = False
     return live
 
 

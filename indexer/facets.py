@@ -35,13 +35,19 @@ def facet_counts(columns: Columns, docs: np.ndarray, types: np.ndarray) -> dict:
     return facets
 
 
-def entity_type_codes(labels: list[str], table: EntityTable) -> np.ndarray:
-    """Each entity label's type as its index in ENTITY_TYPES (-1 when unknown)."""
+def entity_type_codes(
+    labels: list[str], table: EntityTable, known: dict[str, int] | None = None
+) -> np.ndarray:
+    """Each entity label's type as its index in ENTITY_TYPES (-1 when unknown); `known` keeps
+    the codes of labels already looked up in the same table."""
     codes = {kind: code for code, kind in enumerate(ENTITY_TYPES)}
+    known = {} if known is None else known
 
     def code(name: str) -> int:
-        cluster = table.lookup(name)
-        return codes.get(cluster.type if cluster else None, -1)
+        if name not in known:
+            cluster = table.lookup(name)
+            known[name] = codes.get(cluster.type if cluster else None, -1)
+        return known[name]
 
     return np.array([code(name) for name in labels], dtype=np.int64)
 

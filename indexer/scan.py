@@ -57,6 +57,15 @@ class Scan:
         """Whether `rel` lies in a folder that could not be listed."""
         return any(rel.startswith(folder) for folder in self.unlisted)
 
+    def covered(self, rels: Iterable[str]) -> set[str]:
+        """Those of `rels` this scan speaks for."""
+        rels = rels if isinstance(rels, set | dict) else set(rels)
+        if self.only is None:
+            return set(rels)
+        folders = tuple(path for path in self.only if path.endswith("/"))
+        found = self.only & rels.keys() if isinstance(rels, dict) else self.only & rels
+        return found | {rel for rel in rels if rel.startswith(folders)} if folders else found
+
     def covers(self, rel: str) -> bool:
         """Whether this scan speaks for `rel`: a file it does not list there is gone."""
         if self.only is None or rel in self.only:

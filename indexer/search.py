@@ -54,7 +54,7 @@ _ANALYZER = text_analyzer()
 class SearchEngine:
     """Answers queries over one index directory; safe to share between threads."""
 
-    def __init__(self, index_dir: Path, refresh_seconds: float = 0.5):
+    def __init__(self, index_dir: Path, refresh_seconds: float = 0.1):
         self.index_dir = Path(index_dir)
         self._lock = threading.RLock()
         self._searchers = Searchers(self.index_dir, refresh_seconds)
@@ -384,9 +384,9 @@ def _speller(gen: Generation) -> Speller:
 
 
 def _spellings(gen: Generation) -> SpellingVariants:
-    if "spellings" not in gen.memo:
-        gen.memo["spellings"] = SpellingVariants(gen.table)
-    return gen.memo["spellings"]
+    if "spellings" not in gen.table_memo:
+        gen.table_memo["spellings"] = SpellingVariants(gen.table)
+    return gen.table_memo["spellings"]
 
 
 def _ranked(gen: Generation, parsed, tiers: list[np.ndarray], docs, sort: str, count: int):
@@ -413,7 +413,8 @@ def _counts(gen: Generation, parsed: query.Query, docs):
     if key in gen.counts:
         return gen.counts[key]
     if "types" not in gen.memo:
-        gen.memo["types"] = entity_type_codes(gen.columns.entities.labels, gen.table)
+        known = gen.table_memo.setdefault("entity_types", {})
+        gen.memo["types"] = entity_type_codes(gen.columns.entities.labels, gen.table, known)
     years, months = gen.columns.year.counts(docs), gen.columns.month.counts(docs)
     counts = (facet_counts(gen.columns, docs, gen.memo["types"]), timeline(years, months))
     if isinstance(parsed, query.Every):

@@ -40,6 +40,7 @@ class Generation:
         table: EntityTable,
         columns=None,
         groups: dict[str, str] | None = None,
+        table_memo: dict | None = None,
     ):
         self.searcher = searcher
         self.reader = searcher.reader()
@@ -50,7 +51,10 @@ class Generation:
         self.groups = groups or {}  # clipping id → its group's leader (clippings with copies)
         self._docsets: dict[str, np.ndarray] = {}
         self.counts: dict[str, tuple] = {}  # facets and timelines of whole-archive queries
-        self.memo: dict[str, object] = {}  # derived once per generation (spellings, counts)
+        self.memo: dict[str, object] = {}  # derived once per generation (counts, speller)
+        # Derived from the entity table alone (name spellings), kept by the generations of the
+        # commits that come with no new table (watch mode's quick commits).
+        self.table_memo: dict[str, object] = {} if table_memo is None else table_memo
 
     def with_table(
         self, table: EntityTable, builder: ColumnBuilder, groups: dict[str, str]
@@ -110,11 +114,18 @@ class Searchers:
             return self.generation
         self._checked = now
         if not self.generation.searcher.up_to_date():
-            self._table_stamp = store.entities_stamp(self.index_dir)
+            old, stamp = self.generation, store.entities_stamp(self.index_dir)
             searcher = store.open_searcher(self.index_dir)
-            self.generation = Generation(
-                searcher, self._builder, self._load_table(), groups=self._load_groups()
-            )
+            if stamp == self._table_stamp and stamp is not None:  # a commit, the same table
+                self.generation = Generation(
+                    searcher, self._builder, old.table, groups=old.groups,
+                    table_memo=old.table_memo,
+                )  # fmt: skip
+            else:
+                self._table_stamp = stamp
+                self.generation = Generation(
+                    searcher, self._builder, self._load_table(), groups=self._load_groups()
+                )
         elif (stamp := store.entities_stamp(self.index_dir)) != self._table_stamp:
             self._table_stamp = stamp
             self.generation = self.generation.with_table(

@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 WRITER_MB = 64
 # Below this many files to parse, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
+# Segments below this many documents are merged into one when watch mode settles.
+SMALL_SEGMENT = 2_000
 
 
 @dataclass
@@ -206,10 +208,13 @@ class Run:
         files = {entry.rel: entry for entry in scan.files}
         self.report.files_seen = len(files) + len(scan.skipped)
         self.report.skipped += scan.skipped
+        covered = scan.covered(self.old)
         if scan.only is not None:
-            self.records = {rel: r for rel, r in self.old.items() if not scan.covers(rel)}
+            self.records = dict(self.old)
+            for rel in covered:
+                del self.records[rel]
         todo = [(rel, entry.path) for rel, entry in files.items() if not self._unchanged(entry)]
-        deleted = self._gone(scan, files)
+        deleted = self._gone(scan, files, covered)
         unfinished = self._unfinished()
         # Quick commits of watch mode that a settling run takes on.
         pending = settle and self.warm is not None and self.warm.unsettled
@@ -256,14 +261,12 @@ class Run:
         generation = store.open_index(self.index_dir).latest_generation()
         return Warm(generation, self.records, self.saved, self.unsettled)
 
-    def _gone(self, scan: Scan, files: dict[str, FileEntry]) -> list[str]:
-        """The files of the last run not found now where the scan looked; those in a folder
-        that could not be listed are not known to be gone and keep their records and
+    def _gone(self, scan: Scan, files: dict[str, FileEntry], covered: set[str]) -> list[str]:
+        """The files of the last run not found now where the scan looked (`covered`); those in
+        a folder that could not be listed are not known to be gone and keep their records and
         clippings."""
         gone = []
-        for rel in set(self.old) - set(files):
-            if not scan.covers(rel):
-                continue
+        for rel in covered - files.keys():
             if scan.hides(rel):
                 self.records[rel] = self.old[rel]
             else:
@@ -347,7 +350,7 @@ class Run:
             self.records[rel] = previous
             self.report.unchanged += 1
             return
-        if not self.rebuild:
+        if previous and not self.rebuild:
             writer.delete_by_term("path", rel)
         if previous and not self.rebuild:
             self.report.updated += 1
@@ -462,7 +465,7 @@ class Run:
                     writer.update_document(**document_fields(clipping, record))
                     self.report.clippings_retagged += 1
             self._check()
-            writer.commit()
+            writer.commit(mergetype=merge_small_segments if self.unsettled else None)
         except BaseException:
             writer.cancel()
             raise
@@ -486,6 +489,22 @@ class Run:
         store.write_manifest(self.index_dir, generation, self.records, extra)
         self.saved = {**self.saved, **extra}
         self.report.clippings_total = ix.doc_count()
+
+
+def merge_small_segments(writer, segments: list) -> list:
+    """Whoosh merge policy of a settling commit: every segment under `SMALL_SEGMENT` documents
+    merged into one. Watch mode's quick commits add a small segment each, which Whoosh's
+    default policy merges only a few at a time; each segment costs every search a little."""
+    from whoosh.reading import SegmentReader
+
+    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT]
+    if len(small) < 2:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if segment.doc_count_all() >= SMALL_SEGMENT]
 
 
 def _kept(record: FileRecord) -> str:

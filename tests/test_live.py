@@ -13,6 +13,7 @@ from indexer.live import LiveIndex
 from indexer.search import SearchEngine
 from indexer.settings import Settings
 from indexer.update import update_index
+from indexer.whoosh_adapter import index_segments
 from tests.names_corpus import make_corpus, mutate, write_digest
 from tests.test_crash import clean_rebuild, snapshot
 
@@ -143,3 +144,36 @@ def test_a_corpus_folder_gone_removes_nothing(live, tmp_path):
     report = live.apply([live.corpus / "d0001.txt"])
     assert report.removed == 0
     assert store.open_index(live.index_dir).doc_count() == total
+
+
+def test_settling_merges_the_small_segments_of_quick_commits(live):
+    def segments() -> int:
+        return len(index_segments(store.open_index(live.index_dir)))
+
+    before = segments()
+    for n in range(12):
+        path = live.corpus / f"quick-{n}.txt"
+        path.write_text(f"Title: Quick {n}\n\nA clipping saved in a hurry.\n")
+        live.apply([path])
+    assert segments() >= before + 12  # a quick commit merges nothing
+    live.settle(lambda: False)
+    assert segments() <= max(before, 2)
+    assert len(found(live.index_dir, "hurry")) == 12
+
+
+def test_a_commit_without_a_new_entity_table_keeps_the_table_and_its_spellings(live):
+    engine = SearchEngine(live.index_dir, refresh_seconds=0)
+    try:
+        engine.search("Mujahedin")
+        first = engine._searchers.current()
+        path = live.corpus / "quick.txt"
+        path.write_text("Title: Quick\n\nA clipping saved in a hurry.\n")
+        live.apply([path])
+        second = engine._searchers.current()
+        assert second is not first and second.table is first.table
+        assert second.table_memo is first.table_memo  # name spellings not made again
+        assert engine.search("hurry").total == 1
+        live.settle(lambda: False)  # a new table file: read again
+        assert engine._searchers.current().table is not first.table
+    finally:
+        engine.close()
