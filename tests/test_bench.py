@@ -29,6 +29,7 @@ def test_small_benchmark_run_writes_every_figure(tmp_path):
         sys.executable, str(REPO / "bench" / "run.py"), "--n", "300", "--queries", "20",
         "--work", str(tmp_path / "work"), "--json", str(out),
         "--http-requests", "40", "--http-seconds", "3", "--long-queries", "10",
+        "--watch-edits", "4",
     ]  # fmt: skip
     started = time.monotonic()
     done = subprocess.run(
@@ -76,8 +77,12 @@ def test_small_benchmark_run_writes_every_figure(tmp_path):
     for run in http.values():
         assert run["latency"]["n"] > 0 and run["errors"] == 0
 
+    watched = data["watch"]
+    assert watched["edits"] == 4 and len(watched["saved"]) == 4 and len(watched["deleted"]) == 2
+    assert 0 < watched["saved_s"]["p50"] <= watched["saved_s"]["p95"]
+
     targets = {t["name"]: t for t in data["targets"]}
-    assert len(targets) == 10
+    assert len(targets) == 12
     assert isinstance(data["notes"], list)
     assert all(t["met"] in (True, False) for t in targets.values()), targets
 
