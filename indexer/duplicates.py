@@ -34,7 +34,7 @@ import functools
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -104,13 +104,18 @@ def _lead_key(words: list[str]) -> int:
     return zlib.crc32(" ".join(words[:LEAD_WORDS]).encode("utf-8")) or 1
 
 
-def duplicate_groups(signatures: Iterable[tuple[str, str]]) -> dict[str, str]:
+def duplicate_groups(
+    signatures: Iterable[tuple[str, str]], check: Callable[[], None] = lambda: None
+) -> dict[str, str]:
     """Each clipping that has copies → its group's leader (a clipping id); clippings without a
-    copy are left out. `signatures` pairs clipping ids with their signatures."""
+    copy are left out. `signatures` pairs clipping ids with their signatures; `check` is
+    called between steps (watch mode's settling raises there to give way to new changes)."""
     ids, sizes, leads, values = _decoded(signatures)
     if len(ids) < 2:
         return {}
+    check()
     first, second = _candidates(leads, values)
+    check()
     jaccard = (values[first] == values[second]).mean(axis=1)
     copies = is_copy(jaccard, sizes[first], sizes[second], leads[first] == leads[second])
     first, second = first[copies], second[copies]
@@ -118,10 +123,13 @@ def duplicate_groups(signatures: Iterable[tuple[str, str]]) -> dict[str, str]:
     for a, b in zip(first.tolist(), second.tolist(), strict=True):
         neighbours.setdefault(a, []).append(b)
         neighbours.setdefault(b, []).append(a)
+    check()
     groups: dict[str, str] = {}
     taken = set()
     order = sorted(neighbours, key=lambda i: (-len(neighbours[i]), -int(sizes[i]), ids[i]))
-    for leader in order:
+    for n, leader in enumerate(order):
+        if n % 4096 == 0:
+            check()
         if leader in taken:
             continue
         members = [m for m in neighbours[leader] if m not in taken]

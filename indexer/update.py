@@ -430,7 +430,7 @@ class Run:
             for rel, record in self.records.items()
             for entry in record.duplicates
         )
-        self.groups = duplicate_groups(signatures)
+        self.groups = duplicate_groups(signatures, self._check)
 
     def _retag(self, final: EntityTable) -> None:
         """Re-write, in one commit, the clippings whose entities under the final table differ
