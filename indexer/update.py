@@ -492,19 +492,25 @@ class Run:
 
 
 def merge_small_segments(writer, segments: list) -> list:
-    """Whoosh merge policy of a settling commit: every segment under `SMALL_SEGMENT` documents
-    merged into one. Watch mode's quick commits add a small segment each, which Whoosh's
-    default policy merges only a few at a time; each segment costs every search a little."""
+    """Whoosh merge policy of a settling commit: every segment under `SMALL_SEGMENT` documents,
+    or holding more than a tenth of deleted ones, merged into one, which drops the deleted.
+    Watch mode's quick commits add a small segment each, which Whoosh's default policy merges
+    only a few at a time; each segment costs every search a little, and deleted documents still
+    count in the words' statistics, so the ranking drifts from a rebuild's."""
     from whoosh.reading import SegmentReader
 
-    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT]
-    if len(small) < 2:
+    def due(segment) -> bool:
+        size = segment.doc_count_all()
+        return size < SMALL_SEGMENT or segment.deleted_count() * 10 > size
+
+    merged = [segment for segment in segments if due(segment)]
+    if len(merged) < 2 and not any(segment.deleted_count() for segment in merged):
         return segments
-    for segment in small:
+    for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
-    return [segment for segment in segments if segment.doc_count_all() >= SMALL_SEGMENT]
+    return [segment for segment in segments if not due(segment)]
 
 
 def _kept(record: FileRecord) -> str:

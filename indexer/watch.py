@@ -37,14 +37,15 @@ DEBOUNCE_MS = 1_000  # the longest a batch keeps gathering events of a burst
 QUIET_MS = 50  # a batch closes after this long without a new event
 RETRY_SECONDS = 1.0  # waiting for a busy index, or for the folder to come back
 SETTLE_AFTER = 1.0  # seconds without a change before the corpus-wide work runs
+MISSED = "a change could not be read (a file name that is not valid text): catching up"
 
 
 @dataclass
 class WatchEvent:
     """What the watcher did, for the front end to say: "indexed" (a batch, with the run's
     report), "settled" (the corpus-wide work after a pause, with its report), "watching" (set
-    up and caught up), "busy" (another run holds the index), "gone" (the folder disappeared) or
-    "back"."""
+    up and caught up), "busy" (another run holds the index), "gone" (the folder disappeared),
+    "back", or "missed" (watchfiles lost a change: a whole run follows)."""
 
     kind: str
     changes: int = 0
@@ -108,9 +109,9 @@ def watch_and_index(
                 waiting.append(batches.get_nowait())
         for event, items in itertools.groupby(waiting, key=lambda i: isinstance(i, WatchEvent)):
             if event:
-                for item in items:  # the folder went away or came back
+                for item in items:  # the folder went away or came back, or a change was lost
                     said(item)
-                    if item.kind == "back":
+                    if item.kind in ("back", "missed"):
                         _index(live.catch_up, said, stop, 0)
             else:
                 paths = sorted(set().union(*items))
@@ -133,20 +134,23 @@ def _gather(corpus: Path, index_dir: Path, batches: queue.Queue, stop: threading
                 return
             message = f"the corpus folder {corpus} is back; catching up"
             batches.put(WatchEvent("back", message=message))
-        for batch in watch(
-            corpus,
-            watch_filter=keep,
-            debounce=DEBOUNCE_MS,
-            step=QUIET_MS,
-            stop_event=stop,
-            rust_timeout=int(RETRY_SECONDS * 1000),
-            yield_on_timeout=True,
-            raise_interrupt=False,
-        ):
-            if batch:
-                batches.put({Path(path) for _, path in batch})
-            if not corpus.is_dir():
-                break  # the watch of a folder that went away: wait for it above
+        try:
+            for batch in watch(
+                corpus,
+                watch_filter=keep,
+                debounce=DEBOUNCE_MS,
+                step=QUIET_MS,
+                stop_event=stop,
+                rust_timeout=int(RETRY_SECONDS * 1000),
+                yield_on_timeout=True,
+                raise_interrupt=False,
+            ):
+                if batch:
+                    batches.put({Path(path) for _, path in batch})
+                if not corpus.is_dir():
+                    break  # the watch of a folder that went away: wait for it above
+        except RuntimeError:  # watchfiles cannot report a name that is not UTF-8, and stops
+            batches.put(WatchEvent("missed", message=MISSED))
 
 
 def _index(

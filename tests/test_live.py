@@ -58,6 +58,8 @@ def test_quick_commits_then_settling_end_where_a_rebuild_ends(live, tmp_path):
     report = live.settle(lambda: False)
     assert report is not None and not live.unsettled
     assert snapshot(live.index_dir) == clean_rebuild(live.corpus, tmp_path)
+    segments = index_segments(store.open_index(live.index_dir))
+    assert [segment.deleted_count() for segment in segments] == [0]  # merged, deletions gone
     again = update_index(live.corpus, live.index_dir, procs=1)  # the manifest is the folder's
     assert (again.added, again.updated, again.removed, again.clippings_retagged) == (0, 0, 0, 0)
     assert not again.repaired

@@ -3,6 +3,7 @@ saved, changed, moved or deleted in the corpus folder is found without running a
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -226,3 +227,15 @@ def test_a_bad_file_is_reported_once_not_with_every_batch(corpus, tmp_path):
         process.send_signal(signal.SIGTERM)
         rest, _ = process.communicate(timeout=WAIT)
     assert rest == "Stopped watching.\n"  # no skip line repeated after the batches
+
+
+def test_a_file_name_that_is_not_utf8_is_caught_up_with_and_the_watch_goes_on(corpus, tmp_path):
+    index = tmp_path / "index"
+    with Watching(corpus, index) as watching:
+        odd = os.fsencode(corpus) + b"/caf\xe9 \nzebra.txt"  # watchfiles cannot report this name
+        Path(os.fsdecode(odd)).write_text(clipping("Zebra crossing opens", "A zebra."))
+        eventually(lambda: found(index, "zebra") == ["Zebra crossing opens"])
+        (corpus / "lion.txt").write_text(clipping("Lion escapes", "A lion got out."))
+        eventually(lambda: found(index, "lion") == ["Lion escapes"])  # still watching
+    assert "missed" in watching.kinds()
+    assert snapshot(index) == clean_rebuild(corpus, tmp_path)
