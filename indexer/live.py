@@ -22,6 +22,7 @@ from indexer.clipping import BadFile
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.scan import scan_paths
 from indexer.settings import Settings
+from indexer.store import IndexBusy
 from indexer.update import Interrupted, Run, UpdateReport, Warm, running
 
 
@@ -76,8 +77,12 @@ class LiveIndex:
     def _run(self, work: Callable[[Run], UpdateReport]) -> UpdateReport:
         started = time.perf_counter()
         warm, self._warm = self._warm, None  # a run that fails leaves no warm state behind
-        with running(self.corpus, self.index_dir, self.settings, warm=warm) as run:
-            report = work(run)
-            self._warm = run.warm_state()
+        try:
+            with running(self.corpus, self.index_dir, self.settings, warm=warm) as run:
+                report = work(run)
+                self._warm = run.warm_state()
+        except IndexBusy:
+            self._warm = warm  # nothing was read or written (the next run checks it again)
+            raise
         report.seconds = time.perf_counter() - started
         return report

@@ -58,13 +58,12 @@ class Scan:
         return any(rel.startswith(folder) for folder in self.unlisted)
 
     def covered(self, rels: Iterable[str]) -> set[str]:
-        """Those of `rels` this scan speaks for."""
-        rels = rels if isinstance(rels, set | dict) else set(rels)
+        """Those of `rels` this scan speaks for (one prefix test each, not `covers`)."""
+        rels = set(rels)
         if self.only is None:
-            return set(rels)
+            return rels
         folders = tuple(path for path in self.only if path.endswith("/"))
-        found = self.only & rels.keys() if isinstance(rels, dict) else self.only & rels
-        return found | {rel for rel in rels if rel.startswith(folders)} if folders else found
+        return (self.only & rels) | {rel for rel in rels if folders and rel.startswith(folders)}
 
     def covers(self, rel: str) -> bool:
         """Whether this scan speaks for `rel`: a file it does not list there is gone."""

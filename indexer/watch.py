@@ -149,8 +149,10 @@ def _gather(corpus: Path, index_dir: Path, batches: queue.Queue, stop: threading
                     batches.put({Path(path) for _, path in batch})
                 if not corpus.is_dir():
                     break  # the watch of a folder that went away: wait for it above
-        except RuntimeError:  # watchfiles cannot report a name that is not UTF-8, and stops
-            batches.put(WatchEvent("missed", message=MISSED))
+        except (RuntimeError, OSError):  # e.g. a name that is not UTF-8 stops watchfiles
+            if corpus.is_dir():  # (a folder gone is said above)
+                batches.put(WatchEvent("missed", message=MISSED))
+            stop.wait(QUIET_MS / 1000)
 
 
 def _index(

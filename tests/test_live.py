@@ -179,3 +179,13 @@ def test_a_commit_without_a_new_entity_table_keeps_the_table_and_its_spellings(l
         assert engine._searchers.current().table is not first.table
     finally:
         engine.close()
+
+
+def test_a_busy_index_keeps_the_warm_state(live):
+    path = live.corpus / "quick.txt"
+    path.write_text("Title: Quick\n\nA clipping saved in a hurry.\n")
+    live.apply([path])
+    with store.writer_lock(live.index_dir), pytest.raises(store.IndexBusy):
+        live.settle(lambda: False)  # `clippings index` running in another terminal
+    assert live.unsettled
+    assert live.settle(lambda: False) is not None and not live.unsettled
