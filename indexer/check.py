@@ -163,7 +163,11 @@ def _duplicates(held: dict[str, _Held]) -> list[Problem]:
 
 
 def _manifest_unusable(index_dir: Path) -> Problem:
-    if (index_dir / store.MANIFEST).exists():
+    if (watcher := store.unsettled_by(index_dir)) is not None:
+        state = (
+            f"not saved yet by the watcher (process {watcher}), which saves it when changes pause"
+        )
+    elif (index_dir / store.MANIFEST).exists():
         state = "written for another generation of the index (a run was interrupted)"
     else:
         state = "not found (a run was interrupted, or it was deleted)"

@@ -35,6 +35,8 @@ MANIFEST = "files.json"
 ENTITIES = "entities.json"
 GROUPS = "groups.json"
 LOCK = "indexing.lock"
+# Written by watch mode with its process id while it holds quick commits not yet settled.
+UNSETTLED = "unsettled.pid"
 
 
 class IndexBusy(RuntimeError):
@@ -371,6 +373,26 @@ def entities_stamp(index_dir: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size
+
+
+def mark_unsettled(index_dir: Path, unsettled: bool) -> None:
+    """Say (with this process's id) or stop saying that this process has made commits whose
+    manifest, entity table and groups it saves later (watch mode), for `clippings check`."""
+    path = index_dir / UNSETTLED
+    if unsettled:
+        path.write_text(str(os.getpid()), encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)
+
+
+def unsettled_by(index_dir: Path) -> int | None:
+    """The live process that has commits it has not settled yet, if any."""
+    try:
+        pid = int((index_dir / UNSETTLED).read_text(encoding="utf-8"))
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
 
 
 def remove_leftovers(index_dir: Path) -> None:

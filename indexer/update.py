@@ -314,6 +314,8 @@ class Run:
         except BaseException:
             writer.cancel()
             raise
+        if not merge and not self.unsettled:
+            store.mark_unsettled(self.index_dir, True)
         self.unsettled = self.unsettled or not merge
 
     def _unchanged(self, entry: FileEntry) -> bool:
@@ -487,6 +489,7 @@ class Run:
             "names_rules": RULES_VERSION,
         }
         store.write_manifest(self.index_dir, generation, self.records, extra)
+        store.mark_unsettled(self.index_dir, False)
         self.saved = {**self.saved, **extra}
         self.report.clippings_total = ix.doc_count()
 

@@ -3,6 +3,7 @@ corpus-wide work when changes pause, ending exactly where a rebuild of the folde
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -189,3 +190,20 @@ def test_a_busy_index_keeps_the_warm_state(live):
         live.settle(lambda: False)  # `clippings index` running in another terminal
     assert live.unsettled
     assert live.settle(lambda: False) is not None and not live.unsettled
+
+
+def test_clippings_check_says_the_watcher_has_not_settled_yet(live):
+    from indexer.check import check_index
+
+    path = live.corpus / "quick.txt"
+    path.write_text("Title: Quick\n\nA clipping saved in a hurry.\n")
+    live.apply([path])
+    problems = check_index(live.corpus, live.index_dir).problems
+    assert [p.detail for p in problems if p.kind == "manifest"] == [
+        f"not saved yet by the watcher (process {os.getpid()}), which saves it when changes "
+        "pause; "
+        "files without clippings cannot be told skipped from missing"
+    ]
+    live.settle(lambda: False)
+    assert not (live.index_dir / store.UNSETTLED).exists()
+    assert check_index(live.corpus, live.index_dir).problems == []
