@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -153,13 +154,15 @@ def is_outdated(index_dir: Path) -> bool:
         return False
 
 
-def open_index(index_dir: Path) -> Index:
+def open_index(index_dir: Path, *, mapped: bool = True) -> Index:
     """Open an existing index for reading or writing; IndexDamaged if its table of contents
-    cannot be read."""
+    cannot be read. `mapped=False` reads segment files with plain reads instead of memory maps
+    (the indexer: a run that re-tags or merges reads most of the index, and mapped pages count
+    in its resident memory)."""
     if not exists(index_dir):
         raise IndexMissing(f"no index in {index_dir}: run `clippings index` first")
     try:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        return FileStorage(str(index_dir), supports_mmap=mapped).open_index(INDEX_NAME)
     except DAMAGE_ERRORS as error:
         raise IndexDamaged(index_dir, error) from error
 
@@ -192,10 +195,11 @@ def open_searcher(index_dir: Path) -> Searcher:
     raise AssertionError("unreachable")
 
 
-def create_index(index_dir: Path) -> Index:
+def create_index(index_dir: Path, *, mapped: bool = True) -> Index:
     """A new, empty index (replacing any old one only when the first commit lands)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    return whoosh_index.create_in(str(index_dir), clipping_schema(), indexname=INDEX_NAME)
+    storage = FileStorage(str(index_dir), supports_mmap=mapped)
+    return storage.create_index(clipping_schema(), indexname=INDEX_NAME)
 
 
 @contextlib.contextmanager

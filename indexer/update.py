@@ -164,7 +164,7 @@ class Run:
         self.report = UpdateReport()
         self.warm = _still_warm(index_dir, warm) if not rebuild else None
         if self.warm:
-            self.ix, self.old = store.open_index(index_dir), self.warm.records
+            self.ix, self.old = store.open_index(index_dir, mapped=False), self.warm.records
             self.manifest_rebuilt, self.saved = False, self.warm.saved
         else:
             manifest = store.manifest_data(index_dir)  # read once: records and run-level facts
@@ -450,7 +450,7 @@ class Run:
                     stale.append((clipping_id, entry, record, tagged))
         if not stale and not (self.warm and self.warm.unsettled):
             return
-        ix = store.open_index(self.index_dir)
+        ix = store.open_index(self.index_dir, mapped=False)
         writer = ix.writer(limitmb=WRITER_MB)
         try:
             with ix.searcher() as searcher:
@@ -609,17 +609,17 @@ def _index_and_records(index_dir: Path, rebuild: bool, manifest: dict):
     the records had to be rebuilt, and where a damaged index was moved (rebuilds only; other
     runs raise IndexDamaged)."""
     if not store.exists(index_dir):
-        return store.create_index(index_dir), {}, False, None
+        return store.create_index(index_dir, mapped=False), {}, False, None
     try:
-        ix = store.open_index(index_dir)
+        ix = store.open_index(index_dir, mapped=False)
         store.open_searcher(index_dir).close()
     except store.IndexDamaged:
         if not rebuild:
             raise
         moved = store.move_aside(index_dir)
-        return store.create_index(index_dir), {}, False, moved
+        return store.create_index(index_dir, mapped=False), {}, False, moved
     if not store.has_current_schema(ix.schema):
-        return store.create_index(index_dir), {}, False, None
+        return store.create_index(index_dir, mapped=False), {}, False, None
     if rebuild:
         return ix, {}, False, None
     records = store.manifest_records(manifest, ix.latest_generation())
