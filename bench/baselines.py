@@ -104,8 +104,8 @@ class BaselineBuild:
 
     name: str
     docs: int
-    write_seconds: float
-    size_bytes: int
+    write_seconds: float | None  # None: left out
+    size_bytes: int | None
 
 
 # --- parsing, shared by both baselines ----------------------------------------------------------

@@ -3,7 +3,7 @@
 Run (from the repository root):
 
     .venv/bin/python bench/run.py [--n 100000] [--seed 2004] [--corpus DIR] [--work DIR]
-                                  [--json out.json] [--queries 200] [--skip-http]
+                                  [--json out.json] [--queries 200] [--skip-http] [--skip-naive]
                                   [--http-requests 400] [--http-seconds 60] [--live-seconds 60]
 
 One run does everything on one folder:
@@ -820,6 +820,26 @@ def similar_latencies(index: Path, queries: list[BenchQuery]) -> QueryRun:
         engine.close()
 
 
+class SkippedBaseline:
+    """A baseline left out (--skip-naive): it builds nothing and answers no query."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def build(self, docs: list[Doc]) -> BaselineBuild:
+        return BaselineBuild(self.name, 0, None, None)
+
+    @staticmethod
+    def supports(query: BenchQuery) -> bool:
+        return False
+
+    def search(self, query: BenchQuery) -> int:
+        raise NotImplementedError(self.name)
+
+    def close(self) -> None:
+        pass
+
+
 def baseline_latencies(baseline, queries: list[BenchQuery]) -> QueryRun:
     return timed_queries(baseline.name, queries, baseline.search, baseline.supports)
 
@@ -1297,7 +1317,7 @@ def report_rows(result: dict) -> list[Row]:
             "index size on disk",
             _mb(full["index_size_mb"]),
             _ratio(full["index_size_mb"], fts5["size_bytes"] / MB, _mb),
-            _ratio(full["index_size_mb"], naive["size_bytes"] / MB, _mb),
+            _ratio(full["index_size_mb"], naive["size_bytes"] and naive["size_bytes"] / MB, _mb),
         ),
         Row(
             "no-op reindex",
@@ -1406,10 +1426,13 @@ def kind_rows(result: dict) -> list[Row]:
         cells = []
         for system in ("ours", "FTS5", "naive Whoosh"):
             figures = by_kind[system].get(kind)
+            ran = any(f and f["n"] for f in by_kind[system].values())
             cells.append(
                 f"{_ms(figures['p50_ms'])} / {_ms(figures['p95_ms'])}"
                 if figures and figures["n"]
                 else "no equivalent"
+                if ran
+                else "left out"
             )
         rows.append(Row(f"{kind} ({ours['n']})", *cells))
     return rows
@@ -1478,6 +1501,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--skip-http", action="store_true", help="no `clippings serve` figures")
     parser.add_argument(
+        "--skip-naive",
+        action="store_true",
+        help="no naive Whoosh baseline (at 300,000 it alone takes most of an hour)",
+    )
+    parser.add_argument(
         "--watch-edits", type=int, default=50, help="files saved under watch mode (50; 0: none)"
     )
     parser.add_argument("--http-requests", type=int, default=400, help="per setting (400)")
@@ -1501,7 +1529,12 @@ def baseline_summary(parsed: ParsedCorpus, fts5: BaselineBuild, naive: BaselineB
             "procs": parsed.procs,
         },
         **{
-            key: {**asdict(build), "total_seconds": round(parsed.seconds + build.write_seconds, 2)}
+            key: {
+                **asdict(build),
+                "total_seconds": None
+                if build.write_seconds is None
+                else round(parsed.seconds + build.write_seconds, 2),
+            }
             for key, build in (("fts5", fts5), ("whoosh_naive", naive))
         },
     }
@@ -1598,7 +1631,11 @@ def main(argv: list[str] | None = None) -> int:
         step("parsing for the baselines")
         parsed = parsed_corpus(corpus, procs=2)
         fts5 = Fts5Baseline(work / f"fts5-{name}.sqlite")
-        naive = NaiveWhooshBaseline(work / f"whoosh-naive-{name}")
+        naive = (
+            SkippedBaseline(NaiveWhooshBaseline.name)
+            if args.skip_naive
+            else NaiveWhooshBaseline(work / f"whoosh-naive-{name}")
+        )
         step("FTS5 build")
         fts5_build = fts5.build(parsed.docs)
         step("naive Whoosh build")
