@@ -114,10 +114,9 @@ def duplicate_groups(
     if len(ids) < 2:
         return {}
     check()
-    first, second = _candidates(leads, values)
+    first, second = _candidates(leads, values, check)
     check()
-    jaccard = (values[first] == values[second]).mean(axis=1)
-    copies = is_copy(jaccard, sizes[first], sizes[second], leads[first] == leads[second])
+    copies = _copies(first, second, sizes, leads, values)
     first, second = first[copies], second[copies]
     neighbours: dict[int, list[int]] = {}
     for a, b in zip(first.tolist(), second.tolist(), strict=True):
@@ -155,33 +154,54 @@ def _decoded(signatures: Iterable[tuple[str, str]]):
     return ids, header["size"].astype(np.int64), header["lead"].astype(np.int64), values
 
 
-def _candidates(leads: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of clippings (first < second) that share an LSH band or a lead key."""
+def _candidates(
+    leads: np.ndarray, values: np.ndarray, check: Callable[[], None] = lambda: None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of clippings (first < second) that share an LSH band or a lead key.
+
+    One band at a time, merging the pairs found every few bands, so memory stays a few arrays
+    of one value per clipping plus the distinct pairs (a pair of copies shares most bands)."""
     n = len(leads)
-    keys = np.zeros((n, BANDS), dtype=np.uint64)
-    for row in range(ROWS):
-        keys |= values[:, row : BANDS * ROWS : ROWS].astype(np.uint64) << np.uint64(16 * row)
-    keys |= np.arange(BANDS, dtype=np.uint64) << np.uint64(16 * ROWS)
-    lead_keys = leads.astype(np.uint64) | np.uint64(BANDS) << np.uint64(16 * ROWS)
-    keys = np.concatenate([keys, lead_keys[:, None]], axis=1).ravel()
-    docs = np.repeat(np.arange(n), BANDS + 1)
-    limit = np.full(len(keys), MAX_BUCKET)
-    limit[BANDS :: BANDS + 1] = np.where(leads > 0, MAX_LEAD_BUCKET, 0)  # 0: no lead key
-    keys, docs, limit = keys[limit > 0], docs[limit > 0], limit[limit > 0]
-    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    shared = (counts[inverse] >= 2) & (counts[inverse] <= limit)
-    bucket_of, docs = inverse[shared], docs[shared]
-    order = np.argsort(bucket_of, kind="stable")  # a bucket's documents stay in order
-    bucket_of, docs = bucket_of[order], docs[order]
-    starts = np.flatnonzero(np.diff(bucket_of, prepend=-1))
-    sizes = np.diff(starts, append=len(docs))
+    pairs = np.zeros(0, dtype=np.int64)
+    found = []
+    for band in range(BANDS):
+        low, high = values[:, band * ROWS], values[:, band * ROWS + 1]
+        key = low.astype(np.uint32) | high.astype(np.uint32) << np.uint32(16)
+        found.append(_bucket_pairs(key, np.arange(n), MAX_BUCKET, n))
+        if len(found) == 8:
+            pairs = np.unique(np.concatenate([pairs, *found]))
+            found = []
+            check()
+    led = np.flatnonzero(leads > 0)  # 0: no lead key
+    found.append(_bucket_pairs(leads[led], led, MAX_LEAD_BUCKET, n))
+    pairs = np.unique(np.concatenate([pairs, *found]))  # sorted, each pair once
+    return pairs // n, pairs % n
+
+
+def _bucket_pairs(keys: np.ndarray, docs: np.ndarray, limit: int, n: int) -> np.ndarray:
+    """Every pair of `docs` (ascending) with equal keys, coded first * n + second, from the
+    buckets of 2 to `limit` documents (a larger one is shared boilerplate, not copies)."""
+    order = np.argsort(keys, kind="stable")  # a bucket's documents stay in order
+    keys, docs = keys[order], docs[order]
+    starts = np.flatnonzero(np.diff(keys, prepend=keys[:1] ^ 1)) if len(keys) else order
+    sizes = np.diff(starts, append=len(keys))
     codes = [np.zeros(0, dtype=np.int64)]
-    for size in np.unique(sizes).tolist():  # the buckets of one size: every pair at once
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= limit)]).tolist():
         members = docs[starts[sizes == size][:, None] + np.arange(size)]
         first, second = np.triu_indices(size, 1)
         codes.append((members[:, first] * n + members[:, second]).ravel())
-    pairs = np.unique(np.concatenate(codes))  # first < second, sorted, each pair once
-    return pairs // n, pairs % n
+    return np.unique(np.concatenate(codes))
+
+
+def _copies(first, second, sizes, leads, values, chunk: int = 1 << 16) -> np.ndarray:
+    """Which candidate pairs are copies (`is_copy`), a chunk of pairs at a time: their
+    MinHash rows side by side take 256 bytes a pair."""
+    copies = np.zeros(len(first), dtype=bool)
+    for start in range(0, len(first), chunk):
+        a, b = first[start : start + chunk], second[start : start + chunk]
+        jaccard = (values[a] == values[b]).mean(axis=1)
+        copies[start : start + chunk] = is_copy(jaccard, sizes[a], sizes[b], leads[a] == leads[b])
+    return copies
 
 
 def is_copy(jaccard, size_a, size_b, same_lead):

@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from indexer import store
+from indexer import duplicates, store
 from indexer.duplicates import duplicate_groups, estimated_jaccard, minhash, signature
 from indexer.search import SearchEngine
 from indexer.update import Run, update_index
@@ -78,6 +78,39 @@ def test_groups_do_not_depend_on_the_order_given():
     signed = [(name, signature(*_text(name))) for name in sorted(os.listdir(DUPLICATES))]
     assert duplicate_groups(signed) == duplicate_groups(signed[::-1])
     assert duplicate_groups([]) == {} and duplicate_groups(signed[:1]) == {}
+
+
+def _candidate_pairs_by_hand(leads, values) -> set[tuple[int, int]]:
+    """Every pair sharing a band (both of its values) or a lead key, in a bucket of allowed
+    size: the definition `_candidates` computes with numpy, written out pair by pair."""
+    n, buckets = len(leads), {}
+    for doc in range(n):
+        for band in range(duplicates.BANDS):
+            cells = values[doc, band * duplicates.ROWS : (band + 1) * duplicates.ROWS]
+            buckets.setdefault(("band", band, *cells.tolist()), []).append(doc)
+        if leads[doc]:
+            buckets.setdefault(("lead", int(leads[doc])), []).append(doc)
+    pairs = set()
+    for key, docs in buckets.items():
+        limit = duplicates.MAX_LEAD_BUCKET if key[0] == "lead" else duplicates.MAX_BUCKET
+        if 2 <= len(docs) <= limit:
+            pairs.update((a, b) for i, a in enumerate(docs) for b in docs[i + 1 :])
+    return pairs
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_candidate_pairs_are_every_pair_sharing_a_bucket(monkeypatch, seed):
+    """Values from a tiny alphabet collide often; small bucket limits leave some buckets out."""
+    monkeypatch.setattr(duplicates, "MAX_BUCKET", 6)
+    monkeypatch.setattr(duplicates, "MAX_LEAD_BUCKET", 3)
+    rng = np.random.default_rng(seed)
+    n = 40
+    values = rng.integers(0, 3 + seed, size=(n, duplicates.PERMUTATIONS)).astype("<u2")
+    leads = rng.integers(0, 5, size=n).astype(np.int64)
+    first, second = duplicates._candidates(leads, values)
+    assert list(zip(first.tolist(), second.tolist(), strict=True)) == sorted(
+        _candidate_pairs_by_hand(leads, values)
+    )
 
 
 def _groups(index) -> dict[str, str]:
