@@ -240,7 +240,7 @@ def _changed(old_size: int, new_size: int) -> str:
 
 def _tags(rel: str, held: _Held, record: FileRecord) -> list[Problem]:
     """Clippings whose entity tags differ from those files.json says they were written with."""
-    recorded = {entry[0]: entry[3] for entry in record.names}
+    recorded = {entry[0]: entry[3] for entry in record.names()}
     problems = []
     for clipping_id, tagged in sorted(held.tagged.items()):
         expected = recorded.get(_number(clipping_id))

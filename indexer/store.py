@@ -19,7 +19,7 @@ import struct
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -112,9 +112,15 @@ DAMAGE_ERRORS = (
 READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error)
 
 
-@dataclass
+@dataclass(slots=True)
 class FileRecord:
-    """What the last run saw of one corpus file."""
+    """What the last run saw of one corpus file.
+
+    A run holds one for every file of the archive, so the names and signatures of its
+    clippings are kept as the JSON text the manifest saves (a sixth of the memory of the lists
+    they hold); `names()` and `duplicates()` read them, `set_names` and `set_duplicates` replace
+    them.
+    """
 
     size: int
     mtime_ns: int
@@ -123,13 +129,29 @@ class FileRecord:
     skipped: str | None = None  # the reason, when the file was skipped
     # Per clipping, [number, mentions, joins, tagged]: the names found in its text and the
     # entities it was written with, from which every run rebuilds the corpus-wide entity table.
-    names: list = field(default_factory=list)
+    names_json: str = "[]"
     # Per clipping, [number, signature]: its near-duplicate signature, from which every run
     # rebuilds the groups (duplicates.py) and saves them in groups.json.
-    duplicates: list = field(default_factory=list)
+    duplicates_json: str = "[]"
     # Why the file is skipped now while its last good version's clippings stay indexed (size
     # and mtime are then the bad version's, so the next run does not read it again).
     kept: str | None = None
+
+    def names(self) -> list:
+        return json.loads(self.names_json)
+
+    def set_names(self, entries: list) -> None:
+        self.names_json = _compact_json(entries)
+
+    def duplicates(self) -> list:
+        return json.loads(self.duplicates_json)
+
+    def set_duplicates(self, entries: list) -> None:
+        self.duplicates_json = _compact_json(entries)
+
+
+def _compact_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def exists(index_dir: Path) -> bool:
@@ -266,20 +288,30 @@ def manifest_records(data: dict, generation: int) -> dict[str, FileRecord] | Non
     """The file records of a manifest's data, None unless written for `generation`."""
     if data.get("generation") != generation or not isinstance(data.get("files"), list):
         return None
-    return {row[0]: FileRecord(*row[1:]) for row in data["files"]}
+    return {
+        row[0]: FileRecord(*row[1:6], *map(_json_text, row[6:8]), *row[8:]) for row in data["files"]
+    }
+
+
+def _json_text(value) -> str:
+    """A record's names or signatures as JSON text (a manifest before 2026-12-05 held lists)."""
+    return value if isinstance(value, str) else _compact_json(value)
 
 
 def write_manifest(
     index_dir: Path, generation: int, files: dict[str, FileRecord], extra: dict
 ) -> None:
-    data = {
-        "generation": generation,
-        **extra,
-        # One row per file, [path, size, mtime_ns, sha256, clippings, skipped]: lists load
-        # faster than objects, which matters at 100,000 files.
-        "files": [_record_row(p, r) for p, r in sorted(files.items())],
-    }
-    _write_atomically(index_dir / MANIFEST, json.dumps(data, ensure_ascii=False))
+    """Save the records a row at a time: at 100,000 files the whole text would be 50 MB."""
+    # One row per file, [path, size, mtime_ns, sha256, clippings, skipped, names, duplicates,
+    # kept]: lists load faster than objects, which matters at 100,000 files.
+    head = _compact_json({"generation": generation, **extra})
+    rows = (_compact_json(_record_row(p, r)) for p, r in sorted(files.items()))
+    _write_atomically(index_dir / MANIFEST, head[:-1], ',"files":[', _joined(rows), "]}")
+
+
+def _joined(rows: Iterator[str]) -> Iterator[str]:
+    for n, row in enumerate(rows):
+        yield f",\n{row}" if n else row
 
 
 def _record_row(path: str, record: FileRecord) -> list:
@@ -290,8 +322,8 @@ def _record_row(path: str, record: FileRecord) -> list:
         record.sha256,
         record.clippings,
         record.skipped,
-        record.names,
-        record.duplicates,
+        record.names_json,
+        record.duplicates_json,
         record.kept,
     ]
 
@@ -309,6 +341,8 @@ def manifest_facts(data: dict) -> dict:
 def records_from_index(ix: Index) -> dict[str, FileRecord]:
     """Rebuild the manifest from fingerprints stored on the clippings (skipped files are lost)."""
     files: dict[str, FileRecord] = {}
+    names: dict[str, list] = {}
+    duplicates: dict[str, list] = {}
     with ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
             size, mtime_ns, sha = fields["fingerprint"]
@@ -316,11 +350,13 @@ def records_from_index(ix: Index) -> dict[str, FileRecord]:
             record.clippings += 1
             mentions, joins = fields.get("names", ([], []))
             number = int(fields["id"].rsplit("#", 1)[1])
-            record.names.append([number, mentions, joins, fields.get("tagged", [])])
-            record.duplicates.append([number, fields.get("signature", "")])
-    for record in files.values():
-        record.names.sort(key=lambda entry: entry[0])
-        record.duplicates.sort(key=lambda entry: entry[0])
+            names.setdefault(fields["path"], []).append(
+                [number, mentions, joins, fields.get("tagged", [])]
+            )
+            duplicates.setdefault(fields["path"], []).append([number, fields.get("signature", "")])
+    for path, record in files.items():
+        record.set_names(sorted(names[path], key=lambda entry: entry[0]))
+        record.set_duplicates(sorted(duplicates[path], key=lambda entry: entry[0]))
     return files
 
 
@@ -448,7 +484,14 @@ def read_entities(index_dir: Path) -> dict:
     return data
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, *parts: str | Iterator[str]) -> None:
+    """Write the text (strings, or iterators of strings written as they come) to a temporary
+    file, then put it in place."""
     temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
+    with open(temporary, "w", encoding="utf-8") as out:
+        for part in parts:
+            if isinstance(part, str):
+                out.write(part)
+            else:
+                out.writelines(part)
     os.replace(temporary, path)

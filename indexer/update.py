@@ -191,8 +191,6 @@ class Run:
         saved_order = self.saved.get("day_first")
         self.reparse = bool(self.old) and saved_order not in (None, settings.day_first)
         self._model_status: dict | None = None
-        # Names as this run's clippings are written; the final table replaces it at the end.
-        self.table = EntityTable(gazetteer)
         # Clippings to write again: their names were found again.
         self._rewrite: set[str] = set()
         # The near-duplicate groups of the whole corpus (clipping id → leader), saved beside
@@ -297,10 +295,12 @@ class Run:
         if todo:
             self._names_model_status()  # loads the model before the pool forks: workers share it
         writer = self.ix.writer(limitmb=WRITER_MB)
+        # Names as this run's clippings are written; settling's final table replaces it.
+        table = EntityTable(self.gazetteer)
         try:
             for parsed in _parse_all(todo, self.gazetteer, self.settings, procs):
                 tick(1)
-                self._write_file(writer, parsed)
+                self._write_file(writer, parsed, table)
             for rel in deleted:
                 writer.delete_by_term("path", rel)
                 if self.old[rel].skipped is None:
@@ -334,7 +334,7 @@ class Run:
             self.report.unchanged += 1
         return True
 
-    def _write_file(self, writer, parsed: ParsedFile) -> None:
+    def _write_file(self, writer, parsed: ParsedFile, table: EntityTable) -> None:
         rel, previous = parsed.rel, self.old.get(parsed.rel)
         record = FileRecord(parsed.size, parsed.mtime_ns, parsed.sha256, skipped=parsed.skipped)
         if record.skipped:
@@ -358,12 +358,15 @@ class Run:
             self.report.updated += 1
         else:
             self.report.added += 1
+        names, duplicates = [], []
         for clipping, signature in zip(parsed.clippings, parsed.signatures, strict=True):
-            record.duplicates.append([clipping.number, signature])  # grouped at the end
-            self.table.add(clipping.mentions, clipping.joins, clipping.id)
-            clipping.entities = self.table.entities_for(clipping.mentions, clipping.joins)
-            writer.add_document(**document_fields(clipping, record))
-            record.names.append(_names_entry(clipping))
+            duplicates.append([clipping.number, signature])  # grouped at the end
+            table.add(clipping.mentions, clipping.joins, clipping.id)
+            clipping.entities = table.entities_for(clipping.mentions, clipping.joins)
+            writer.add_document(**document_fields(clipping, record, signature))
+            names.append(_names_entry(clipping))
+        record.set_names(names)
+        record.set_duplicates(duplicates)
         record.clippings = len(parsed.clippings)
         self.report.clippings_indexed += len(parsed.clippings)
         self.records[rel] = record
@@ -381,12 +384,14 @@ class Run:
                 if record is None:
                     continue
                 clipping = tag(_clipping_from_fields(fields), self.gazetteer, model=model)
-                for entry in record.names:
+                entries = record.names()
+                for entry in entries:
                     if entry[0] == clipping.number:
                         found = _names_entry(clipping)[:3]
                         if entry[:3] != found:
                             entry[1:3] = found[1:3]
                             self._rewrite.add(clipping.id)
+                            record.set_names(entries)
 
     def _names_model_status(self, *, finding: bool = True) -> dict:
         """The names model this run asked for, the one in use (None: the rules alone) and why
@@ -419,7 +424,7 @@ class Run:
         for n, rel in enumerate(sorted(self.records)):
             if n % 1024 == 0:
                 self._check()
-            for number, mentions, joins, _ in self.records[rel].names:
+            for number, mentions, joins, _ in self.records[rel].names():
                 table.add(_mentions(mentions), joins, f"{rel}#{number}")
         table.finish()
         return table
@@ -430,7 +435,7 @@ class Run:
         signatures = (
             (f"{rel}#{entry[0]}", entry[1])
             for rel, record in self.records.items()
-            for entry in record.duplicates
+            for entry in record.duplicates()
         )
         self.groups = duplicate_groups(signatures, self._check)
 
@@ -443,7 +448,7 @@ class Run:
         for n, (rel, record) in enumerate(self.records.items()):
             if n % 1024 == 0:
                 self._check()
-            for entry in record.names:
+            for entry in record.names():
                 tagged = _written(final.entities_for(_mentions(entry[1]), entry[2]))
                 clipping_id = f"{rel}#{entry[0]}"
                 if tagged != entry[3] or clipping_id in self._rewrite:
@@ -464,15 +469,15 @@ class Run:
                     clipping.mentions = _mentions(entry[1])
                     clipping.joins = [tuple(j) for j in entry[2]]
                     clipping.entities = final.entities_for(clipping.mentions, clipping.joins)
-                    writer.update_document(**document_fields(clipping, record))
+                    signature = _signature(record, clipping.number)
+                    writer.update_document(**document_fields(clipping, record, signature))
                     self.report.clippings_retagged += 1
             self._check()
             writer.commit(mergetype=merge_small_segments if self.unsettled else None)
         except BaseException:
             writer.cancel()
             raise
-        for _, entry, _, tagged in stale:
-            entry[3] = tagged
+        _learn_tags(stale)
 
     def _save(self, final: EntityTable) -> None:
         """Save the groups, the entity table, then the manifest: a manifest of the index's
@@ -521,7 +526,16 @@ def _kept(record: FileRecord) -> str:
     return f"{record.kept} (kept its {counted(record.clippings, 'clipping')} from before)"
 
 
-def document_fields(clipping: Clipping, record: FileRecord) -> dict:
+def _learn_tags(stale: list) -> None:
+    """Each record of the re-written clippings learns the entities they were written with."""
+    by_record: dict[int, tuple[FileRecord, dict]] = {}
+    for _, entry, record, tagged in stale:
+        by_record.setdefault(id(record), (record, {}))[1][entry[0]] = tagged
+    for record, tags in by_record.values():
+        record.set_names([[*entry[:3], tags.get(entry[0], entry[3])] for entry in record.names()])
+
+
+def document_fields(clipping: Clipping, record: FileRecord, signature: str | None) -> dict:
     """The Whoosh document for one clipping; fields without a value are left out."""
     fields = {
         "id": clipping.id,
@@ -543,14 +557,14 @@ def document_fields(clipping: Clipping, record: FileRecord) -> dict:
         "fingerprint": (record.size, record.mtime_ns, record.sha256),
         "names": tuple(_names_entry(clipping)[1:3]),
         "tagged": _written(clipping.entities),
-        "signature": _signature(record, clipping.number),
+        "signature": signature or None,
     }
     return {name: value for name, value in fields.items() if value is not None}
 
 
 def _signature(record: FileRecord, number: int) -> str | None:
     """The clipping's near-duplicate signature, as its file's record holds it."""
-    for entry in record.duplicates:
+    for entry in record.duplicates():
         if entry[0] == number:
             return entry[1] or None
     return None

@@ -171,7 +171,10 @@ def other_hash(data):
 
 
 def other_tags(data):
-    row(data, "mek-digest.txt")[6][0][3] = [["Somebody Else", "person"]]
+    """The manifest keeps each file's names as JSON text."""
+    names = json.loads(row(data, "mek-digest.txt")[6])
+    names[0][3] = [["Somebody Else", "person"]]
+    row(data, "mek-digest.txt")[6] = json.dumps(names)
 
 
 INDEX_DISAGREEMENTS = [

@@ -177,7 +177,7 @@ def test_a_manifest_rebuilt_from_the_index_keeps_the_signatures(tmp_path):
     (index / store.MANIFEST).unlink()  # as after a run killed before it saved the manifest
     update_index(corpus, index)
     records = store.read_manifest(index, store.open_index(index).latest_generation())
-    assert all(entry[1] for record in records.values() for entry in record.duplicates)
+    assert all(entry[1] for record in records.values() for entry in record.duplicates())
     assert _view(index) == _rebuilt(corpus, tmp_path)
 
 

@@ -279,6 +279,25 @@ def test_a_lost_manifest_is_rebuilt_from_the_index_and_saved(corpus, tmp_path):
     assert (index / store.MANIFEST).exists()
 
 
+def test_a_manifest_holding_names_as_lists_is_read_as_before(corpus, tmp_path):
+    """Manifests before 2026-12-05 held each file's names and signatures as JSON lists, not
+    as JSON text; such an index is taken on without reading a file again."""
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    before = store.read_manifest(index, store.open_index(index).latest_generation())
+    data = json.loads((index / store.MANIFEST).read_text(encoding="utf-8"))
+    for row in data["files"]:
+        row[6], row[7] = json.loads(row[6]), json.loads(row[7])
+    (index / store.MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    report = update_index(corpus, index)
+    assert (report.unchanged, report.added, report.updated) == (5, 0, 0)
+    after = store.read_manifest(index, store.open_index(index).latest_generation())
+    assert {p: (r.names(), r.duplicates()) for p, r in after.items()} == {
+        p: (r.names(), r.duplicates()) for p, r in before.items()
+    }
+    assert any(r.names() for r in after.values())
+
+
 # --- settings: the day order and the names model come in; a change reaches every clipping -----
 
 
