@@ -229,10 +229,9 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
     """Hold the directory's indexing lock, or raise IndexBusy at once if another run holds it.
 
     The lock is the kernel's (`flock`): a run that dies, even by `kill -9`, leaves no lock
-    behind, and the next run takes over. Processes forked by the run drop their copy (see
-    `forget_inherited_lock`), so a stray worker cannot keep a dead run's lock alive.
+    behind, and the next run takes over. Its parse workers are started afresh (not forked)
+    and inherit no descriptor, so a stray worker cannot keep a dead run's lock alive.
     """
-    global _held_lock
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / LOCK, "a+") as handle:
         try:
@@ -247,26 +246,11 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
         handle.truncate(0)
         handle.write(str(os.getpid()))
         handle.flush()
-        _held_lock = handle.fileno()
         try:
             yield
         finally:
-            _held_lock = None
             handle.truncate(0)
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-_held_lock: int | None = None
-
-
-def forget_inherited_lock() -> None:
-    """In a process forked by an indexing run: close the inherited lock descriptor (closing,
-    not unlocking, so the run keeps its lock while this process lives on its own)."""
-    global _held_lock
-    if _held_lock is not None:
-        with contextlib.suppress(OSError):
-            os.close(_held_lock)
-        _held_lock = None
 
 
 def read_manifest(index_dir: Path, generation: int) -> dict[str, FileRecord] | None:

@@ -293,7 +293,7 @@ class Run:
         segments when not `merge`: watch mode's quick commits leave that to settling)."""
         tick = progress(len(todo)) if progress and todo else (lambda n: None)
         if todo:
-            self._names_model_status()  # loads the model before the pool forks: workers share it
+            self._names_model_status()  # whether the names model loads, for the manifest
         writer = self.ix.writer(limitmb=WRITER_MB)
         # Names as this run's clippings are written; settling's final table replaces it.
         table = EntityTable(self.gazetteer)
@@ -650,7 +650,9 @@ def _parse_all(
         _init_worker(gazetteer, settings)
         yield from map(_parse_one, todo)
         return
-    context = multiprocessing.get_context("fork")
+    # Workers start afresh, not as forks of this process: a fork's resident memory counts
+    # this process's pages (the scan and records of a large archive) again in each worker.
+    context = multiprocessing.get_context("spawn")
     with context.Pool(procs, initializer=_init_worker, initargs=(gazetteer, settings)) as pool:
         yield from pool.imap_unordered(_parse_one, todo, chunksize=8)
 
@@ -662,7 +664,6 @@ _worker_settings: Settings = Settings()
 def _init_worker(gazetteer: Gazetteer, settings: Settings) -> None:
     global _worker_gazetteer, _worker_settings
     if multiprocessing.parent_process() is not None:
-        store.forget_inherited_lock()
         _die_with_parent()
     _worker_gazetteer, _worker_settings = gazetteer, settings
 
