@@ -65,15 +65,18 @@ class Reason:
         return f"{self.a} = {self.b}: {said}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Cluster:
-    """One entity: its names with how many clippings use each, and its type votes."""
+    """One entity: its names with how many clippings use each, and its type votes.
+
+    A run holds one per entity of the archive (tens of thousands), hence slots and no set
+    of its own for `blocked` unless the gazetteer gives one."""
 
     aliases: Counter = field(default_factory=Counter)
     votes: Counter = field(default_factory=Counter)
     gazetteer: Entity | None = None
     long_form: str | None = None  # from an acronym definition
-    blocked: set[str] = field(default_factory=set)
+    blocked: frozenset[str] | set[str] = frozenset()  # variant keys the gazetteer keeps apart
     in_gazetteer: bool = False  # when loaded from a saved table
     merged_into: Cluster | None = None
     _name: str | None = None  # cached; cleared when aliases or votes change
