@@ -27,8 +27,10 @@ One run does everything on one folder:
    wildcards, fuzzy long words, deepest nesting, widest dates), shown among the slowest kinds.
    Kinds a baseline cannot express are left out for it, and each ratio compares the same
    queries. Then through `clippings serve` on 127.0.0.1 and a free port (`GET /?q=…`, the
-   results page) with 1 and with 8 concurrent clients, each setting bounded by
-   --http-requests and --http-seconds, after a warm-up pass. Then serving while indexing: 8
+   results page) with 1, 8 and 32 concurrent keep-alive clients in a load process of their
+   own (`bench/load.py`: the clients stall in this process's garbage collector), each setting
+   bounded by --http-requests and --http-seconds, after a warm-up pass; with the server
+   processes' CPU time per request. Then serving while indexing: 8
    clients on the JSON API for --live-seconds while `clippings index` runs back to back, each
    after 1% of the files changed; errors, p50/p95, and "mixed" answers, whose total fits no
    state of the index (a fresh engine's totals before and after each run) of their time.
@@ -198,7 +200,8 @@ class HttpRun:
     seconds: float
     requests_per_second: float
     latency: Latency
-    server_rss_mb: float | None
+    server_rss_mb: float | None  # the server's processes together
+    server_cpu_ms_per_request: float | None = None
 
 
 @dataclass
@@ -903,54 +906,19 @@ def page_path(query: BenchQuery) -> str:
 def http_load(
     port: int, paths: list[str], clients: int, max_requests: int, max_seconds: float
 ) -> tuple[list[float], int, float]:
-    """`clients` threads requesting the paths in turn until either bound; keep-alive, loopback.
+    """`clients` keep-alive clients requesting the paths in turn until either bound, from a
+    process of their own (`bench/load.py`): latencies of the successful requests, errors, wall
+    time."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("load.py")), str(port), str(clients),
+         str(max_requests), str(max_seconds)],
+        input=json.dumps(paths), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    answer = json.loads(done.stdout)
+    return answer["latencies"], answer["errors"], answer["wall"]
 
-    Returns the latencies of the successful requests, the error count and the wall time.
-    """
-    lock = threading.Lock()
-    order = itertools.cycle(paths)
-    issued = 0
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + max_seconds
 
-    def next_path() -> str | None:
-        nonlocal issued
-        with lock:
-            if issued >= max_requests or time.perf_counter() > deadline:
-                return None
-            issued += 1
-            return next(order)
-
-    def client() -> None:
-        nonlocal errors
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while (path := next_path()) is not None:
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                ok = False
-            elapsed = time.perf_counter() - started
-            with lock:
-                if ok:
-                    latencies.append(elapsed)
-                else:
-                    errors += 1
-        conn.close()
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, errors, time.perf_counter() - started
+HTTP_CLIENTS = (1, 8, 32)
 
 
 def http_latencies(
@@ -961,29 +929,54 @@ def http_latencies(
     max_requests: int,
     max_seconds: float,
 ) -> list[HttpRun]:
-    """The results page with 1 and with 8 clients, after a warm-up pass with one client."""
+    """The results page with 1, 8 and 32 clients, after a warm-up pass with one client; the
+    server tree's resident memory and CPU time per request with each."""
     paths = [page_path(q) for q in queries]
     runs = []
     with served(corpus, index, work) as (port, server):
         http_load(port, paths, 1, len(paths), max_seconds)
-        for clients in (1, 8):
+        for clients in HTTP_CLIENTS:
+            cpu_before = _tree_cpu(server)
             seconds, errors, wall = http_load(port, paths, clients, max_requests, max_seconds)
-            try:
-                rss = round(server.memory_info().rss / MB, 1)
-            except psutil.Error:
-                rss = None
+            requests = len(seconds) + errors
+            cpu = _tree_cpu(server) - cpu_before
             runs.append(
                 HttpRun(
                     clients=clients,
-                    requests=len(seconds) + errors,
+                    requests=requests,
                     errors=errors,
                     seconds=round(wall, 2),
-                    requests_per_second=round((len(seconds) + errors) / wall, 1) if wall else 0,
+                    requests_per_second=round(requests / wall, 1) if wall else 0,
                     latency=latency(seconds),
-                    server_rss_mb=rss,
+                    server_rss_mb=_tree_rss_mb(server),
+                    server_cpu_ms_per_request=round(cpu / requests * 1000, 2) if requests else None,
                 )
             )
     return runs
+
+
+def _tree(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def _tree_cpu(process: psutil.Process) -> float:
+    total = 0.0
+    for member in _tree(process):
+        with suppress(psutil.Error):
+            times = member.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def _tree_rss_mb(process: psutil.Process) -> float | None:
+    total = 0
+    for member in _tree(process):
+        with suppress(psutil.Error):
+            total += member.memory_info().rss
+    return round(total / MB, 1) if total else None
 
 
 # --- serving while indexing ---------------------------------------------------------------------
@@ -1400,16 +1393,19 @@ def report_rows(result: dict) -> list[Row]:
             verdict=_verdict(met["date filter p50 / term p50"]["met"]),
         )
     )
+    limits = {1: HTTP_1_P95_MS, 8: HTTP_8_P95_MS}
     for run in result.get("http", []):
-        limit = HTTP_1_P95_MS if run["clients"] == 1 else HTTP_8_P95_MS
+        limit = limits.get(run["clients"])
         clients = f"{run['clients']} client" + ("s" if run["clients"] > 1 else "")
+        cpu = run.get("server_cpu_ms_per_request")
         rows.append(
             Row(
                 f"HTTP results page, {clients}",
                 f"p50 {_ms(run['latency']['p50_ms'])}, p95 {_ms(run['latency']['p95_ms'])}, "
-                f"{run['requests_per_second']:.0f} req/s, {run['errors']} errors",
-                target=f"p95 ≤ {limit:g} ms",
-                verdict=_verdict(met[f"HTTP p95, {clients}"]["met"]),
+                f"{run['requests_per_second']:.0f} req/s, server CPU {_ms(cpu)}/request, "
+                f"{run['errors']} errors",
+                target=f"p95 ≤ {limit:g} ms" if limit else "",
+                verdict=_verdict(met[f"HTTP p95, {clients}"]["met"]) if limit else "",
             )
         )
     return rows + live_rows(result)
