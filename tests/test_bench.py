@@ -73,9 +73,10 @@ def test_small_benchmark_run_writes_every_figure(tmp_path):
     assert not any(queries["errors"].values()), queries["errors"]
 
     http = {run["clients"]: run for run in data["http"]}
-    assert set(http) == {1, 8}
+    assert set(http) == {1, 8, 32}
     for run in http.values():
         assert run["latency"]["n"] > 0 and run["errors"] == 0
+        assert run["server_cpu_ms_per_request"] > 0 and run["server_rss_mb"] > 0
 
     watched = data["watch"]
     assert watched["edits"] == 4 and len(watched["saved"]) == 4 and len(watched["deleted"]) == 2
