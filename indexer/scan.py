@@ -33,7 +33,7 @@ _SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _CLASH = "another file is shown under the same name; rename one of them"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileEntry:
     rel: str  # corpus-relative, "/" separated, as shown (see `safe_name`)
     path: str  # the real path to open
