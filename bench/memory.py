@@ -14,7 +14,7 @@ import argparse
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -35,21 +35,17 @@ class Phase:
     tree_mb: float = 0.0
 
 
-@dataclass
-class Sampler:
-    """Samples this process and its children every `every` seconds in a thread."""
+class Sampling:
+    """A thread that calls `sample()` every `every` seconds while the `with` block runs (and
+    once before it stops)."""
 
-    every: float = 0.1
-    phases: list[Phase] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
+    every = 0.1
 
-    def __post_init__(self) -> None:
-        self._main = threading.get_ident()
-        self._process = psutil.Process()
+    def __init__(self) -> None:
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> Sampler:
-        self._started = time.perf_counter()
+    def __enter__(self):
         self._thread.start()
         return self
 
@@ -58,16 +54,35 @@ class Sampler:
         self._thread.join()
 
     def _run(self) -> None:
-        while not self._stop.wait(self.every):
-            main = self._process.memory_info().rss / MB
-            tree = main + sum(_rss(child) for child in self._children()) / MB
-            name = self._phase_name()
-            now = time.perf_counter() - self._started
-            if not self.phases or self.phases[-1].name != name:
-                self.phases.append(Phase(name, now))
-            phase = self.phases[-1]
-            phase.ended = now
-            phase.main_mb, phase.tree_mb = max(phase.main_mb, main), max(phase.tree_mb, tree)
+        while True:
+            self.sample()
+            if self._stop.wait(self.every):
+                return
+
+    def sample(self) -> None:
+        raise NotImplementedError
+
+
+class Sampler(Sampling):
+    """This process and its children; the phase the main thread is in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.phases: list[Phase] = []
+        self._main = threading.get_ident()
+        self._process = psutil.Process()
+        self._started = time.perf_counter()
+
+    def sample(self) -> None:
+        main = self._process.memory_info().rss / MB
+        tree = main + sum(_rss(child) for child in self._children()) / MB
+        name = self._phase_name()
+        now = time.perf_counter() - self._started
+        if not self.phases or self.phases[-1].name != name:
+            self.phases.append(Phase(name, now))
+        phase = self.phases[-1]
+        phase.ended = now
+        phase.main_mb, phase.tree_mb = max(phase.main_mb, main), max(phase.tree_mb, tree)
 
     def _children(self) -> list[psutil.Process]:
         try:

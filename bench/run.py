@@ -92,6 +92,7 @@ from baselines import (
     folder_size,
     parsed_corpus,
 )
+from memory import Sampling
 
 from corpus import CorpusInfo, build_corpus, read_marker
 from indexer.scan import scan_files
@@ -287,35 +288,27 @@ def clippings_cli() -> str:
 # --- process-tree sampling ----------------------------------------------------------------------
 
 
-class TreeSampler:
+class TreeSampler(Sampling):
     """Samples the RSS of a process and its descendants every 0.1 s; keeps the peaks.
 
     Cheap enough not to slow what it measures on 2 cores: RSS every 0.1 s, the list of
     descendants every 0.5 s, PSS (shared pages counted once; reads smaps) every second.
     """
 
+    every = SAMPLE_SECONDS
+
     def __init__(self, pid: int):
+        super().__init__()
         self.root = psutil.Process(pid)
         self.peak_rss = self.peak_largest = self.peak_pss = 0
         self._procs = [self.root]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._ticks = itertools.count()
 
-    def __enter__(self) -> TreeSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        for tick in itertools.count():
-            if tick % 5 == 0:
-                self._refresh()
-            self._sample(pss=tick % 10 == 0)
-            if self._stop.wait(SAMPLE_SECONDS):
-                return
+    def sample(self) -> None:
+        tick = next(self._ticks)
+        if tick % 5 == 0:
+            self._refresh()
+        self._sample(pss=tick % 10 == 0)
 
     def _refresh(self) -> None:
         with suppress(psutil.Error):
