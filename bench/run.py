@@ -922,12 +922,14 @@ def http_latencies(
     max_requests: int,
     max_seconds: float,
 ) -> list[HttpRun]:
-    """The results page with 1, 8 and 32 clients, after a warm-up pass with one client; the
-    server tree's resident memory and CPU time per request with each."""
+    """The results page with 1, 8 and 32 clients, after a warm-up pass with 8 (one client's
+    keep-alive connection would warm one server process and leave the other cold, to pay its
+    first loads inside the 8-client figures); the server tree's resident memory and CPU time
+    per request with each."""
     paths = [page_path(q) for q in queries]
     runs = []
     with served(corpus, index, work) as (port, server):
-        http_load(port, paths, 1, len(paths), max_seconds)
+        http_load(port, paths, 8, 2 * len(paths), max_seconds)
         for clients in HTTP_CLIENTS:
             cpu_before = _tree_cpu(server)
             seconds, errors, wall = http_load(port, paths, clients, max_requests, max_seconds)
