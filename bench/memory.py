@@ -130,9 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with Sampler() as sampler:
         try:
-            code = clippings(
-                command + (["--rebuild"] if args.rebuild else []), standalone_mode=False
-            )
+            code = clippings(command, standalone_mode=False)
         except SystemExit as exit:
             code = exit.code
     seconds = time.perf_counter() - started

@@ -28,12 +28,13 @@ One run does everything on one folder:
    Kinds a baseline cannot express are left out for it, and each ratio compares the same
    queries. Then through `clippings serve` on 127.0.0.1 and a free port (`GET /?q=…`, the
    results page) with 1, 8 and 32 concurrent keep-alive clients in a load process of their
-   own (`bench/load.py`: the clients stall in this process's garbage collector), each setting
-   bounded by --http-requests and --http-seconds, after a warm-up pass; with the server
-   processes' CPU time per request. Then serving while indexing: 8
-   clients on the JSON API for --live-seconds while `clippings index` runs back to back, each
-   after 1% of the files changed; errors, p50/p95, and "mixed" answers, whose total fits no
-   state of the index (a fresh engine's totals before and after each run) of their time.
+   own (`bench/load.py`: in this process, which holds the parsed corpus, they stalled in its
+   garbage collector), each setting bounded by --http-requests and --http-seconds, after a
+   warm-up pass with 8 clients; with the server processes' CPU time per request. Then
+   serving while indexing: 8 clients on the JSON API for --live-seconds while `clippings
+   index` runs back to back, each after 1% of the files changed; errors, p50/p95, and
+   "mixed" answers, whose total fits no state of the index (a fresh engine's totals before
+   and after each run) of their time.
 5. Changes one file and runs `clippings index`, polling from this process an
    `indexer.search.SearchEngine(index, refresh_seconds=0)` for a new word written into the
    file: "searchable after" counts from the start of `clippings index`. Then changes 1% of
