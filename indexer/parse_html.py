@@ -607,15 +607,15 @@ def _in_page_chrome(tag: Tag) -> bool:
 
 def _main_text(html: str, soup: BeautifulSoup) -> str:
     """The page's main text, paragraphs separated by a blank line."""
-    extracted = _trafilatura_text(html)
     if len(html) >= _TINY_PAGE_CHARS:
-        return extracted or _fallback_text(soup)[0]
-    # A small hand-made page: trust its own <article>/<main> markup, and our cleaning
-    # whenever trafilatura keeps too little of it (or only page chrome).
+        return _trafilatura_text(html) or _fallback_text(soup)[0]
+    # A small hand-made page: trust its own <article>/<main> markup (without running
+    # trafilatura at all), and our cleaning whenever trafilatura keeps too little of it.
     fallback, from_container = _fallback_text(soup)
-    if not fallback or from_container or len(extracted.split()) < len(fallback.split()) / 2:
+    if not fallback or from_container:
         return fallback
-    return extracted
+    extracted = _trafilatura_text(html)
+    return fallback if len(extracted.split()) < len(fallback.split()) / 2 else extracted
 
 
 def _trafilatura_text(html: str) -> str:

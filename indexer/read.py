@@ -98,6 +98,9 @@ _WORD_INNER_SYMBOL = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f](?=[A-Za-z])")
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a\x1b")
 _STRAY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.02
+# The only characters worth a category look-up: printable ASCII and the allowed controls never
+# count as binary.
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e\t\n\r\f\v\x1a\x1b]")
 _SAMPLE_CHARS = 65536  # per-character checks look at the start of a long file only
 _CONTROL_BYTES = bytes(sorted(set(range(0x20)) - set(map(ord, _ALLOWED_CONTROLS)))) + b"\x7f"
 # C1 controls in decoded text are Windows-1252 punctuation that went through Latin-1.
@@ -307,8 +310,8 @@ def _mostly_controls(text: str) -> bool:
     sample = text[:_SAMPLE_CHARS]
     controls = sum(
         1
-        for char in sample
-        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs", "Cn")
+        for char in _NOT_PRINTABLE_ASCII.findall(sample)
+        if unicodedata.category(char) in ("Cc", "Cs", "Cn")
     )
     return controls > _MAX_CONTROL_SHARE * len(sample)
 
