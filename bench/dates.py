@@ -103,21 +103,21 @@ def date_of_page_evidence(html: str) -> str | None:
     from bs4 import BeautifulSoup
 
     from indexer.html_dates import page_date
-    from indexer.parse_html import _date_candidates, _jsonld_documents, _page_title
+    from indexer.parse_html import _date_candidates, _Document, _jsonld_documents, _page_title
 
-    soup = BeautifulSoup(html, "lxml")
-    jsonld = _jsonld_documents(soup)
-    return page_date(html, list(_date_candidates(soup, jsonld)), _page_title(soup, jsonld))[0]
+    doc = _Document(BeautifulSoup(html, "lxml"))
+    jsonld = _jsonld_documents(doc)
+    return page_date(html, list(_date_candidates(doc, jsonld)), _page_title(doc, jsonld))[0]
 
 
 def date_of_metadata(html: str) -> str | None:
     """Our metadata step alone."""
     from bs4 import BeautifulSoup
 
-    from indexer.parse_html import _jsonld_documents, _metadata_date
+    from indexer.parse_html import _Document, _jsonld_documents, _metadata_date
 
-    soup = BeautifulSoup(html, "lxml")
-    return _metadata_date(soup, _jsonld_documents(soup))
+    doc = _Document(BeautifulSoup(html, "lxml"))
+    return _metadata_date(doc, _jsonld_documents(doc))
 
 
 PAGE_METHODS: dict[str, Callable[[str], str | None]] = {

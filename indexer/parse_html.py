@@ -18,7 +18,7 @@ from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, SoupStrainer, Tag
 
 from indexer.clipping import BadFile, Clipping
 from indexer.dates import date_in_url, dateline_date, day_in_line, parse_date
@@ -191,6 +191,37 @@ class _Page:
     day_first: bool = True  # the configured order of all-numeric days (Settings.day_first)
 
 
+class _Document:
+    """One parsed page and its elements by tag name, found in one walk: the passes over a page
+    ask for its metas, scripts, links, times and articles again and again, and each of
+    BeautifulSoup's own searches from the top walks the whole tree."""
+
+    def __init__(self, soup: BeautifulSoup):
+        self.soup = soup
+        self._elements = [node for node in soup.descendants if isinstance(node, Tag)]
+        self._by_name: dict[str, list[Tag]] = {}
+        for element in self._elements:
+            self._by_name.setdefault(element.name, []).append(element)
+
+    def find_all(self, name: str | list[str] | None = None, **attrs: object) -> list[Tag]:
+        """What `soup.find_all(name, **attrs)` finds, by BeautifulSoup's own matching rules."""
+        if isinstance(name, str):
+            candidates = self._by_name.get(name, [])
+        elif name is None:
+            candidates = self._elements
+        else:
+            candidates = [element for element in self._elements if element.name in name]
+        if all(value is True or isinstance(value, str) for value in attrs.values()):
+            # Such a rule matches only an element that has the attribute.
+            candidates = [c for c in candidates if all(key in c.attrs for key in attrs)]
+        strainer = SoupStrainer(name, **attrs)
+        return [element for element in candidates if strainer.match(element)]
+
+    def find(self, name: str | list[str] | None = None, **attrs: object) -> Tag | None:
+        """What `soup.find(name, **attrs)` finds: the first match in document order."""
+        return next(iter(self.find_all(name, **attrs)), None)
+
+
 class _Item(NamedTuple):
     """One item of a listing page (or a teaser beside an article)."""
 
@@ -204,17 +235,17 @@ class _Item(NamedTuple):
 def parse_html(html: str, path: str, *, day_first: bool = True) -> list[Clipping]:
     """Clippings in one decoded HTML file; path is the corpus-relative path (goes into
     Clipping.path); `day_first` the order of all-numeric days when the page does not say."""
-    soup = BeautifulSoup(html, "lxml")
-    jsonld = _jsonld_documents(soup)
-    page = _page(soup, jsonld, path, day_first)
-    main_text = _main_text(html, soup)
-    items = _items(soup, page)
+    doc = _Document(BeautifulSoup(html, "lxml"))
+    jsonld = _jsonld_documents(doc)
+    page = _page(doc, jsonld, path, day_first)
+    main_text = _main_text(html, doc)
+    items = _items(doc, page)
     if _is_listing(items, main_text):
-        items = [_dated_by_page(item, html, soup, jsonld, page) for item in items]
+        items = [_dated_by_page(item, html, doc, jsonld, page) for item in items]
         clippings = [_item_clipping(item, n, page, path) for n, item in enumerate(items, 1)]
     else:
         body = _article_body(main_text, page.title, _teasers(items, main_text))
-        date, date_source = _page_date(html, soup, jsonld, page, body)
+        date, date_source = _page_date(html, doc, jsonld, page, body)
         clippings = [Clipping(path, 1, page.title, body, date, date_source, page.source, page.url)]
     if not any(clipping.body for clipping in clippings):
         raise BadFile("no text: the page holds no article or listing text")
@@ -222,14 +253,14 @@ def parse_html(html: str, path: str, *, day_first: bool = True) -> list[Clipping
 
 
 def _dated_by_page(
-    item: _Item, html: str, soup: BeautifulSoup, jsonld: list[object], page: _Page
+    item: _Item, html: str, doc: _Document, jsonld: list[object], page: _Page
 ) -> _Item:
     """An undated item that links to the page's own address is the page's article (more stories
     follow it): the page's stamps date it. Other items keep only their own evidence."""
     if item.date or not _same_address(item.url, page.url):
         return item
-    day_first = _page_day_first(soup, page.day_first)
-    stamps = list(_date_candidates(soup, jsonld))
+    day_first = _page_day_first(doc, page.day_first)
+    stamps = list(_date_candidates(doc, jsonld))
     day, source = stamps_date(html, stamps, page.title, day_first)
     return _Item(item.title, item.body, item.url, day, source)
 
@@ -262,17 +293,17 @@ def _item_clipping(item: _Item, number: int, page: _Page, path: str) -> Clipping
 # --- page facts -------------------------------------------------------------------------------
 
 
-def _page(soup: BeautifulSoup, jsonld: list[object], path: str, day_first: bool) -> _Page:
+def _page(doc: _Document, jsonld: list[object], path: str, day_first: bool) -> _Page:
     """Title, source, canonical URL and link base of a page."""
-    url = _canonical_url(soup)
-    title = _page_title(soup, jsonld) or _first_heading(soup) or PurePosixPath(path).stem
-    return _Page(title, _source(soup, jsonld, url), url, _base_url(soup, url), day_first)
+    url = _canonical_url(doc)
+    title = _page_title(doc, jsonld) or _first_heading(doc) or PurePosixPath(path).stem
+    return _Page(title, _source(doc, jsonld, url), url, _base_url(doc, url), day_first)
 
 
-def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
+def _meta_values(doc: _Document) -> dict[str, str]:
     """Readability's view of <meta>: lower-cased `og:title`-style keys to their last content."""
     values: dict[str, str] = {}
-    for meta in soup.find_all("meta"):
+    for meta in doc.find_all("meta"):
         content = meta.get("content")
         if not content:
             continue
@@ -286,10 +317,10 @@ def _meta_values(soup: BeautifulSoup) -> dict[str, str]:
     return values
 
 
-def _jsonld_documents(soup: BeautifulSoup) -> list[object]:
+def _jsonld_documents(doc: _Document) -> list[object]:
     """The parsed value of every JSON-LD script on the page, in page order."""
     documents = []
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in doc.find_all("script", type="application/ld+json"):
         text = re.sub(r"^\s*<!\[CDATA\[|\]\]>\s*$", "", script.get_text())
         try:
             documents.append(json.loads(text))
@@ -338,19 +369,19 @@ def _is_schema_org(context: object) -> bool:
     return isinstance(context, str) and bool(re.match(r"^https?://schema\.org/?$", context))
 
 
-def _canonical_url(soup: BeautifulSoup) -> str | None:
+def _canonical_url(doc: _Document) -> str | None:
     """The page's own absolute http(s) address: <link rel=canonical>, else og:url."""
-    link = soup.find("link", rel=lambda rel: rel and "canonical" in rel, href=True)
-    og_url = soup.find("meta", property="og:url", content=True)
+    link = doc.find("link", rel=lambda rel: rel and "canonical" in rel, href=True)
+    og_url = doc.find("meta", property="og:url", content=True)
     for candidate in (link and link["href"], og_url and og_url["content"]):
         if candidate and _is_absolute_http(candidate.strip()):
             return candidate.strip()
     return None
 
 
-def _base_url(soup: BeautifulSoup, canonical: str | None) -> str | None:
+def _base_url(doc: _Document, canonical: str | None) -> str | None:
     """What relative links resolve against: <base href> (made absolute), else the canonical URL."""
-    base = soup.find("base", href=True)
+    base = doc.find("base", href=True)
     if base:
         href = urljoin(canonical or "", base["href"].strip())
         if _is_absolute_http(href):
@@ -364,9 +395,9 @@ def _is_absolute_http(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _source(soup: BeautifulSoup, jsonld: list[object], url: str | None) -> str | None:
+def _source(doc: _Document, jsonld: list[object], url: str | None) -> str | None:
     """The publication: og:site_name, else the JSON-LD publisher, else the canonical host."""
-    site_name = _clean(_unescape(_meta_values(soup).get("og:site_name") or ""))
+    site_name = _clean(_unescape(_meta_values(doc).get("og:site_name") or ""))
     if site_name and not _is_absolute_http(site_name):
         return site_name
     for obj in _jsonld_objects(jsonld):
@@ -381,24 +412,24 @@ def _source(soup: BeautifulSoup, jsonld: list[object], url: str | None) -> str |
 # --- titles (after Readability's _getArticleMetadata and _getArticleTitle) -------------------
 
 
-def _page_title(soup: BeautifulSoup, jsonld: list[object]) -> str:
+def _page_title(doc: _Document, jsonld: list[object]) -> str:
     """The page's headline: metadata first, else the cleaned <title>; minus a site-name suffix."""
-    values = _meta_values(soup)
-    title = _jsonld_title(soup, jsonld) or next(
+    values = _meta_values(doc)
+    title = _jsonld_title(doc, jsonld) or next(
         (values[key] for key in _TITLE_KEYS if values.get(key)), ""
     )
-    title = _clean(_unescape(title)) if title else _document_title_cleaned(soup)
+    title = _clean(_unescape(title)) if title else _document_title_cleaned(doc)
     return _without_site_name(title, values.get("og:site_name"))
 
 
-def _jsonld_title(soup: BeautifulSoup, jsonld: list[object]) -> str | None:
+def _jsonld_title(doc: _Document, jsonld: list[object]) -> str | None:
     """Readability's JSON-LD title: `name` or `headline`, whichever matches the <title> better."""
     article = _jsonld_article(jsonld)
     if not article:
         return None
     name, headline = article.get("name"), article.get("headline")
     if isinstance(name, str) and isinstance(headline, str) and name != headline:
-        title = _document_title_cleaned(soup)
+        title = _document_title_cleaned(doc)
         name_matches = _text_similarity(name, title) > 0.75
         headline_matches = _text_similarity(headline, title) > 0.75
         return headline if headline_matches and not name_matches else name
@@ -418,25 +449,25 @@ def _text_similarity(text_a: str, text_b: str) -> float:
     return 1 - len(" ".join(unique_b)) / len(" ".join(tokens_b))
 
 
-def _document_title(soup: BeautifulSoup) -> str:
+def _document_title(doc: _Document) -> str:
     """What `document.title` gives: the first <title> outside SVG, whitespace collapsed."""
-    for tag in soup.find_all("title"):
+    for tag in doc.find_all("title"):
         if not tag.find_parent("svg"):
             return _clean(tag.get_text())
     return ""
 
 
-def _document_title_cleaned(soup: BeautifulSoup) -> str:
+def _document_title_cleaned(doc: _Document) -> str:
     """Readability's _getArticleTitle: the <title> without site-name parts, or an <h1>."""
-    original = _document_title(soup)
+    original = _document_title(doc)
     hierarchical = False
     if _TITLE_SEPARATOR.search(original):
         hierarchical = bool(_HIERARCHICAL_SEPARATOR.search(original))
         title = _title_before_separator(original)
     elif ": " in original:
-        title = _title_after_colon(soup, original)
+        title = _title_after_colon(doc, original)
     elif len(original) > 150 or len(original) < 15:
-        h1s = soup.find_all("h1")
+        h1s = doc.find_all("h1")
         title = _inner_text(h1s[0]) if len(h1s) == 1 else original
     else:
         title = original
@@ -458,9 +489,9 @@ def _title_before_separator(original: str) -> str:
     return title
 
 
-def _title_after_colon(soup: BeautifulSoup, original: str) -> str:
+def _title_after_colon(doc: _Document, original: str) -> str:
     """`Site: Headline` -> `Headline`, unless a heading holds the whole title."""
-    if any(h.get_text().strip() == original for h in soup.find_all(["h1", "h2"])):
+    if any(h.get_text().strip() == original for h in doc.find_all(["h1", "h2"])):
         return original
     title = original[original.rfind(":") + 1 :]
     if _word_count(title) < 3:
@@ -499,9 +530,9 @@ def _unescape(text: str) -> str:
     return _ENTITY.sub(replace, text)
 
 
-def _first_heading(soup: BeautifulSoup) -> str:
+def _first_heading(doc: _Document) -> str:
     """The first non-empty <h1>, for pages without any title."""
-    for heading in soup.find_all("h1"):
+    for heading in doc.find_all("h1"):
         text = _inner_text(heading)
         if text:
             return text
@@ -512,12 +543,12 @@ def _first_heading(soup: BeautifulSoup) -> str:
 
 
 def _page_date(
-    html: str, soup: BeautifulSoup, jsonld: list[object], page: _Page, body: str
+    html: str, doc: _Document, jsonld: list[object], page: _Page, body: str
 ) -> tuple[str | None, str | None]:
     """The publication day and its source: the page's stamps or byline (html_dates), else the
     URL path, else a dateline atop the text."""
-    day_first = _page_day_first(soup, page.day_first)
-    stamps = list(_date_candidates(soup, jsonld))
+    day_first = _page_day_first(doc, page.day_first)
+    stamps = list(_date_candidates(doc, jsonld))
     day, source = page_date(html, stamps, page.title, day_first)
     if day:
         return day, source
@@ -542,10 +573,10 @@ def _url_or_dateline_date(
     return day, "dateline" if day else None
 
 
-def _page_day_first(soup: BeautifulSoup, configured: bool = True) -> bool:
+def _page_day_first(doc: _Document, configured: bool = True) -> bool:
     """How the page orders 08/04/2011: by its <html lang> (en-US month first, others day first);
     `configured` when the language does not tell."""
-    lang = (soup.html.get("lang") if soup.html else None) or ""
+    lang = (doc.soup.html.get("lang") if doc.soup.html else None) or ""
     lang = lang.strip().lower().replace("_", "-")
     if lang.endswith("-us"):
         return False
@@ -554,36 +585,36 @@ def _page_day_first(soup: BeautifulSoup, configured: bool = True) -> bool:
     return True
 
 
-def _metadata_date(soup: BeautifulSoup, jsonld: list[object], day_first: bool = True) -> str | None:
+def _metadata_date(doc: _Document, jsonld: list[object], day_first: bool = True) -> str | None:
     """The publication day the page's metadata states, as YYYY-MM-DD; None when it states none."""
-    return metadata_date(list(_date_candidates(soup, jsonld)), day_first)
+    return metadata_date(list(_date_candidates(doc, jsonld)), day_first)
 
 
-def _date_candidates(soup: BeautifulSoup, jsonld: list[object]) -> Iterator[str]:
+def _date_candidates(doc: _Document, jsonld: list[object]) -> Iterator[str]:
     """Date strings from metadata, most trustworthy first (Readability's JSON-LD choice leads)."""
     article = _jsonld_article(jsonld) or {}
     if isinstance(article.get("datePublished"), str):
         yield article["datePublished"]
-    metas = soup.find_all("meta", content=True)
+    metas = doc.find_all("meta", content=True)
     for meta in metas:
         if (meta.get("property") or meta.get("name") or "").strip().lower() in _DATE_PROPERTIES:
             yield meta["content"]
     for obj in _jsonld_objects(jsonld):
         if isinstance(obj.get("datePublished"), str):
             yield obj["datePublished"]
-    for tag in soup.find_all(itemprop="datePublished"):
+    for tag in doc.find_all(itemprop="datePublished"):
         yield tag.get("content") or tag.get("datetime") or ""
     for meta in metas:
         if (meta.get("name") or meta.get("property") or "").strip().lower() in _DATE_NAMES:
             yield meta["content"]
-    time = _publication_time(soup)
+    time = _publication_time(doc)
     if time:
         yield time["datetime"]
 
 
-def _publication_time(soup: BeautifulSoup) -> Tag | None:
+def _publication_time(doc: _Document) -> Tag | None:
     """The <time datetime> dating the article: marked as such, in the article, or the only one."""
-    times = [t for t in soup.find_all("time", datetime=True) if not _in_page_chrome(t)]
+    times = [t for t in doc.find_all("time", datetime=True) if not _in_page_chrome(t)]
     marked = [t for t in times if t.has_attr("pubdate") or t.get("itemprop") == "datePublished"]
     in_article = [t for t in times if t.find_parent(["article", "main"])]
     for group in (marked, in_article):
@@ -605,13 +636,13 @@ def _in_page_chrome(tag: Tag) -> bool:
 # --- main text --------------------------------------------------------------------------------
 
 
-def _main_text(html: str, soup: BeautifulSoup) -> str:
+def _main_text(html: str, doc: _Document) -> str:
     """The page's main text, paragraphs separated by a blank line."""
     if len(html) >= _TINY_PAGE_CHARS:
-        return _trafilatura_text(html) or _fallback_text(soup)[0]
+        return _trafilatura_text(html) or _fallback_text(doc)[0]
     # A small hand-made page: trust its own <article>/<main> markup (without running
     # trafilatura at all), and our cleaning whenever trafilatura keeps too little of it.
-    fallback, from_container = _fallback_text(soup)
+    fallback, from_container = _fallback_text(doc)
     if not fallback or from_container:
         return fallback
     extracted = _trafilatura_text(html)
@@ -627,10 +658,10 @@ def _trafilatura_text(html: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-def _fallback_text(soup: BeautifulSoup) -> tuple[str, bool]:
+def _fallback_text(doc: _Document) -> tuple[str, bool]:
     """Visible text without page chrome, and whether an article-like container held it."""
-    page_text = _paragraphs(soup.body or soup, _is_chrome)
-    candidates = [*soup.find_all(itemprop="articleBody"), *soup.find_all(["article", "main"])]
+    page_text = _paragraphs(doc.soup.body or doc.soup, _is_chrome)
+    candidates = [*doc.find_all(itemprop="articleBody"), *doc.find_all(["article", "main"])]
     texts = [_paragraphs(candidate, _is_chrome) for candidate in _outermost(candidates)]
     best = max(texts, key=_length, default=[])
     if best and _length(best) >= _length(page_text) / 2:
@@ -698,9 +729,9 @@ def _clean(text: str) -> str:
 # --- listings ---------------------------------------------------------------------------------
 
 
-def _items(soup: BeautifulSoup, page: _Page) -> list[_Item]:
+def _items(doc: _Document, page: _Page) -> list[_Item]:
     """Repeated item blocks: <article> teasers, else heading + excerpt + "Read more" items."""
-    return _article_items(soup, page) or _read_more_items(soup, page)
+    return _article_items(doc, page) or _read_more_items(doc, page)
 
 
 def _is_listing(items: list[_Item], main_text: str) -> bool:
@@ -757,10 +788,10 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
 
 
-def _article_items(soup: BeautifulSoup, page: _Page) -> list[_Item]:
+def _article_items(doc: _Document, page: _Page) -> list[_Item]:
     """One item per innermost <article> that has a heading or link and some text of its own."""
     items = []
-    for article in soup.find_all("article"):
+    for article in doc.find_all("article"):
         if article.find("article") or _is_teaser_box(article):
             continue
         item = _item(article, [article], page)
@@ -782,10 +813,10 @@ def _is_teaser_box(tag: Tag) -> bool:
     return False
 
 
-def _read_more_items(soup: BeautifulSoup, page: _Page) -> list[_Item]:
+def _read_more_items(doc: _Document, page: _Page) -> list[_Item]:
     """One item per heading followed by an excerpt and a "Read more" link."""
     items, seen = [], set()
-    for link in soup.find_all("a", href=True):
+    for link in doc.find_all("a", href=True):
         if not _is_read_more(link):
             continue
         heading = link.find_previous(_HEADINGS)
