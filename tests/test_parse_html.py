@@ -693,3 +693,43 @@ def test_title_exact_match_on_readability_pages_stays_above_its_floor():
         for _, html, title in pages
     )
     assert exact / len(pages) >= BENCH_TITLE_EXACT_FLOOR
+
+
+# --- one walk finds what BeautifulSoup's own searches find ------------------------------------
+
+_SEARCHES = [
+    ("meta", {}),
+    ("meta", {"content": True}),
+    ("meta", {"property": "og:url", "content": True}),
+    ("script", {"type": "application/ld+json"}),
+    ("link", {"rel": lambda rel: rel and "canonical" in rel, "href": True}),
+    ("base", {"href": True}),
+    ("title", {}),
+    (["h1", "h2"], {}),
+    (None, {"itemprop": "datePublished"}),
+    (None, {"itemprop": "articleBody"}),
+    (["article", "main"], {}),
+    ("time", {"datetime": True}),
+    ("a", {"href": True}),
+    ("div", {"class": "byline"}),
+]
+_ODD_PAGE = """<html><head><link rel="Canonical alternate" href="/x"><link rel=canonical>
+<meta content="2011-04-08" itemprop="datePublished"><meta property="og:url" content="">
+<script type="APPLICATION/LD+JSON">{}</script><base href></head><body>
+<div class="byline extra" itemprop="articleBody datePublished"><time datetime>8 April</time>
+<article><main><a href="">x</a><h2>y</h2><a>z</a></main></article></div></body></html>"""
+
+
+@pytest.mark.parametrize("page", [*sorted(p.name for p in PAGES.glob("*.html")), "odd"])
+def test_the_pages_elements_are_found_as_beautifulsoup_finds_them(page):
+    from bs4 import BeautifulSoup
+
+    from indexer.parse_html import _Document
+
+    html = _ODD_PAGE if page == "odd" else (PAGES / page).read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "lxml")
+    doc = _Document(soup)
+    for name, attrs in _SEARCHES:
+        found = [id(tag) for tag in doc.find_all(name, **attrs)]
+        assert found == [id(tag) for tag in soup.find_all(name, **attrs)], (name, attrs)
+        assert doc.find(name, **attrs) is soup.find(name, **attrs), (name, attrs)
