@@ -183,15 +183,14 @@ def _written_neighbour(page: _Page, moment: datetime.datetime, day: str) -> str 
     """The day before or after a UTC stamp's that the byline writes, marked as the date, instead
     of the stamp's own: the publisher's day, when some zone (UTC-12 to UTC+14) puts the moment
     on it. Overruling a stamp takes a date the page marks as one, not any dated line."""
-    if page.trusted_kind(day, written_only=True):
-        return None
     stamp_day = datetime.date.fromisoformat(day)
     reachable = [(-1, moment.hour < 12), (1, moment.hour >= 10)]
-    for shift, possible in reachable:
-        neighbour = (stamp_day + datetime.timedelta(days=shift)).isoformat()
-        if possible and page.marks_as_date(neighbour):
-            return neighbour
-    return None
+    shifts = [shift for shift, possible in reachable if possible]
+    neighbours = [(stamp_day + datetime.timedelta(days=shift)).isoformat() for shift in shifts]
+    written = [neighbour for neighbour in neighbours if page.writes(neighbour)]
+    if not written or page.trusted_kind(day, written_only=True):
+        return None  # a page that nowhere writes a neighbour day is not read line by line
+    return next((neighbour for neighbour in written if page.marks_as_date(neighbour)), None)
 
 
 # --- htmldate ---------------------------------------------------------------------------------
@@ -315,11 +314,15 @@ class _Page:
             kinds = kinds - {"metadata"}
         return next((kind for kind in _TRUSTED if kind in kinds), None)
 
+    def writes(self, day: str) -> bool:
+        """Whether the page writes `day` out anywhere (a cheap look before `kinds`)."""
+        return spells_out(self.html, day, day_first=self.day_first)
+
     def kinds(self, day: str) -> set[str]:
         """Every kind of place the page writes `day` in (empty when nowhere)."""
         if day not in self._kinds:
             found = set()
-            if spells_out(self.html, day, day_first=self.day_first):
+            if self.writes(day):
                 patterns = _spellings(day, self.day_first)
                 found = self._meta_kinds(patterns) | self._line_kinds(patterns, day)
             self._kinds[day] = found
