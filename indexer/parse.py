@@ -35,6 +35,9 @@ class ParsedFile:
     skipped: str | None = None
     # Each clipping's near-duplicate signature, added by the indexer's workers (duplicates.py).
     signatures: list[str] = field(default_factory=list)
+    # Each clipping's text fields as Whoosh postings, added by the indexer's workers
+    # (whoosh_adapter.analysed), so that the process holding the writer need not analyse them.
+    postings: list[dict] = field(default_factory=list)
 
 
 def parse_bytes(

@@ -37,9 +37,10 @@ from indexer.names import RULES_VERSION
 from indexer.names.gazetteer import GAZETTEER_NAME, Gazetteer
 from indexer.names.table import EntityTable
 from indexer.scan import FileEntry, Scan, scan_corpus
-from indexer.schema import when_words
+from indexer.schema import clipping_schema, when_words
 from indexer.settings import Settings
 from indexer.store import FileRecord
+from indexer.whoosh_adapter import add_analysed, analysed
 from indexer.wording import counted
 
 if TYPE_CHECKING:
@@ -361,11 +362,12 @@ class Run:
         else:
             self.report.added += 1
         names, duplicates = [], []
-        for clipping, signature in zip(parsed.clippings, parsed.signatures, strict=True):
+        documents = zip(parsed.clippings, parsed.signatures, parsed.postings, strict=True)
+        for clipping, signature, postings in documents:
             duplicates.append([clipping.number, signature])  # grouped at the end
             table.add(clipping.mentions, clipping.joins, clipping.id)
             clipping.entities = table.entities_for(clipping.mentions, clipping.joins)
-            writer.add_document(**document_fields(clipping, record, signature))
+            add_analysed(writer, document_fields(clipping, record, signature), postings)
             names.append(_names_entry(clipping))
         record.set_names(names)
         record.set_duplicates(duplicates)
@@ -537,22 +539,30 @@ def _learn_tags(stale: list) -> None:
         record.set_names([[*entry[:3], tags.get(entry[0], entry[3])] for entry in record.names()])
 
 
-def document_fields(clipping: Clipping, record: FileRecord, signature: str | None) -> dict:
-    """The Whoosh document for one clipping; fields without a value are left out."""
-    fields = {
-        "id": clipping.id,
-        "path": clipping.path,
+def text_fields(clipping: Clipping) -> dict:
+    """The fields of a clipping's Whoosh document whose words are analysed (tokenised, stemmed):
+    a parse worker analyses them (`whoosh_adapter.analysed`)."""
+    return {
         "title": clipping.title,
         "body": clipping.body,
         "spelling": f"{clipping.title}\n{clipping.body}",
+        "when": when_words(clipping.date),
+        "source": clipping.source,
+    }
+
+
+def document_fields(clipping: Clipping, record: FileRecord, signature: str | None) -> dict:
+    """The Whoosh document for one clipping; fields without a value are left out."""
+    fields = {
+        **text_fields(clipping),
+        "id": clipping.id,
+        "path": clipping.path,
         "date": clipping.date,
         "undated": "0" if clipping.date else "1",
-        "when": when_words(clipping.date),
         "year": clipping.date[:4] if clipping.date else None,
         "month": clipping.date[:7] if clipping.date else None,
         "date_source": clipping.date_source,
         "entities": _keywords(e.name for e in clipping.entities),
-        "source": clipping.source,
         "source_exact": clipping.source,
         "url": clipping.url,
         "collection": clipping.collection,
@@ -661,6 +671,7 @@ def _parse_all(
 
 _worker_gazetteer: Gazetteer | None = None
 _worker_settings: Settings = Settings()
+_SCHEMA = clipping_schema()  # what a worker analyses the text fields with
 
 
 def _init_worker(gazetteer: Gazetteer, settings: Settings) -> None:
@@ -692,6 +703,7 @@ def _parse_one(item: tuple[str, str]) -> ParsedFile:
     rel, path = item
     parsed = parse_file(path, rel, _worker_gazetteer, _worker_settings)
     parsed.signatures = [signature(c.title, c.body) for c in parsed.clippings]
+    parsed.postings = [analysed(_SCHEMA, text_fields(c)) for c in parsed.clippings]
     return parsed
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import highlight, query
+from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.matching.wrappers import WrappingMatcher
 
 # Must equal the pin in pyproject.toml (tests/test_whoosh_adapter.py checks that it does).
@@ -143,3 +144,67 @@ class EscapingFormatter(highlight.Formatter):
 # (ConstantScoreQuery: our date and undated filters) have none: `(oil AND undated:yes) AND oil`
 # raised AttributeError. A wrapper's boost is 1 unless set.
 query.WrappingQuery.boost = 1.0
+
+
+def _remembering_missing_columns(cached_reader):
+    """Whoosh's per-document reader remembers a field's lengths column but not its absence: a
+    field that keeps no lengths (ids, keywords, the spelling field) cost a stat() of the disk
+    at every one of its postings when a segment is written (over half of all postings)."""
+
+    def reader(self, fieldname, column):
+        if fieldname not in self._readers:
+            self._readers[fieldname] = cached_reader(self, fieldname, column)
+        return self._readers[fieldname]
+
+    return reader
+
+
+W3PerDocReader._cached_reader = _remembering_missing_columns(W3PerDocReader._cached_reader)
+
+
+def analysed(schema, fields: dict) -> dict[str, list[tuple]]:
+    """The postings each field of `fields` gives, as Whoosh's writer works them out (term bytes,
+    frequency, weight, encoded positions): a parse worker works them out, so that the one
+    process holding the writer does not (`add_analysed`)."""
+    return {name: list(schema[name].index(value)) for name, value in fields.items() if value}
+
+
+def add_analysed(writer, fields: dict, postings: dict[str, list[tuple]]) -> None:
+    """`writer.add_document(**fields)`, taking the postings of the fields in `postings` as
+    `analysed` gave them instead of analysing their text again.
+
+    Mirrors SegmentWriter.add_document of the pinned Whoosh for schemas without term vectors
+    or separate spelling fields, and documents without boosts; tests/test_whoosh_adapter.py
+    checks that the index it writes equals the one Whoosh writes.
+    """
+    writer._check_state()
+    perdocwriter, schema, docnum = writer.perdocwriter, writer.schema, writer.docnum
+    add_post = writer.pool.add
+    perdocwriter.start_doc(docnum)
+    try:
+        for fieldname in sorted(fields):
+            value = fields[fieldname]
+            if fieldname.startswith("_") or fieldname not in schema:
+                raise ValueError(f"add_analysed takes no boosts or unknown fields: {fieldname}")
+            if value is None:
+                continue
+            field = schema[fieldname]
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"add_analysed cannot write field {fieldname}")
+            length = 0
+            if field.indexed:
+                items = postings[fieldname] if fieldname in postings else field.index(value)
+                for tbytes, freq, weight, vbytes in items:
+                    if field.scorable:
+                        length += freq
+                    add_post((fieldname, tbytes, docnum, weight * 1.0, vbytes))
+            perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+            if field.column_type:
+                cv = field.to_column_value(value)
+                perdocwriter.add_column_value(fieldname, field.column_type, cv)
+    except Exception:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    writer._added = True
+    writer.docnum += 1

@@ -12,15 +12,21 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import fields, query
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.matching import ListMatcher, WrappingMatcher
 
 import clippings
 import indexer
 import webui
 from indexer import whoosh_adapter
+from indexer.clipping import Clipping
 from indexer.docsets import ColumnBuilder, PostingCache, docset
+from indexer.schema import clipping_schema
+from indexer.store import FileRecord
+from indexer.update import document_fields, text_fields
 
 REPO = Path(__file__).resolve().parents[1]
 ADAPTER = REPO / "indexer" / "whoosh_adapter.py"
@@ -225,3 +231,92 @@ def test_escaping_formatter_escapes_text_between_marks():
     text = "a camp here"
     token = highlight.Token(startchar=2, endchar=6, text="camp", matched=True)
     assert Shouting().format([highlight.Fragment(text, [token])]) == "A [camp] HERE"
+
+
+# --- postings analysed in a parse worker --------------------------------------------------------
+
+
+def _clipping(n: int, title: str, body: str, date=None, source=None) -> Clipping:
+    return Clipping(f"pages/{n}.html", 1, title, body, date, "metadata", source, collection=None)
+
+
+_CLIPPINGS = [
+    _clipping(1, "Iraqi troops raid Camp Ashraf", "Troops raided the camp; the camp's residents…",
+              "2011-04-08", "Reuters"),
+    _clipping(2, "Mojahedin-e Khalq", "Mujahedin-e-Khalq (MEK), Mojahedin, PMOI. Über café", None),
+    _clipping(3, "Numbers 3,000 and 2.5", "U.S. and U.N.: 3,000 people; 2.5 per cent",
+              "2004-05-31"),
+    _clipping(4, "Empty body", "", "2005-12-31", ""),
+    _clipping(5, "A a a the of", "the the the of of a", None, "BBC News"),
+]  # fmt: skip
+
+
+def _index_dump(ix) -> tuple:
+    """Everything a search reads: stored fields, field lengths, and every posting with its
+    weight and encoded positions."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        stored = list(reader.iter_docs())
+        lengths = [
+            (docnum, name, reader.doc_field_length(docnum, name))
+            for docnum, _ in stored
+            for name in reader.schema.scorable_names()
+        ]
+        postings = {}
+        for fieldname, text in reader.all_terms():
+            matcher = reader.postings(fieldname, text)
+            items = []
+            while matcher.is_active():
+                items.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            postings[fieldname, text] = items
+        return stored, lengths, postings
+
+
+def _written(clippings: list[Clipping], *, analysed_first: bool) -> tuple:
+    ix = RamStorage().create_index(clipping_schema())
+    writer = ix.writer()
+    for clipping in clippings:
+        fields = document_fields(clipping, FileRecord(10, 20, "ab"), "sig")
+        if analysed_first:
+            postings = whoosh_adapter.analysed(clipping_schema(), text_fields(clipping))
+            whoosh_adapter.add_analysed(writer, fields, postings)
+        else:
+            writer.add_document(**fields)
+    writer.commit()
+    return _index_dump(ix)
+
+
+def test_postings_analysed_in_a_worker_write_the_index_whoosh_writes():
+    assert _written(_CLIPPINGS, analysed_first=True) == _written(_CLIPPINGS, analysed_first=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=60), st.text(max_size=200)), min_size=1, max_size=4))
+def test_any_text_analysed_in_a_worker_writes_the_index_whoosh_writes(texts):
+    clippings = [_clipping(n, title, body) for n, (title, body) in enumerate(texts)]
+    assert _written(clippings, analysed_first=True) == _written(clippings, analysed_first=False)
+
+
+def test_add_analysed_refuses_what_it_does_not_mirror():
+    writer = RamStorage().create_index(clipping_schema()).writer()
+    with pytest.raises(ValueError, match="boosts or unknown fields"):
+        whoosh_adapter.add_analysed(writer, {"id": "x", "_boost": 2.0}, {})
+    writer.cancel()
+
+
+def test_a_segment_is_written_with_one_look_for_each_missing_lengths_column(tmp_path):
+    """Fields that keep no lengths (ids, the spelling field) no longer cost a look at the disk
+    for every posting when a segment is written."""
+    ix = FileStorage(str(tmp_path)).create_index(clipping_schema())
+    writer = ix.writer()
+    for clipping in _CLIPPINGS:
+        writer.add_document(**document_fields(clipping, FileRecord(10, 20, "ab"), "sig"))
+    looks = []
+    original = FileStorage.file_exists
+    FileStorage.file_exists = lambda self, name: looks.append(name) or original(self, name)
+    try:
+        writer.commit()
+    finally:
+        FileStorage.file_exists = original
+    assert len(looks) == len(set(looks))
