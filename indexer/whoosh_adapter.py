@@ -10,6 +10,7 @@ Whoosh's own search.
 from __future__ import annotations
 
 import importlib.metadata
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import numpy as np
 from whoosh import highlight, query
 from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.matching.wrappers import WrappingMatcher
+from whoosh.writing import PostingPool
 
 # Must equal the pin in pyproject.toml (tests/test_whoosh_adapter.py checks that it does).
 PINNED = "2.7.5"
@@ -208,3 +210,37 @@ def add_analysed(writer, fields: dict, postings: dict[str, list[tuple]]) -> None
     perdocwriter.finish_doc()
     writer._added = True
     writer.docnum += 1
+
+
+_RUN_CHUNK = 1024  # postings pickled together in a pool's run file
+
+
+def _write_run_in_chunks(self, f, items) -> None:
+    """Write a posting pool's sorted run as pickled chunks of postings: Whoosh pickles (and at
+    commit unpickles) each posting alone, a Python call per posting of the whole archive."""
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == _RUN_CHUNK:
+            pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+            chunk = []
+    if chunk:
+        pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+    f.close()
+
+
+def _read_run_in_chunks(self, path) -> Iterator:
+    """The postings of a run `_write_run_in_chunks` wrote, in order; removes the run after."""
+    f = self._open_run(path)
+    try:
+        while True:
+            yield from pickle.load(f)
+    except EOFError:
+        return
+    finally:
+        f.close()
+        self._remove_run(path)
+
+
+PostingPool._write_run = _write_run_in_chunks
+PostingPool._read_run = _read_run_in_chunks

@@ -8,6 +8,7 @@ import importlib.metadata
 import importlib.util
 import inspect
 import pkgutil
+import random
 import re
 from pathlib import Path
 
@@ -320,3 +321,29 @@ def test_a_segment_is_written_with_one_look_for_each_missing_lengths_column(tmp_
     finally:
         FileStorage.file_exists = original
     assert len(looks) == len(set(looks))
+
+
+def test_postings_spilled_to_many_run_files_write_the_same_index():
+    """The writer's pool spills sorted runs of postings to disk (in pickled chunks) and merges
+    them at the commit, in rounds when there are more than 128 runs; what it writes equals the
+    index written from memory alone."""
+    words = "camp ashraf raid troops iraq residents refugees mujahedin khalq geneva".split()
+    rng = random.Random(7)
+    clippings = [
+        _clipping(n, " ".join(rng.choices(words, k=4)), " ".join(rng.choices(words, k=60)))
+        for n in range(300)
+    ]
+
+    def written(limitmb: float) -> tuple:
+        ix = RamStorage().create_index(clipping_schema())
+        writer = ix.writer(limitmb=limitmb)
+        for clipping in clippings:
+            writer.add_document(**document_fields(clipping, FileRecord(10, 20, "ab"), "sig"))
+        runs = len(writer.pool.runs)
+        writer.commit()
+        return runs, _index_dump(ix)
+
+    spilled_runs, spilled = written(0.01)
+    in_memory_runs, in_memory = written(256)
+    assert spilled_runs > 128 and in_memory_runs == 0
+    assert spilled == in_memory
