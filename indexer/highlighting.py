@@ -34,6 +34,14 @@ class Wanted:
     def joined(self, other: Wanted) -> Wanted:
         return Wanted(self.words | other.words, self.phrases | other.phrases)
 
+    def every_word(self) -> set[str]:
+        """The words to find: the single words and the words of the phrases."""
+        return self.words | {word for phrase in self.phrases for word in phrase}
+
+
+# Positions of wanted words in documents' fields, keyed by (docnum, field, word).
+Positions = dict[tuple[int, str, str], list[tuple[int, tuple[int, int]]]]
+
 
 def nothing_wanted() -> dict[str, Wanted]:
     return {"title": Wanted(set(), set()), "body": Wanted(set(), set())}
@@ -68,20 +76,37 @@ class Marker:
         self._offsets = [offset for _, offset in leaves]
         self._postings = postings
 
-    def spans(self, docnum: int, fieldname: str, wanted: Wanted) -> list[tuple[int, int]]:
+    def spans(
+        self, docnum: int, fieldname: str, wanted: Wanted, known: Positions | None = None
+    ) -> list[tuple[int, int]]:
         """Where the wanted words, and the words of wanted phrases where they stand together,
-        occur in one document's field: sorted (start, end) character offsets."""
-        found = {
-            word: self._positions(docnum, fieldname, word)
-            for word in wanted.words | {w for phrase in wanted.phrases for w in phrase}
-        }
+        occur in one document's field: sorted (start, end) character offsets. `known` holds
+        positions `positions` read beforehand for a page of documents."""
+        known = known if known is not None else self.positions([docnum], fieldname, wanted)
+        found = {word: known[docnum, fieldname, word] for word in wanted.every_word()}
         spans = {span for word in wanted.words for _, span in found[word]}
         for phrase in wanted.phrases:
             spans.update(_phrase_spans([dict(found[word]) for word in phrase]))
         return sorted(spans)
 
-    def _positions(self, docnum: int, fieldname: str, word: str) -> list[tuple[int, tuple]]:
-        """(word position, (start, end)) of each occurrence of `word` in the document's field."""
+    def positions(
+        self, docnums: Iterable[int], fieldname: str, wanted: Wanted, into: Positions | None = None
+    ) -> Positions:
+        """(word position, (start, end)) of each occurrence of each wanted word in each of the
+        documents' field, keyed by (docnum, field, word). Each word's postings are walked once,
+        in document order, for a whole page of hits (a posting list is read block by block
+        from its start, so one walk per hit re-read the same blocks)."""
+        found = into if into is not None else {}
+        ordered = sorted(set(docnums))
+        for word in wanted.every_word():
+            matchers: dict[int, object] = {}
+            for docnum in ordered:
+                found[docnum, fieldname, word] = self._read(matchers, docnum, fieldname, word)
+        return found
+
+    def _read(self, matchers: dict, docnum: int, fieldname: str, word: str) -> list:
+        """The word's positions in one document, reading on with its segment's open matcher
+        (`matchers`, by segment: documents come in ascending order)."""
         index = bisect.bisect_right(self._offsets, docnum) - 1
         segment_reader, offset = self._leaves[index]
         local = docnum - offset
@@ -89,7 +114,9 @@ class Marker:
         at = np.searchsorted(ids, local)
         if at >= len(ids) or ids[at] != local:
             return []  # the word is not in this document: no need to read its positions
-        postings = segment_reader.postings(fieldname, word)
+        if index not in matchers:
+            matchers[index] = segment_reader.postings(fieldname, word)
+        postings = matchers[index]
         postings.skip_to(local)
         if not (postings.is_active() and postings.id() == local):
             return []

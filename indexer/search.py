@@ -24,7 +24,14 @@ from whoosh import query
 from indexer import collapse, similar, store
 from indexer.expand import SpellingVariants, expand_names
 from indexer.facets import entity_type_codes, facet_counts, timeline
-from indexer.highlighting import Wanted, best_passages, lead, nothing_wanted, query_terms
+from indexer.highlighting import (
+    Positions,
+    Wanted,
+    best_passages,
+    lead,
+    nothing_wanted,
+    query_terms,
+)
 from indexer.names.table import Cluster
 from indexer.query import MAX_PAGE, Parsed, parse_query, undated_instead_of_dates
 from indexer.ranking import Scorer
@@ -107,7 +114,8 @@ class SearchEngine:
             parse, parsed, docs, sort, expansions, ranked, relaxed = matches
             terms = query_terms(parsed, gen.reader)
             shown = collapse.collapsed(codes, ranked, docs, first, pagelen)
-            hits = [_page_hit(gen, docnum, score, terms) for docnum, score in shown.page]
+            known = _page_positions(gen, [docnum for docnum, _ in shown.page], terms)
+            hits = [_page_hit(gen, docnum, score, terms, known) for docnum, score in shown.page]
             for hit, (docnum, _) in zip(hits, shown.page, strict=True):
                 hit.similar = collapse.members(gen, shown.copies.get(docnum, ()))
                 hit.missing = relaxed.missing(docnum) if relaxed else []
@@ -422,12 +430,30 @@ def _counts(gen: Generation, parsed: query.Query, docs):
     return counts
 
 
-def _page_hit(gen: Generation, docnum: int, score: float | None, terms: dict[str, Wanted]) -> Hit:
-    """A hit with its title's matches and the body's best passages marked."""
+def _page_positions(gen: Generation, docnums: list[int], terms: dict[str, Wanted]) -> Positions:
+    """Where the words `_page_hit` marks stand in a page of hits, read for the page at once."""
+    known = gen.marker.positions(docnums, "body", terms["body"])
+    return gen.marker.positions(docnums, "title", _title_wanted(terms), into=known)
+
+
+def _title_wanted(terms: dict[str, Wanted]) -> Wanted:
+    """A title marks the body's words too (a free word searches both)."""
+    return terms["title"].joined(terms["body"])
+
+
+def _page_hit(
+    gen: Generation,
+    docnum: int,
+    score: float | None,
+    terms: dict[str, Wanted],
+    known: Positions | None = None,
+) -> Hit:
+    """A hit with its title's matches and the body's best passages marked (from `known`
+    positions when the page's were read at once)."""
     fields = gen.searcher.stored_fields(docnum)
     body = fields.get("body", "")
-    body_marks = gen.marker.spans(docnum, "body", terms["body"])
-    title_marks = gen.marker.spans(docnum, "title", terms["title"].joined(terms["body"]))
+    body_marks = gen.marker.spans(docnum, "body", terms["body"], known)
+    title_marks = gen.marker.spans(docnum, "title", _title_wanted(terms), known)
     snippet = best_passages(body, body_marks) or lead(body)
     group = gen.groups.get(fields["id"])
     return _hit_from_fields(fields, score, snippet, tuple(title_marks), group)

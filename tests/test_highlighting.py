@@ -69,3 +69,32 @@ def test_overlapping_passages_are_shown_once():
     snippet = best_passages(body, spans)
     assert snippet.text.count("filler filler filler") == 1
     assert [snippet.text[s:e] for s, e in snippet.marks] == ["MKO", "MEK", "PMOI"]
+
+
+def test_a_page_of_hits_reads_the_same_positions_as_each_hit_alone(tmp_path):
+    """A page's positions are read with one walk of each word's postings; every hit's marks
+    equal those read for the hit alone, over two segments and lists of many posting blocks."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from indexer.docsets import PostingCache
+    from indexer.highlighting import Marker, Wanted
+    from indexer.schema import clipping_schema
+
+    ix = FileStorage(str(tmp_path)).create_index(clipping_schema())
+    for segment in range(2):
+        writer = ix.writer()
+        for n in range(400):
+            body = "camp " * (n % 3) + f"word{n} refugees crossed" + " camp ashraf" * (n % 5 == 0)
+            writer.add_document(id=f"{segment}-{n}", title="Camp", body=body)
+        writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        marker = Marker(list(searcher.reader().leaf_readers()), PostingCache())
+        wanted = Wanted({"camp", "refuge", "absent"}, {("camp", "ashraf")})  # indexed stems
+        page = [799, 3, 402, 0, 5, 401, 650, 130]
+        known = marker.positions(page, "body", wanted)
+        for docnum in page:
+            assert marker.spans(docnum, "body", wanted, known) == marker.spans(
+                docnum, "body", wanted
+            )
+        assert marker.spans(5, "body", wanted, known) == [(0, 4), (5, 9), (16, 24), (33, 37),
+                                                          (38, 44)]  # fmt: skip
