@@ -55,7 +55,8 @@ def distinct(codes: np.ndarray | None, docs: np.ndarray) -> int:
         return len(docs)
     found = codes[docs]
     grouped = found[found >= 0]
-    return len(docs) - len(grouped) + len(np.unique(grouped))
+    groups = int(np.count_nonzero(np.bincount(grouped))) if len(grouped) else 0  # small codes
+    return len(docs) - len(grouped) + groups
 
 
 def needed(codes: np.ndarray | None, docs: np.ndarray, wanted: int) -> int:

@@ -10,6 +10,7 @@ matching document sets over numpy arrays).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import threading
 from collections.abc import Iterator
@@ -409,7 +410,7 @@ def _ranked(gen: Generation, parsed, tiers: list[np.ndarray], docs, sort: str, c
         ordered = gen.columns.newest_first(docs, newest=sort != "oldest")
         outside = [~np.isin(ordered, tier) for tier in reversed(tiers)]
         ordered = ordered[np.lexsort((np.arange(len(ordered)), *outside))]
-        return [(int(d), None) for d in ordered[:count]]
+        return list(zip(ordered[:count].tolist(), itertools.repeat(None)))
     scorer = Scorer(gen.searcher, gen.columns, gen.postings, gen.docset)
     return scorer.top(scoring, docs, count, tiers)
 
