@@ -298,11 +298,14 @@ class Run:
         if todo:
             self._names_model_status()  # whether the names model loads, for the manifest
         writer = self.ix.writer(limitmb=WRITER_MB)
+        same_analysis = _analyses_as_workers(writer.schema)
         # Names as this run's clippings are written; settling's final table replaces it.
         table = EntityTable(self.gazetteer)
         try:
             for parsed in _parse_all(todo, self.gazetteer, self.settings, procs):
                 tick(1)
+                if not same_analysis:
+                    parsed.postings = [{} for _ in parsed.postings]  # analysed by the writer
                 self._write_file(writer, parsed, table)
             for rel in deleted:
                 writer.delete_by_term("path", rel)
@@ -672,6 +675,22 @@ def _parse_all(
 _worker_gazetteer: Gazetteer | None = None
 _worker_settings: Settings = Settings()
 _SCHEMA = clipping_schema()  # what a worker analyses the text fields with
+
+
+def _analyses_as_workers(schema) -> bool:
+    """Whether an index's text fields analyse words as the workers' schema does (an index
+    written by a version with other analyzers keeps its own until it is rebuilt)."""
+    fields = text_fields(Clipping("", 0, "", ""))
+    return all(_same_analysis(schema, name) for name in fields)
+
+
+def _same_analysis(schema, name: str) -> bool:
+    """Whether the index's field `name` analyses as the workers' does (Whoosh's own field
+    equality leaves the analyzer out)."""
+    if name not in schema:
+        return False
+    theirs, ours = schema[name], _SCHEMA[name]
+    return theirs == ours and theirs.analyzer == ours.analyzer and theirs.format == ours.format
 
 
 def _init_worker(gazetteer: Gazetteer, settings: Settings) -> None:

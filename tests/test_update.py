@@ -443,3 +443,25 @@ def test_the_seed_digest_alone_is_one_organisation_under_seven_names(tmp_path):
         assert {"MEK", "MKO", "Mojahedin", "Khalq", "PMOI"} <= marked
     finally:
         engine.close()
+
+
+def test_an_index_with_other_analyzers_keeps_analysing_its_own_way(corpus, tmp_path):
+    """Parse workers analyse the text fields with this version's schema; an index written with
+    other analyzers (same field kinds, so no rebuild is forced) gets its own analysis instead,
+    as Whoosh's writer would have given it."""
+    from whoosh.analysis import StandardAnalyzer
+    from whoosh.fields import TEXT
+    from whoosh.filedb.filestore import FileStorage
+
+    from indexer.schema import clipping_schema
+
+    schema = clipping_schema()
+    schema.remove("body")
+    schema.add("body", TEXT(analyzer=StandardAnalyzer(), stored=True, chars=True))
+    index = tmp_path / "index"
+    index.mkdir()
+    FileStorage(str(index)).create_index(schema, indexname=store.INDEX_NAME)
+    update_index(corpus, index)
+    with store.open_index(index).searcher() as searcher:
+        words = {text.decode() for text in searcher.reader().lexicon("body")}
+    assert "refugees" in words and "refuge" not in words  # not stemmed, as the index says
