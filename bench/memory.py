@@ -74,8 +74,8 @@ class Sampler(Sampling):
         self._started = time.perf_counter()
 
     def sample(self) -> None:
-        main = self._process.memory_info().rss / MB
-        tree = main + sum(_rss(child) for child in self._children()) / MB
+        main = _rss(self._process) / MB
+        tree = tree_rss(self._process) / MB
         name = self._phase_name()
         now = time.perf_counter() - self._started
         if not self.phases or self.phases[-1].name != name:
@@ -83,12 +83,6 @@ class Sampler(Sampling):
         phase = self.phases[-1]
         phase.ended = now
         phase.main_mb, phase.tree_mb = max(phase.main_mb, main), max(phase.tree_mb, tree)
-
-    def _children(self) -> list[psutil.Process]:
-        try:
-            return self._process.children(recursive=True)
-        except psutil.Error:
-            return []
 
     def _phase_name(self) -> str:
         """The outermost three `indexer/update.py` functions the main thread is in."""
@@ -99,6 +93,19 @@ class Sampler(Sampling):
                 names.append(frame.f_code.co_name)
             frame = frame.f_back
         return " > ".join(reversed(names[-3:])) if names else "-"
+
+
+def process_tree(process: psutil.Process) -> list[psutil.Process]:
+    """The process and its descendants ([] once it has exited)."""
+    try:
+        return [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def tree_rss(process: psutil.Process) -> int:
+    """Resident bytes of the process and its descendants together."""
+    return sum(_rss(member) for member in process_tree(process))
 
 
 def _rss(process: psutil.Process) -> int:

@@ -93,7 +93,7 @@ from baselines import (
     folder_size,
     parsed_corpus,
 )
-from memory import Sampling
+from memory import Sampling, process_tree, tree_rss
 
 from corpus import CorpusInfo, build_corpus, read_marker
 from indexer.scan import scan_files
@@ -312,8 +312,7 @@ class TreeSampler(Sampling):
         self._sample(pss=tick % 10 == 0)
 
     def _refresh(self) -> None:
-        with suppress(psutil.Error):
-            self._procs = [self.root, *self.root.children(recursive=True)]
+        self._procs = process_tree(self.root) or self._procs
 
     def _sample(self, pss: bool) -> None:
         total = shared_once = 0
@@ -951,16 +950,9 @@ def http_latencies(
     return runs
 
 
-def _tree(process: psutil.Process) -> list[psutil.Process]:
-    try:
-        return [process, *process.children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
 def _tree_cpu(process: psutil.Process) -> float:
     total = 0.0
-    for member in _tree(process):
+    for member in process_tree(process):
         with suppress(psutil.Error):
             times = member.cpu_times()
             total += times.user + times.system
@@ -968,10 +960,7 @@ def _tree_cpu(process: psutil.Process) -> float:
 
 
 def _tree_rss_mb(process: psutil.Process) -> float | None:
-    total = 0
-    for member in _tree(process):
-        with suppress(psutil.Error):
-            total += member.memory_info().rss
+    total = tree_rss(process)
     return round(total / MB, 1) if total else None
 
 

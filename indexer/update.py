@@ -690,7 +690,7 @@ def _same_analysis(schema, name: str) -> bool:
     if name not in schema:
         return False
     theirs, ours = schema[name], _SCHEMA[name]
-    return theirs == ours and theirs.analyzer == ours.analyzer and theirs.format == ours.format
+    return theirs == ours and theirs.analyzer == ours.analyzer  # == compares the format
 
 
 def _init_worker(gazetteer: Gazetteer, settings: Settings) -> None:
