@@ -351,6 +351,14 @@ def _printable(text: str) -> str:
     help="Server processes (each answers on its own core).",
 )
 @click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per process. One answers requests in turn at the least CPU a page; more let "
+    "a long export of a whole archive run beside the searches instead of ahead of them.",
+)
+@click.option(
     "--base-url",
     default="",
     envvar="CLIPPINGS_BASE_URL",
@@ -370,6 +378,7 @@ def serve_command(
     host: str,
     port: int,
     workers: int,
+    threads: int,
     base_url: str,
     watch: bool,
 ) -> None:
@@ -407,6 +416,7 @@ def serve_command(
         port,
         workers,
         _watcher(corpus, index_dir) if watch else None,
+        threads,
     )
 
 

@@ -484,3 +484,18 @@ def test_readme_and_help_agree_on_the_number_of_server_processes():
     help_text = run("serve", "--help").output
     assert "cores, at most 4" in " ".join(help_text.split())
     assert "one per core, at most 4" in " ".join(readme.split())
+
+
+@pytest.mark.parametrize(("given", "threads"), [([], 1), (["--threads", "3"], 3)])
+def test_serve_runs_one_app_thread_per_process_unless_told(corpus, tmp_path, monkeypatch, given,
+                                                           threads):  # fmt: skip
+    asked = []
+    monkeypatch.setattr(serve, "serve", lambda *args: asked.append(args[-1]))
+    result = run("serve", "--corpus", corpus, "--index", tmp_path / "index", *given)
+    assert result.exit_code == 0 and asked == [threads]
+
+
+def test_serve_refuses_a_thread_count_below_one(corpus, tmp_path):
+    result = run("serve", "--corpus", corpus, "--index", tmp_path / "index", "--threads", "0")
+    assert result.exit_code == 2
+    assert "Invalid value for '--threads'" in result.output

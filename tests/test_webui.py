@@ -433,3 +433,10 @@ def test_the_syntax_help_lists_every_field_the_parser_knows(client):
     first_names = {f.index_field: f.name for f in reversed(QUERY_FIELDS.values())}
     for name in first_names.values():  # entity:, not also its synonym entities:
         assert f"<code>{name}:" in help_table, name
+
+
+def test_csv_export_streams_in_chunks_not_a_write_per_row(client):
+    response = client.get("/export.csv?q=")
+    chunks = list(response.iter_encoded())
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8"))))
+    assert len(rows) > 2 and len(chunks) == 1  # a small archive's export is one write

@@ -62,6 +62,24 @@ def json_chunks(query: str, sort: str, hits: Iterable[Hit]) -> Iterator[str]:
     yield "\n]}\n"
 
 
+CHUNK = 64 * 1024  # characters per piece of a streamed export
+
+
+def in_chunks(pieces: Iterable[str], size: int = CHUNK) -> Iterator[str]:
+    """The pieces joined into chunks of at least `size` characters (the last may be shorter):
+    the server writes an export in a few hundred writes, not one per row."""
+    chunk: list[str] = []
+    length = 0
+    for piece in pieces:
+        chunk.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(chunk)
+            chunk, length = [], 0
+    if chunk:
+        yield "".join(chunk)
+
+
 def atom_id(path: str) -> str:
     """A feed's or entry's Atom id from its page's path: the same whatever host serves it."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'clippings:' + path)}"

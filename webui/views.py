@@ -20,7 +20,7 @@ from indexer.names import ENTITY_TYPES
 from indexer.query import MAX_PAGE, SYNTAX_HINT, QueryError
 from indexer.results import SORTS, SearchResults
 from indexer.store import IndexMissing
-from webui.export import atom_feed, atom_id, csv_lines, json_chunks
+from webui.export import atom_feed, atom_id, csv_lines, in_chunks, json_chunks
 from webui.state import absolute, absolute_url, engine
 from webui.timeline import chart
 
@@ -280,6 +280,6 @@ def _export(kind: str):
         chunks, mimetype = csv_lines(hits), "text/csv"
     else:
         chunks, mimetype = json_chunks(wanted.q, wanted.sort, hits), "application/json"
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response = Response(stream_with_context(in_chunks(chunks)), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="clippings.{kind}"'
     return response
