@@ -200,6 +200,8 @@ def _joined(body: str, pieces: list[tuple[int, int]], spans: list[tuple[int, int
 def _collapsed(text: str, spans: list[tuple[int, int]]) -> Marked:
     """`text` with each run of whitespace made one space and the ends trimmed; `spans` moved
     to the same characters."""
+    if not spans:  # str.split() splits at the same whitespace and drops it at the ends
+        return Marked(" ".join(text.split()), ())
     out: list[str] = []
     moved = [0] * (len(text) + 1)  # new offset of each old offset
     space = True  # drops leading whitespace

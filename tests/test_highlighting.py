@@ -1,8 +1,10 @@
 """Marked spans and passages: text and offsets, never markup, whatever the clipping holds."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from indexer.highlighting import ELLIPSIS, SNIPPET_CHARS, best_passages, lead
+from indexer.highlighting import ELLIPSIS, SNIPPET_CHARS, _collapsed, best_passages, lead
 from indexer.results import Marked
 
 
@@ -98,3 +100,41 @@ def test_a_page_of_hits_reads_the_same_positions_as_each_hit_alone(tmp_path):
             )
         assert marker.spans(5, "body", wanted, known) == [(0, 4), (5, 9), (16, 24), (33, 37),
                                                           (38, 44)]  # fmt: skip
+
+
+def _collapsed_char_by_char(text: str, spans: list[tuple[int, int]]) -> Marked:
+    """_collapsed a character at a time, as it was: the reference its quicker path must match."""
+    out: list[str] = []
+    moved = [0] * (len(text) + 1)
+    space = True
+    for i, char in enumerate(text):
+        moved[i] = len(out)
+        if char.isspace():
+            if not space:
+                out.append(" ")
+            space = True
+        else:
+            out.append(char)
+            space = False
+    moved[len(text)] = len(out)
+    if out and out[-1] == " ":
+        out.pop()
+    end = len(out)
+    return Marked("".join(out), tuple((moved[s], min(moved[e], end)) for s, e in spans))
+
+
+@st.composite
+def _text_and_spans(draw):
+    text = draw(
+        st.text(alphabet=st.sampled_from("ab \t\n\u00a0\u2003\u3000\r\x0b\x1cé"), max_size=40)
+    )
+    offsets = st.integers(0, len(text))
+    pairs = draw(st.lists(st.tuples(offsets, offsets), max_size=6))
+    return text, [(min(pair), max(pair)) for pair in pairs]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_text_and_spans())
+def test_collapsing_whitespace_moves_spans_as_the_character_walk_did(case):
+    text, spans = case
+    assert _collapsed(text, spans) == _collapsed_char_by_char(text, spans)

@@ -7,10 +7,14 @@ import shutil
 
 import feedparser
 import pytest
+from flask import url_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.update import update_index
 from tests.conftest import FIXTURES
 from webui.app import create_app
+from webui.views import clipping_url, entity_url
 
 
 def test_search_page_lists_ranked_highlighted_results(client):
@@ -440,3 +444,19 @@ def test_csv_export_streams_in_chunks_not_a_write_per_row(client):
     chunks = list(response.iter_encoded())
     rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8"))))
     assert len(rows) > 2 and len(chunks) == 1  # a small archive's export is one write
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.text(min_size=1, max_size=30),
+    q=st.text(max_size=30),
+    root=st.sampled_from(["", "/archive", "/a b/ü"]),
+)
+def test_clipping_and_entity_links_are_url_for_s_character_for_character(name, q, root):
+    app = create_app({"INDEX_DIR": "no-index", "TESTING": True})  # links need no index
+    with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+        assert clipping_url(name, q) == url_for(
+            "search.clipping_page", clipping_id=name, q=q or None
+        )
+        assert clipping_url(name) == url_for("search.clipping_page", clipping_id=name)
+        assert entity_url(name) == url_for("search.entity_page", name=name)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
+    g,
     render_template,
     request,
     stream_with_context,
@@ -63,8 +64,11 @@ def _search_args() -> SearchRequest:
 
 
 def strict_request() -> bool:
-    """Whether the request asks for every free word to be required (strict=1)."""
-    return (request.args.getlist("strict") or ["0"])[-1] not in ("0", "")
+    """Whether the request asks for every free word to be required (strict=1); read once per
+    request, since every link of a results page asks."""
+    if "strict" not in g:
+        g.strict = (request.args.getlist("strict") or ["0"])[-1] not in ("0", "")
+    return g.strict
 
 
 def _page_number() -> int:
@@ -197,6 +201,26 @@ def search_url(q: str, **params) -> str:
     return "/?" + urlencode(values)
 
 
+# What werkzeug's routing leaves unquoted in a path part (its path converter) and in a query
+# string: the links below come out as url_for's, character for character (tests/test_webui.py).
+PATH_SAFE = "!$&'()*+,/:;=@"
+QUERY_SAFE = "!$'()*,/:;?@"
+
+
+@bp.app_template_global()
+def clipping_url(clipping_id: str, q: str | None = None) -> str:
+    """The clipping page's address, its matches for `q` marked: url_for's, built directly, as
+    a results page links dozens of clippings."""
+    path = f"{request.script_root}/clipping/{quote(clipping_id, safe=PATH_SAFE)}"
+    return f"{path}?{urlencode({'q': q}, safe=QUERY_SAFE)}" if q else path
+
+
+@bp.app_template_global()
+def entity_url(name: str) -> str:
+    """The entity page's address: url_for's, built directly (see clipping_url)."""
+    return f"{request.script_root}/entity/{quote(name, safe=PATH_SAFE)}"
+
+
 @bp.app_template_global()
 def timeline_chart(periods):
     """The timeline of a search laid out as a chart (webui/timeline.py), or None."""
@@ -233,7 +257,7 @@ def feed():
     feed_path = url_for("search.feed", q=wanted.q or None, expand=expand)
     entries = []
     for hit in results.hits:
-        path = url_for("search.clipping_page", clipping_id=hit.id)
+        path = clipping_url(hit.id)
         entries.append((hit, absolute(path), atom_id(path)))
     body = atom_feed(
         title=title,
