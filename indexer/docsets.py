@@ -163,11 +163,17 @@ class Columns:
             self._id_order = built if built is not None else np.arange(len(self.live))
         return self._id_order
 
-    def newest_first(self, docs: np.ndarray, newest: bool) -> np.ndarray:
-        """Documents by date, newest or oldest first, undated last, ties by clipping id."""
+    def newest_first(self, docs: np.ndarray, newest: bool, count: int | None = None) -> np.ndarray:
+        """Documents by date, newest or oldest first, undated last, ties by clipping id; only
+        the first `count` when given, sorting only the documents that can be among them."""
         days = self.dates[docs]
         key = np.where(days < 0, np.iinfo(np.int64).max, -days if newest else days)
-        return docs[np.lexsort((self.id_order[docs], key))]
+        if count is not None and count < len(docs):
+            if count <= 0:
+                return docs[:0]
+            within = key <= np.partition(key, count - 1)[count - 1]  # ties at the edge too
+            docs, key = docs[within], key[within]
+        return docs[np.lexsort((self.id_order[docs], key))][:count]
 
 
 class ColumnBuilder:

@@ -55,6 +55,7 @@ from indexer.spelling import Speller
 
 PAGE_SIZE = 10
 EXPORT_BATCH = 500
+RANKED_AHEAD = 50  # matches ranked beyond a page's two lengths, for copies that collapse away
 
 _ANALYZER = text_analyzer()
 
@@ -108,13 +109,10 @@ class SearchEngine:
         first = (page - 1) * pagelen
         with self._reading() as gen:
             codes = collapse.group_codes(gen) if group else None
-            matches, suggestion, corrected = self._spelled(
-                gen, text, sort, expand, lambda docs: collapse.needed(codes, docs, first + pagelen),
-                spell, strict,
-            )  # fmt: skip
-            parse, parsed, docs, sort, expansions, ranked, relaxed = matches
+            matches, suggestion, corrected = self._spelled(gen, text, sort, expand, spell, strict)
+            parse, parsed, docs, sort, expansions, _, relaxed = matches
             terms = query_terms(parsed, gen.reader)
-            shown = collapse.collapsed(codes, ranked, docs, first, pagelen)
+            shown = _page(gen, matches, codes, first, pagelen)
             known = _page_positions(gen, [docnum for docnum, _ in shown.page], terms)
             hits = [_page_hit(gen, docnum, score, terms, known) for docnum, score in shown.page]
             for hit, (docnum, _) in zip(hits, shown.page, strict=True):
@@ -144,23 +142,23 @@ class SearchEngine:
             )
 
     def _spelled(
-        self, gen: Generation, text: str, sort: str, expand: bool, count, spell: bool, strict: bool
+        self, gen: Generation, text: str, sort: str, expand: bool, spell: bool, strict: bool
     ):
         """`_matches` of the query as typed, its spelling suggestion, and whether the matches
         are the suggestion's instead: when `spell` is on, the query as typed finds nothing and
         the suggestion finds something."""
-        matches = self._matches(gen, text, sort, expand, count, strict)
+        matches = self._matches(gen, text, sort, expand, strict)
         suggestion = _speller(gen).suggestion(matches[0], gen.reader)
         if spell and suggestion is not None and not len(matches[2]):
-            instead = self._matches(gen, suggestion.text, sort, expand, count, strict)
+            instead = self._matches(gen, suggestion.text, sort, expand, strict)
             if len(instead[2]):
                 return instead, suggestion, True
         return matches, suggestion, False
 
     def _matches(
-        self, gen: Generation, text: str, sort: str, expand: bool, count, strict: bool = False
+        self, gen: Generation, text: str, sort: str, expand: bool, strict: bool = False
     ) -> Matches:
-        """Parse once, expand, relax, match and order."""
+        """Parse once, expand, relax and match; the order is `_ranked`'s."""
         sort = sort if sort in SORTS else "relevance"
         parse = parse_query(text, gen.searcher.schema, _resolver(gen))
         parsed, exact, expansions, tree = _expanded(gen, parse, expand)
@@ -176,8 +174,7 @@ class SearchEngine:
             docs = gen.docset(parsed)
         if sort == "relevance" and _scoring_part(parsed) is None:
             sort = "newest"  # filters alone rank nothing: say the order the list is in
-        ranked = _ranked(gen, parsed, tiers, docs, sort, count(docs))
-        return Matches(parse, parsed, docs, sort, expansions, ranked, relaxing)
+        return Matches(parse, parsed, docs, sort, expansions, tiers, relaxing)
 
     def export(
         self, text: str, sort: str = "relevance", expand: bool = True, strict: bool = False
@@ -189,7 +186,8 @@ class SearchEngine:
         Snippets are the start of the body.
         """
         with self._reading() as gen:
-            ranked = self._matches(gen, text, sort, expand, len, strict).ranked
+            matches = self._matches(gen, text, sort, expand, strict)
+            ranked = _ranked(gen, *matches.ordering(), len(matches.docs))
         for start in range(0, len(ranked), EXPORT_BATCH):
             with self._lock, store.reading(self.index_dir):
                 batch = [
@@ -315,15 +313,20 @@ def _expanded(gen: Generation, parse: Parsed | None, expand: bool):
 
 class Matches(NamedTuple):
     """What a query matched: its parse, the query run, the documents, the sort used, the names
-    it also searched, the first documents in order, and the words it let matches lack."""
+    it also searched, the documents ranked first (the words as typed, then all the words, when
+    names were expanded or words relaxed), and the words it let matches lack."""
 
     parse: Parsed | None
     parsed: query.Query
     docs: np.ndarray
     sort: str
     expansions: list
-    ranked: list
+    tiers: list[np.ndarray]
     relaxed: Relaxing | None
+
+    def ordering(self) -> tuple:
+        """What `_ranked` orders the matches by."""
+        return self.parsed, self.tiers, self.docs, self.sort
 
 
 @dataclass
@@ -398,6 +401,22 @@ def _spellings(gen: Generation) -> SpellingVariants:
     return gen.table_memo["spellings"]
 
 
+def _page(
+    gen: Generation, matches: Matches, codes: np.ndarray | None, first: int, size: int
+) -> collapse.Collapsed:
+    """The page of collapsed hits from `first`, ranking only as many matches as it takes: a few
+    pages' worth, four times more while copies leave the page short, at most all it could take.
+    The first n of a ranking are the first n of a longer one, so the page is the same."""
+    bound = collapse.needed(codes, matches.docs, first + size)
+    count = min(bound, 2 * (first + size) + RANKED_AHEAD)
+    while True:
+        ranked = _ranked(gen, *matches.ordering(), count)
+        shown = collapse.collapsed(codes, ranked, matches.docs, first, size)
+        if len(shown.page) == size or count >= bound:
+            return shown
+        count = min(bound, 4 * count)
+
+
 def _ranked(gen: Generation, parsed, tiers: list[np.ndarray], docs, sort: str, count: int):
     """The first `count` matches in order: by score, or by date, the documents of each tier
     (the words as typed, all the words) before the others.
@@ -407,7 +426,11 @@ def _ranked(gen: Generation, parsed, tiers: list[np.ndarray], docs, sort: str, c
     """
     scoring = _scoring_part(parsed)
     if sort != "relevance" or scoring is None:
-        ordered = gen.columns.newest_first(docs, newest=sort != "oldest")
+        newest = sort != "oldest"
+        if not tiers:
+            ordered = gen.columns.newest_first(docs, newest, count)
+            return list(zip(ordered.tolist(), itertools.repeat(None)))
+        ordered = gen.columns.newest_first(docs, newest)
         outside = [~np.isin(ordered, tier) for tier in reversed(tiers)]
         ordered = ordered[np.lexsort((np.arange(len(ordered)), *outside))]
         return list(zip(ordered[:count].tolist(), itertools.repeat(None)))

@@ -119,3 +119,51 @@ def test_cli_lists_the_copies_and_all_copies_shows_each(duplicates_index):
         main, ["search", "--index", str(duplicates_index), "--all-copies", "--json", "flood"]
     )
     assert {h["id"] for h in json.loads(every.output)["hits"]} == WIRE
+
+
+def _story(number: int) -> str:
+    """A flood story of its own words: no two stories are near-duplicates of each other."""
+    words = " ".join(f"river{number}word{i}" for i in range(80))
+    return f"Flood waters cut the road. {words}."
+
+
+@pytest.fixture(scope="module")
+def reprints_engine(tmp_path_factory):
+    """Nine flood stories, each reprinted by five papers on different days, and ten clippings
+    about other things: many more copies than a page holds."""
+    root = tmp_path_factory.mktemp("reprints")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for story in range(9):
+        for paper in range(5):
+            day = f"2011-03-{story + paper + 1:02d}"
+            header = f"Flood story {story}\nDate: {day}\nSource: Paper {paper}\n\n"
+            (corpus / f"story{story}-{paper}.txt").write_text(header + _story(story))
+    for number in range(10):
+        header = f"Market report {number}\nDate: 2011-04-{number + 1:02d}\n\n"
+        (corpus / f"market-{number}.txt").write_text(header + _story(100 + number))
+    update_index(corpus, root / "index")
+    engine = SearchEngine(root / "index")
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("query", ["flood", "", "date:2011-03"])
+def test_pages_ranked_a_few_at_a_time_are_those_of_ranking_every_match(
+    reprints_engine, monkeypatch, sort, query
+):
+    def pages(engine):
+        first = engine.search(query, 1, sort, pagelen=2)
+        assert first.distinct < first.total  # copies collapse away
+        return [
+            [(h.id, h.score, [m.id for m in h.similar]) for h in
+             engine.search(query, page, sort, pagelen=2).hits]
+            for page in range(1, first.pages + 2)  # and one page past the last
+        ]  # fmt: skip
+
+    monkeypatch.setattr("indexer.search.RANKED_AHEAD", 0)
+    few = pages(reprints_engine)
+    monkeypatch.setattr("indexer.search.RANKED_AHEAD", 10**9)
+    assert few == pages(reprints_engine)
+    assert len(few) > 5 and few[-1] == []
