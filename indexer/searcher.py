@@ -107,12 +107,15 @@ class Searchers:
         deleted-document sets, so it would keep showing deleted and replaced clippings. The
         old searcher is not closed: an export may still be reading from it, and it is released
         when nothing refers to it. The indexer saves the groups, then the entity table, after
-        its commit, so a generation opened in between is remade once the table's file changes.
+        its commits; while it says it is settling, the generation stays as it is, so that no
+        answer pairs its new clippings with the old table (or the old ones with the new).
         """
         now = time.monotonic()
         if now - self._checked < self.refresh_seconds:
             return self.generation
         self._checked = now
+        if store.settling_by(self.index_dir) is not None:
+            return self.generation
         if not self.generation.searcher.up_to_date():
             old, stamp = self.generation, store.entities_stamp(self.index_dir)
             searcher = store.open_searcher(self.index_dir)

@@ -38,6 +38,7 @@ GROUPS = "groups.json"
 LOCK = "indexing.lock"
 # Written by watch mode with its process id while it holds quick commits not yet settled.
 UNSETTLED = "unsettled.pid"
+SETTLING = "settling.pid"
 
 
 class IndexBusy(RuntimeError):
@@ -409,10 +410,34 @@ def mark_unsettled(index_dir: Path, unsettled: bool) -> None:
         path.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def settling(index_dir: Path) -> Iterator[None]:
+    """While a run commits clippings whose entity table and groups it saves after them, say so
+    (with this process's id): searchers keep the commit and table they have until it is over,
+    so that no answer pairs the new clippings with the old table. A dead process's file says
+    nothing (`settling_by`)."""
+    path = index_dir / SETTLING
+    path.write_text(str(os.getpid()), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def settling_by(index_dir: Path) -> int | None:
+    """The live process whose commits wait for their entity table, if any."""
+    return _live_pid(index_dir / SETTLING)
+
+
 def unsettled_by(index_dir: Path) -> int | None:
     """The live process that has commits it has not settled yet, if any."""
+    return _live_pid(index_dir / UNSETTLED)
+
+
+def _live_pid(path: Path) -> int | None:
+    """The process id a file names, if that process is alive."""
     try:
-        pid = int((index_dir / UNSETTLED).read_text(encoding="utf-8"))
+        pid = int(path.read_text(encoding="utf-8"))
         os.kill(pid, 0)
     except (OSError, ValueError):
         return None
@@ -430,6 +455,7 @@ def remove_leftovers(index_dir: Path) -> None:
         path.unlink(missing_ok=True)
     for path in index_dir.glob("*.json.tmp"):
         path.unlink(missing_ok=True)
+    (index_dir / SETTLING).unlink(missing_ok=True)
     if exists(index_dir):
         with contextlib.suppress(IndexDamaged, *DAMAGE_ERRORS):
             ix = open_index(index_dir)

@@ -223,14 +223,17 @@ class Run:
             self.report.clippings_total = self.ix.doc_count()
             return self.report  # nothing to do: no commit, searchers stay as they are
         self.report.repaired = unfinished and not (todo or deleted or self.rebuild)
-        if self.names_changed:
-            self._find_names_again()
-        if todo or deleted or self.rebuild:
-            self._write(todo, deleted, progress, procs, merge=settle)
-        if settle or self.names_changed or unfinished:
-            self.settle()
-        else:
-            self.report.clippings_total = store.open_index(self.index_dir).doc_count()
+        settles = settle or self.names_changed or unfinished
+        # Searchers keep the last settled commit until this run's table is saved.
+        with store.settling(self.index_dir) if settles else contextlib.nullcontext():
+            if self.names_changed:
+                self._find_names_again()
+            if todo or deleted or self.rebuild:
+                self._write(todo, deleted, progress, procs, merge=settle)
+            if settles:
+                self.settle()
+            else:
+                self.report.clippings_total = store.open_index(self.index_dir).doc_count()
         return self.report
 
     def settle(self, interrupted: Callable[[], bool] = lambda: False) -> UpdateReport:
@@ -242,8 +245,10 @@ class Run:
         self._check()
         self._regroup()
         self._check()
-        self._retag(final)
-        self._save(final)
+        said = store.settling_by(self.index_dir) == os.getpid()  # by `update`, around it all
+        with contextlib.nullcontext() if said else store.settling(self.index_dir):
+            self._retag(final)
+            self._save(final)
         self.unsettled = False
         return self.report
 

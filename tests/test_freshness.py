@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,7 @@ from whoosh import index as whoosh_index
 
 from indexer import store
 from indexer.search import SearchEngine
-from indexer.update import update_index
+from indexer.update import Run, update_index
 
 
 def _write(corpus: Path, name: str, words: str) -> None:
@@ -99,3 +102,55 @@ def test_an_empty_index_answers_with_nothing(tmp_path):
     assert engine.entities() == []
     assert engine.clipping("x.txt#1") is None
     assert list(engine.export("oil")) == []
+
+
+def test_searchers_keep_the_settled_commit_until_the_run_saves_its_table(
+    corpus, tmp_path, monkeypatch
+):
+    """Between a run's commits and the saving of its entity table and groups, an answer would
+    pair the new clippings with the old table: the engine keeps the last settled state."""
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    engine = SearchEngine(index, refresh_seconds=0)
+    before, generation = _answers(engine, QUERIES), store.open_index(index).latest_generation()
+    committed, go_on = threading.Event(), threading.Event()
+    save = Run._save
+
+    def paused(run, final):
+        committed.set()
+        go_on.wait(60)
+        save(run, final)
+
+    monkeypatch.setattr(Run, "_save", paused)
+    _write(corpus, "new.txt", "a quokka in Perth")
+    (corpus / "c3.txt").unlink()
+    worker = threading.Thread(target=update_index, args=(corpus, index))
+    worker.start()
+    try:
+        assert committed.wait(60)
+        assert store.open_index(index).latest_generation() > generation  # committed, unsaved
+        assert store.settling_by(index) is not None
+        assert _answers(engine, QUERIES) == before
+    finally:
+        go_on.set()
+        worker.join()
+    assert store.settling_by(index) is None
+    after = _answers(engine, QUERIES)
+    assert after == _answers(SearchEngine(index), QUERIES) and after != before
+
+
+def test_a_dead_runs_settling_file_holds_no_searcher_back(corpus, tmp_path):
+    index = tmp_path / "index"
+    update_index(corpus, index)
+    engine = SearchEngine(index, refresh_seconds=0)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    (index / store.SETTLING).write_text(dead.stdout.strip(), encoding="utf-8")
+    assert store.settling_by(index) is None
+    ix = store.open_index(index)
+    writer = ix.writer()
+    writer.delete_by_term("path", "c0.txt")
+    writer.commit()
+    assert "c0.txt#1" not in [h.id for h in engine.search("quokka", pagelen=100).hits]
+    update_index(corpus, index)  # a run starts by clearing what dead runs left
+    assert not (index / store.SETTLING).exists()
