@@ -38,6 +38,7 @@ GROUPS = "groups.json"
 LOCK = "indexing.lock"
 # Written by watch mode with its process id while it holds quick commits not yet settled.
 UNSETTLED = "unsettled.pid"
+# Written by a run with its process id from its first commit until its entity table is saved.
 SETTLING = "settling.pid"
 
 
