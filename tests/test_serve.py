@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.request import urlopen
@@ -43,6 +44,33 @@ def test_a_command_that_dies_is_started_again_and_stopped_with_the_server():
     supervisor.stop()
     assert second.poll() is not None  # stopped with the server
     assert not supervisor.thread.is_alive()
+
+
+def test_a_stop_that_comes_while_the_command_is_started_again_stops_the_new_one(monkeypatch):
+    """The server may take a moment to act on Ctrl+C, long enough for the watcher it killed to
+    be started again: the stop must end that new watcher, not wait on it."""
+    supervisor = Quick([sys.executable, "-c", "import time; time.sleep(60)"], lambda line: None)
+    started = []
+    popen = subprocess.Popen
+
+    def slow_start(command):
+        if started:  # the restart: the stop arrives while the new process is being started
+            stopper = threading.Thread(target=supervisor.stop)
+            stopper.start()
+            time.sleep(0.3)
+        started.append(popen(command))
+        return started[-1]
+
+    monkeypatch.setattr("webui.serve.subprocess.Popen", slow_start)
+    supervisor.start()
+    deadline = time.monotonic() + WAIT
+    while not started:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    started[0].kill()
+    supervisor.thread.join(timeout=WAIT)
+    assert not supervisor.thread.is_alive()
+    assert all(process.wait(timeout=WAIT) is not None for process in started)
 
 
 def test_a_command_that_keeps_failing_is_given_up_with_a_message():

@@ -93,14 +93,18 @@ class Supervisor:
         self.command, self.say = command, say
         self.process: subprocess.Popen | None = None
         self.stopping = threading.Event()
+        # Starting the command and stopping are one step each: a stop that comes while the
+        # command is started again stops the new process, never only the one that had ended.
+        self._starting = threading.Lock()
         self.thread = threading.Thread(target=self._keep_running, daemon=True)
 
     def start(self) -> None:
         self.thread.start()
 
     def stop(self) -> None:
-        self.stopping.set()
-        process = self.process
+        with self._starting:
+            self.stopping.set()
+            process = self.process
         if process is not None and process.poll() is None:
             process.terminate()  # it settles its last quick commits, then stops
             try:
@@ -111,9 +115,12 @@ class Supervisor:
 
     def _keep_running(self) -> None:
         failures = 0
-        while not self.stopping.is_set():
-            started = time.monotonic()
-            self.process = subprocess.Popen(self.command)
+        while True:
+            with self._starting:
+                if self.stopping.is_set():
+                    return
+                started = time.monotonic()
+                self.process = subprocess.Popen(self.command)
             code = self.process.wait()
             if self.stopping.wait(self.PAUSE):
                 return
