@@ -4,11 +4,11 @@ Whoosh and the search code are pure Python, so one process uses one core however
 it has; on a machine with two cores, two processes answer twice the requests. Each process opens
 its own searcher (after the fork) and refreshes it when `clippings index` commits.
 
-Each process runs the app in `threads` threads (four unless `clippings serve --threads`), while
-waitress's own thread reads requests and writes responses for every connection. A search holds
-the engine's lock anyway, so more threads only interleave the pages' rendering, and cost CPU:
-at 100,000 clippings with 8 clients, four threads took 8.3 ms of CPU a page against 6.8 ms with
-one, with a longer tail; but one thread puts a long export ahead of the searches.
+By default each process runs the app in one thread, requests in arrival order, while waitress's
+own thread reads requests and writes responses for every connection. A search holds the
+engine's lock anyway, so more threads only interleaved the pages' rendering, and cost CPU: at
+100,000 clippings with 8 clients, four threads took 8.3 ms of CPU a page against 6.8 ms with
+one, with a longer tail (bench/run.py's HTTP step).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Callable
 import waitress
 
 # A response waiting for a slow reader is spooled to a temporary file (past waitress's 1 MB in
-# memory) rather than holding an app thread: an export of the whole archive is tens of MB.
+# memory) rather than holding the app's one thread: an export of the whole archive is tens of MB.
 OUTPUT_BUFFERED = 1 << 30
 
 
@@ -37,7 +37,7 @@ def serve(
     port: int,
     workers: int,
     beside: list[str] | None = None,
-    threads: int = 4,
+    threads: int = 1,
 ) -> None:
     """Serve until interrupted; with `workers` > 1, fork that many waitress processes, each
     running the app in `threads` threads. `beside` is a command kept running next to the server
