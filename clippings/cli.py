@@ -352,11 +352,11 @@ def _printable(text: str) -> str:
 )
 @click.option(
     "--threads",
-    default=4,
+    default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Threads per process. More let a long export of a whole archive run beside the "
-    "searches instead of ahead of them; one answers requests in turn at the least CPU a page.",
+    help="Threads per process. One answers requests in turn at the least CPU a page; more let "
+    "a long export of a whole archive run beside the searches instead of ahead of them.",
 )
 @click.option(
     "--base-url",

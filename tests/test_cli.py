@@ -486,7 +486,7 @@ def test_readme_and_help_agree_on_the_number_of_server_processes():
     assert "one per core, at most 4" in " ".join(readme.split())
 
 
-@pytest.mark.parametrize(("given", "threads"), [([], 4), (["--threads", "1"], 1)])
+@pytest.mark.parametrize(("given", "threads"), [([], 1), (["--threads", "3"], 3)])
 def test_serve_runs_one_app_thread_per_process_unless_told(corpus, tmp_path, monkeypatch, given,
                                                            threads):  # fmt: skip
     asked = []
