@@ -93,8 +93,16 @@ def serve_watching(corpus: Path, index: Path, workers: int, **popen) -> tuple:
     cli = Path(sys.executable).with_name("clippings")
     command = [cli, "serve", "--watch", "--corpus", corpus, "--index", index,
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
-    process = subprocess.Popen(command, stderr=subprocess.STDOUT, **popen)
+    # As from a terminal: a run in the background of a script (CI's, say) ignores SIGINT, and a
+    # process started with it ignored keeps ignoring it.
+    process = subprocess.Popen(
+        command, stderr=subprocess.STDOUT, preexec_fn=_interruptible, **popen
+    )
     return process, f"http://127.0.0.1:{port}"
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _serving(url: str) -> bool:
